@@ -1,8 +1,9 @@
 // Message and UI resources per language. Each language is a folder named by its BCP 47 tag.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type englishMessages from '../en/messages.json';
 
-export type MessageResources = typeof import('../en/messages.json');
+export type MessageResources = typeof englishMessages;
 
 /** Languages with a messages.json, in addition to English. Extended as languages are added. */
 export const messageLanguages = ['en'] as const;
