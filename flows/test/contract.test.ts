@@ -18,7 +18,7 @@ import {
   startFlowRequestSchema,
   toRouterPath,
   verificationRequestSchema,
-} from '@mypass/flows/contract';
+} from '../src/contract.js';
 
 describe('request schemas are strict and bounded', () => {
   it('accepts a valid start request and rejects unknown fields', () => {
