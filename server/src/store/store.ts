@@ -1,0 +1,362 @@
+// The port between the MyPass API and its state: flows, challenges, counters, the outbox and the
+// audit. One interface, two dialects (SQLite for one node, PostgreSQL for several): every state
+// change that must hold under concurrent requests is a single conditional statement or a
+// transaction, never a read-then-write in application code (architecture.md "Server-side flow state").
+//
+// Nothing secret is stored in clear text (threat-model.md T8): flow tokens as SHA-256, codes as
+// keyed HMACs with a key id, identifiers and destinations as keyed lookup hashes, outbox payloads
+// encrypted with AES-256-GCM and blanked once sent.
+import type { CodeKeyConfig, CodeKeyring } from './code-keyring.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type FlowPurpose = 'reset' | 'enroll';
+
+/** Flow states as the API reports them, plus the terminal ones the store records. */
+export type FlowState = 'verifying' | 'verified' | 'completed' | 'cancelled' | 'attempts_exhausted';
+
+export type MethodKind = 'sms' | 'email';
+
+/**
+ * A method offered by a flow, with its destination: decoy flows store synthetic destinations of
+ * the same form so that real and decoy flows are handled by the same code paths.
+ */
+export interface FlowMethod {
+  /** Public id, e.g. "sms:1". */
+  id: string;
+  kind: MethodKind;
+  /** The masked form shown to the user (api.md). */
+  hint: string;
+  /** E.164 number or e-mail address. */
+  destination: string;
+  /** Where the method came from (e.g. "entra:phoneMethods", "mypass:enrollment", "decoy"). */
+  source?: string;
+  /** The directory's id of the registered method, when there is one. */
+  sourceId?: string;
+}
+
+export interface VerifiedMethod {
+  methodId: string;
+  verifiedAt: Date;
+}
+
+export interface FlowRecord {
+  /** Public id (in URLs). */
+  id: string;
+  /** SHA-256 (hex) of the secret flow token; the token itself is never stored. */
+  tokenHash: string;
+  purpose: FlowPurpose;
+  /** The directory object id, or null for a decoy. */
+  userId: string | null;
+  decoy: boolean;
+  /** Keyed lookup hash of the normalized identifier (Keyring.lookupHash("identifier", …)). */
+  identifierHash: string;
+  policyName: string;
+  methods: FlowMethod[];
+  methodsVerified: VerifiedMethod[];
+  attemptsUsed: number;
+  createdAt: Date;
+  verifiedAt: Date | null;
+  expiresAt: Date;
+  state: FlowState;
+  locale: string;
+  clientAddress: string | null;
+}
+
+export interface NewFlow {
+  id: string;
+  tokenHash: string;
+  purpose: FlowPurpose;
+  userId: string | null;
+  decoy: boolean;
+  identifierHash: string;
+  policyName: string;
+  methods: FlowMethod[];
+  expiresAt: Date;
+  locale: string;
+  clientAddress: string | null;
+  /** Defaults to "verifying". */
+  state?: FlowState;
+}
+
+/** Fields a transition may change (all optional; only given ones are written). */
+export interface FlowChanges {
+  state?: FlowState;
+  verifiedAt?: Date | null;
+  expiresAt?: Date;
+  methodsVerified?: VerifiedMethod[];
+  userId?: string | null;
+}
+
+export type FailedAttemptResult =
+  /** The attempt was counted; `exhausted` when it was the last one allowed (state is now attempts_exhausted). */
+  | { counted: true; attemptsUsed: number; attemptsLeft: number; exhausted: boolean }
+  /** The flow does not exist or had no attempts left: nothing was counted. */
+  | { counted: false; exhausted: true };
+
+export interface FlowRepository {
+  create(flow: NewFlow): Promise<FlowRecord>;
+  get(id: string): Promise<FlowRecord | undefined>;
+  /**
+   * Looks the flow up by id and checks the token's hash in constant time. Unknown id, wrong token
+   * and expired flow all give undefined (api.md: indistinguishable).
+   */
+  getWithToken(id: string, token: string, now?: Date): Promise<FlowRecord | undefined>;
+  /**
+   * One conditional UPDATE … RETURNING: counts a wrong code only while attempts_used < max, and
+   * moves the flow to attempts_exhausted on the last one. N parallel calls count at most max.
+   */
+  recordFailedAttempt(flowId: string, max: number): Promise<FailedAttemptResult>;
+  /**
+   * Conditional update: applies `changes` only while the flow is in one of `from` states
+   * (and, with `version`, only if nobody changed it since — compare-and-set on attempts/verified).
+   * Returns the updated flow, or undefined when the condition did not hold.
+   */
+  transition(id: string, from: readonly FlowState[], changes: FlowChanges): Promise<FlowRecord | undefined>;
+  /**
+   * Adds a verified method atomically (row lock / single writer). When the flow then has
+   * `required` distinct verified methods, state becomes "verified" and verifiedAt = now.
+   * Returns undefined if the flow is not in "verifying"/"verified" state.
+   */
+  addVerifiedMethod(
+    flowId: string,
+    methodId: string,
+    required: number,
+    now?: Date,
+  ): Promise<FlowRecord | undefined>;
+}
+
+export type DeliveryStatus = 'queued' | 'sent' | 'failed';
+
+export interface ChallengeRecord {
+  id: string;
+  flowId: string;
+  methodId: string;
+  /** Keyed lookup hash of the normalized destination (for per-destination limits and audit). */
+  destinationHash: string;
+  /** HMAC-SHA256 (hex) of the code bound to flow and method (codeHmac). */
+  codeHmac: string;
+  /** Which key of the keyring made codeHmac. */
+  keyId: string;
+  expiresAt: Date;
+  consumedAt: Date | null;
+  deliveryStatus: DeliveryStatus;
+  createdAt: Date;
+}
+
+export interface NewChallenge {
+  id: string;
+  flowId: string;
+  methodId: string;
+  destinationHash: string;
+  /** The clear code: the repository keeps only its HMAC (never stored, never logged). */
+  code: string;
+  expiresAt: Date;
+  /** Decoy flows store a challenge too, with deliveryStatus as a real one would show. */
+  deliveryStatus?: DeliveryStatus;
+}
+
+export type CodeCheck =
+  | { ok: true; challenge: ChallengeRecord }
+  /**
+   * not_found: no such challenge in this flow; expired / consumed: the code may be right but the
+   * challenge is no longer usable; mismatch: wrong code (the caller counts a failed attempt).
+   */
+  | { ok: false; reason: 'not_found' | 'expired' | 'consumed' | 'mismatch' };
+
+export interface ChallengeRepository {
+  create(challenge: NewChallenge): Promise<ChallengeRecord>;
+  get(id: string): Promise<ChallengeRecord | undefined>;
+  listForFlow(flowId: string): Promise<ChallengeRecord[]>;
+  /**
+   * Checks `code` against the challenge's HMAC (with the key it was made with, in constant time)
+   * and, when it matches, consumes it with one conditional UPDATE
+   * (`consumed_at IS NULL AND expires_at > now`), so a code works once even under races.
+   */
+  verifyAndConsume(flowId: string, challengeId: string, code: string, now?: Date): Promise<CodeCheck>;
+  /** The conditional UPDATE on its own: true when this call consumed it. */
+  consume(challengeId: string, now?: Date): Promise<boolean>;
+  setDeliveryStatus(challengeId: string, status: DeliveryStatus): Promise<void>;
+}
+
+export interface HitResult {
+  allowed: boolean;
+  /** The count in the window after this hit (an estimate blending the previous window when sliding). */
+  count: number;
+  /** Whole seconds until the window allows again (0 when allowed). */
+  retryAfter: number;
+}
+
+export interface HitOptions {
+  /** Blend the previous window's count by the elapsed fraction (sliding-window estimate). */
+  sliding?: boolean;
+  /** Count this many at once (default 1). */
+  weight?: number;
+}
+
+export interface CounterRepository {
+  /**
+   * Counts one hit for `key` in the current window of `windowSeconds` with ONE atomic statement
+   * (INSERT … ON CONFLICT … DO UPDATE SET count = count + 1 … RETURNING count) and says whether
+   * it is within `limit`. Hits past the limit are still counted.
+   */
+  hit(
+    key: string,
+    windowSeconds: number,
+    limit: number,
+    now?: Date,
+    options?: HitOptions,
+  ): Promise<HitResult>;
+  /** The current count without counting (for "is the budget already spent?" checks). */
+  peek(
+    key: string,
+    windowSeconds: number,
+    now?: Date,
+    options?: Pick<HitOptions, 'sliding'>,
+  ): Promise<number>;
+  /** Deletes windows that ended before `before`. Returns the number of rows removed. */
+  prune(before: Date): Promise<number>;
+}
+
+export type OutboxChannel = 'sms' | 'email';
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/** The rendered message. Encrypted at rest; blanked once sent. */
+export interface OutboxPayload {
+  /** SMS text, or the e-mail's text part. */
+  text: string;
+  subject?: string;
+  html?: string;
+  /** The code itself, only on code messages (for the demo outbox); never logged. */
+  code?: string;
+  /** What kind of message, for logs and audit ("code", "reset", "enrolled"). */
+  template: string;
+  locale: string;
+}
+
+export interface OutboxMessage {
+  id: string;
+  channel: OutboxChannel;
+  /** Full destination while the message is pending; masked once sent. */
+  destination: string;
+  /** Decrypted payload; null once sent (blanked). */
+  payload: OutboxPayload | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastErrorCode: string | null;
+  challengeId: string | null;
+  flowId: string | null;
+  /** Not worth sending after this (a code past its life); null for notifications. */
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+export interface NewOutboxMessage {
+  id?: string;
+  channel: OutboxChannel;
+  destination: string;
+  payload: OutboxPayload;
+  challengeId?: string | null;
+  flowId?: string | null;
+  expiresAt?: Date | null;
+}
+
+export interface OutboxRepository {
+  enqueue(message: NewOutboxMessage): Promise<OutboxMessage>;
+  get(id: string): Promise<OutboxMessage | undefined>;
+  /**
+   * Leases up to `limit` due messages (queued, or "sending" whose lease ran out after a crash):
+   * status → sending, attempts + 1, nextAttemptAt → now + lease. Safe across workers and nodes
+   * (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer).
+   */
+  claimDue(limit: number, leaseSeconds: number, now?: Date): Promise<OutboxMessage[]>;
+  /** Sent: payload blanked, destination masked (the code no longer exists anywhere in the store). */
+  markSent(id: string, now?: Date): Promise<void>;
+  /** A transient failure: back to queued until `nextAttemptAt`. */
+  markRetry(id: string, nextAttemptAt: Date, errorCode: string): Promise<void>;
+  /** Given up (permanent error, too many attempts or expired); the encrypted row stays for inspection. */
+  markFailed(id: string, errorCode: string): Promise<void>;
+  list(filter?: { status?: OutboxStatus; challengeId?: string }): Promise<OutboxMessage[]>;
+}
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  event: string;
+  flowId: string | null;
+  userId: string | null;
+  identifierHash: string | null;
+  clientAddress: string | null;
+  /** Never a secret: no code, password, token or full destination. */
+  detail: { [key: string]: Json };
+}
+
+export interface NewAuditEntry {
+  event: string;
+  flowId?: string | null;
+  userId?: string | null;
+  identifierHash?: string | null;
+  clientAddress?: string | null;
+  detail?: { [key: string]: Json };
+  at?: Date;
+}
+
+export interface AuditRepository {
+  record(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** Newest first. */
+  list(filter?: { flowId?: string; event?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export interface Repositories {
+  flows: FlowRepository;
+  challenges: ChallengeRepository;
+  counters: CounterRepository;
+  outbox: OutboxRepository;
+  audit: AuditRepository;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Code HMACs, lookup hashes and payload encryption (store/code-keyring.ts). */
+  readonly keyring: CodeKeyring;
+  readonly clock: Clock;
+  /** Runs `fn` in one transaction: everything it does through `tx` commits or rolls back together. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Applies pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  /** Readiness: true when the database answers. Never throws. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Thrown (inside the server only) when the database cannot be reached or answers an error. */
+export class StoreError extends Error {
+  readonly code: 'store_unavailable' | 'store_conflict';
+  constructor(code: 'store_unavailable' | 'store_conflict', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+export interface OpenStoreOptions {
+  /** The configured keys (newest first) or a ready keyring. */
+  keys: readonly CodeKeyConfig[] | CodeKeyring;
+  clock?: Clock;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** SQLite busy_timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** PostgreSQL only: use (and create) this schema via search_path, e.g. a fresh one per test run. */
+  schema?: string;
+}
+
+/** Implemented in store/open-store.ts: `openStore(url, options): Promise<Store>` (migrations not run; call migrate()). */
+export type OpenStore = (url: string, options: OpenStoreOptions) => Promise<Store>;
