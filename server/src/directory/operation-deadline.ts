@@ -1,0 +1,31 @@
+// A total time cap per directory operation: every call inside one operation shares one deadline,
+// so the Graph client's RetryHandler, msal and our own re-reads cannot add up past it.
+
+export class OperationDeadlineError extends Error {
+  constructor(readonly retryAfter?: number) {
+    super('directory operation exceeded its time cap');
+    this.name = 'OperationDeadlineError';
+  }
+}
+
+export class OperationDeadline {
+  readonly expiresAt: number;
+  /** Aborted when the cap is reached; handed to every fetch of the operation. */
+  readonly signal: AbortSignal;
+  /** The last Retry-After the directory sent, reported to the caller when we give up. */
+  lastRetryAfter: number | undefined;
+
+  constructor(totalMs: number, now = Date.now()) {
+    this.expiresAt = now + totalMs;
+    this.signal = AbortSignal.timeout(totalMs);
+  }
+
+  remainingMs(now = Date.now()): number {
+    return Math.max(0, this.expiresAt - now);
+  }
+
+  /** Whether waiting `seconds` and trying once more still fits inside the cap. */
+  allowsWait(seconds: number, now = Date.now()): boolean {
+    return now + seconds * 1000 < this.expiresAt;
+  }
+}
