@@ -65,7 +65,16 @@ export interface FlowRecord {
   state: FlowState;
   locale: string;
   clientAddress: string | null;
+  /** What the flows service learned at start (see FlowContext); {} when none. */
+  context: FlowContext;
 }
+
+/**
+ * Facts the flows service keeps from the start of a flow so later steps need no directory call
+ * (user principal name and display name for the password rules, methods required, risk, whom to
+ * notify after a reset). Persisted as JSON; never a secret, code, password or token.
+ */
+export type FlowContext = { [key: string]: Json };
 
 export interface NewFlow {
   id: string;
@@ -79,6 +88,8 @@ export interface NewFlow {
   expiresAt: Date;
   locale: string;
   clientAddress: string | null;
+  /** Defaults to {} (FlowContext). */
+  context?: FlowContext;
   /** Defaults to "verifying". */
   state?: FlowState;
 }
