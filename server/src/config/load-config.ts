@@ -63,7 +63,7 @@ function deleteIn(target: Record<string, unknown>, path: readonly string[]): voi
     node = (node as Record<string, unknown>)[key];
   }
   if (node !== null && typeof node === 'object')
-    delete (node as Record<string, unknown>)[path[path.length - 1] as string];
+    Reflect.deleteProperty(node, path[path.length - 1] as string);
 }
 
 function readEnvValue(row: EnvOverride, raw: string): unknown {
