@@ -1,2 +1,3 @@
 export * from './contract.js';
 export * from './openapi.js';
+export * from './method-hints.js';
