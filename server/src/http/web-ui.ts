@@ -1,0 +1,183 @@
+// Serves the built web UI (kiosk/dist/web) at `/` with a strict CSP, the host configuration the page
+// reads at start, and in demo mode the demo users' registered methods. Only files that exist at
+// registration are served (index.html and assets/*), from memory: no path ever reaches the file system.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { makeProblem, problemContentType } from '@mypass/flows';
+
+/** The CSP of every UI response: our own scripts and styles only, no inline code, no framing. */
+export const webUiContentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** What the page may be told about its deployment (the renderer's HostConfig; validated there again). */
+export interface WebHostConfig {
+  defaultLanguage?: string;
+  allowedLanguages?: string[];
+  inactivityTimeoutSeconds?: number;
+  inactivityCountdownSeconds?: number;
+  onScreenKeyboard?: boolean;
+  helpdeskPhone?: string;
+  helpdeskText?: string;
+  guidanceOverride?: string;
+}
+
+export interface WebUiOptions {
+  /** The Vite build output (kiosk/dist/web). */
+  dir: string;
+  /** Demo mode: the page shows the demo panel; `usersFile` is the launcher's list of demo users. */
+  demo?: false | { usersFile?: string };
+  hostConfig?: WebHostConfig;
+}
+
+export interface DemoUserEntry {
+  userPrincipalName: string;
+  note: string;
+  methods: { kind: string; destination: string }[];
+}
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+function readAssets(dir: string): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  const assetDir = join(dir, 'assets');
+  let names: string[] = [];
+  try {
+    names = readdirSync(assetDir);
+  } catch {
+    return assets;
+  }
+  for (const name of names) {
+    const type = contentTypes[extname(name)];
+    const path = join(assetDir, name);
+    if (type === undefined || !statSync(path).isFile()) continue;
+    assets.set(name, { body: readFileSync(path), type });
+  }
+  return assets;
+}
+
+function securityHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('content-security-policy', webUiContentSecurityPolicy)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-frame-options', 'DENY')
+    .header('cross-origin-opener-policy', 'same-origin')
+    .header('cross-origin-resource-policy', 'same-origin')
+    .header('permissions-policy', 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=()');
+}
+
+/** Parses the demo users file; entries that do not have the expected shape are dropped. */
+export function parseDemoUsers(input: unknown): DemoUserEntry[] {
+  const list = Array.isArray(input)
+    ? input
+    : input !== null && typeof input === 'object' && Array.isArray((input as { users?: unknown }).users)
+      ? (input as { users: unknown[] }).users
+      : [];
+  const users: DemoUserEntry[] = [];
+  for (const item of list) {
+    if (item === null || typeof item !== 'object') continue;
+    const u = item as Record<string, unknown>;
+    if (typeof u.userPrincipalName !== 'string') continue;
+    const methods = Array.isArray(u.methods)
+      ? u.methods.flatMap((m: unknown) => {
+          const r = (m ?? {}) as Record<string, unknown>;
+          return typeof r.kind === 'string' && typeof r.destination === 'string'
+            ? [{ kind: r.kind, destination: r.destination }]
+            : [];
+        })
+      : [];
+    users.push({
+      userPrincipalName: u.userPrincipalName,
+      note: typeof u.note === 'string' ? u.note : '',
+      methods,
+    });
+  }
+  return users;
+}
+
+export function registerWebUi(app: FastifyInstance, options: WebUiOptions): void {
+  let index: Buffer | undefined;
+  try {
+    index = readFileSync(join(options.dir, 'index.html'));
+  } catch {
+    app.log.warn(
+      { dir: options.dir },
+      'web UI not built: run `npm run build:web -w @mypass/kiosk`; / answers 503 until then',
+    );
+  }
+  const assets = readAssets(options.dir);
+  const demo = options.demo !== undefined && options.demo !== false;
+  const hostConfig = JSON.stringify({ ...(options.hostConfig ?? {}), demo });
+
+  const sendIndex = (reply: FastifyReply) => {
+    if (index === undefined) {
+      return reply
+        .code(503)
+        .type(problemContentType)
+        .header('cache-control', 'no-store')
+        .send(makeProblem('service_unavailable', { detail: 'The web UI has not been built.' }));
+    }
+    return securityHeaders(reply)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(index);
+  };
+  app.get('/', (_request, reply) => sendIndex(reply));
+  app.get('/index.html', (_request, reply) => sendIndex(reply));
+
+  app.get<{ Params: { name: string } }>('/assets/:name', (request, reply) => {
+    const asset = assets.get(request.params.name);
+    if (asset === undefined) return reply.callNotFound();
+    // File names carry a content hash, so they never change: cache for a year.
+    return securityHeaders(reply)
+      .type(asset.type)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(asset.body);
+  });
+
+  app.get('/host-config.json', (_request, reply) =>
+    securityHeaders(reply)
+      .type('application/json; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(hostConfig),
+  );
+
+  const usersFile = options.demo ? options.demo.usersFile : undefined;
+  if (usersFile !== undefined) {
+    // Read on every request: the demo launcher may write the file after the server has started.
+    app.get('/api/demo/users', async (_request, reply) => {
+      let users: DemoUserEntry[] = [];
+      try {
+        users = parseDemoUsers(JSON.parse(await readFile(usersFile, 'utf8')));
+      } catch {
+        users = [];
+      }
+      return reply.header('cache-control', 'no-store').send({ users });
+    });
+  }
+}
