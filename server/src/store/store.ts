@@ -101,6 +101,7 @@ export interface FlowChanges {
   expiresAt?: Date;
   methodsVerified?: VerifiedMethod[];
   userId?: string | null;
+  context?: FlowContext;
 }
 
 export type FailedAttemptResult =

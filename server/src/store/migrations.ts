@@ -1,0 +1,106 @@
+// Schema migrations, provided in code so the build carries them (no migration files to ship) and
+// the same list runs on SQLite and PostgreSQL. Append new migrations; never edit an applied one.
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+const initial: Migration = {
+  // Kysely<any> is the documented type for migrations: they run against the schema as it was then.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('flows')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('token_hash', 'varchar(64)', (c) => c.notNull())
+      .addColumn('purpose', 'varchar(16)', (c) => c.notNull())
+      .addColumn('user_id', 'varchar(64)')
+      .addColumn('decoy', 'integer', (c) => c.notNull())
+      .addColumn('identifier_hash', 'varchar(64)', (c) => c.notNull())
+      .addColumn('policy_name', 'varchar(128)', (c) => c.notNull())
+      .addColumn('methods', 'text', (c) => c.notNull())
+      .addColumn('methods_verified', 'text', (c) => c.notNull())
+      .addColumn('attempts_used', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('verified_at', 'bigint')
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('state', 'varchar(32)', (c) => c.notNull())
+      .addColumn('locale', 'varchar(35)', (c) => c.notNull())
+      .addColumn('client_address', 'varchar(64)')
+      .addColumn('context', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('flows_expires_at').on('flows').column('expires_at').execute();
+    await db.schema.createIndex('flows_identifier_hash').on('flows').column('identifier_hash').execute();
+
+    await db.schema
+      .createTable('challenges')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('flow_id', 'varchar(64)', (c) => c.notNull().references('flows.id').onDelete('cascade'))
+      .addColumn('method_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('destination_hash', 'varchar(64)', (c) => c.notNull())
+      .addColumn('code_hmac', 'varchar(64)', (c) => c.notNull())
+      .addColumn('key_id', 'varchar(32)', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('consumed_at', 'bigint')
+      .addColumn('delivery_status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('challenges_flow_id').on('challenges').column('flow_id').execute();
+
+    await db.schema
+      .createTable('counters')
+      .addColumn('key', 'varchar(256)', (c) => c.notNull())
+      .addColumn('window_start', 'bigint', (c) => c.notNull())
+      .addColumn('window_end', 'bigint', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('counters_pk', ['key', 'window_start'])
+      .execute();
+    await db.schema.createIndex('counters_window_end').on('counters').column('window_end').execute();
+
+    await db.schema
+      .createTable('outbox')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('channel', 'varchar(16)', (c) => c.notNull())
+      .addColumn('destination', 'varchar(320)', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_error_code', 'varchar(64)')
+      // No foreign keys: a message outlives its flow's retention (and notifications have none).
+      .addColumn('challenge_id', 'varchar(64)')
+      .addColumn('flow_id', 'varchar(64)')
+      .addColumn('expires_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('sent_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('outbox_challenge_id').on('outbox').column('challenge_id').execute();
+
+    await db.schema
+      .createTable('audit')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('event', 'varchar(64)', (c) => c.notNull())
+      .addColumn('flow_id', 'varchar(64)')
+      .addColumn('user_id', 'varchar(64)')
+      .addColumn('identifier_hash', 'varchar(64)')
+      .addColumn('client_address', 'varchar(64)')
+      .addColumn('detail', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('audit_flow_id').on('audit').column('flow_id').execute();
+    await db.schema.createIndex('audit_at').on('audit').column('at').execute();
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async down(db: Kysely<any>) {
+    for (const table of ['audit', 'outbox', 'counters', 'challenges', 'flows']) {
+      await db.schema.dropTable(table).ifExists().execute();
+    }
+  },
+};
+
+/** Names sort in the order they apply. */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,117 @@
+// Opens the store named by a URL: `sqlite:/path/file.db`, `sqlite::memory:` (one node, the
+// embedded default) or `postgres://user:password@host:port/db` (several nodes). Both go through
+// the same repositories and migrations.
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { createCodeKeyring, type CodeKeyring } from './code-keyring.js';
+import type { Database as Schema } from './database-schema.js';
+import { migrationProvider } from './migrations.js';
+import { createRepositories, type Dialect } from './sql-repositories.js';
+import { StoreError, systemClock, type OpenStoreOptions, type Repositories, type Store } from './store.js';
+
+/** What the URL names, without credentials (safe to log). */
+export function describeStoreUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'postgres://(unparsable)';
+  }
+}
+
+function sqlitePath(url: string): string {
+  const rest = url.slice('sqlite:'.length);
+  if (rest === ':memory:' || rest === '') return ':memory:';
+  // sqlite:///abs/path and sqlite:/abs/path both name /abs/path.
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+// pg returns int8 (our millisecond times) as strings by default; they fit a double exactly.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openStore(url: string, options: OpenStoreOptions): Promise<Store> {
+  const keyring: CodeKeyring = 'codeHmac' in options.keys ? options.keys : createCodeKeyring(options.keys);
+  const clock = options.clock ?? systemClock;
+  let dialect: Dialect;
+  let db: Kysely<Schema>;
+
+  if (url.startsWith('sqlite:')) {
+    dialect = 'sqlite';
+    const path = sqlitePath(url);
+    const database = new Database(path);
+    if (path !== ':memory:') database.pragma('journal_mode = WAL');
+    database.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  } else if (/^postgres(ql)?:\/\//.test(url)) {
+    dialect = 'postgres';
+    const schema = options.schema;
+    if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+      throw new StoreError('store_unavailable', 'invalid PostgreSQL schema name');
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      types: pgTypes,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle client's error (e.g. the server restarting) must not crash the process.
+    pool.on('error', () => undefined);
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    if (schema) {
+      try {
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      } catch (error) {
+        await db.destroy();
+        throw new StoreError('store_unavailable', `PostgreSQL at ${describeStoreUrl(url)} is not reachable`, {
+          cause: error,
+        });
+      }
+    }
+  } else {
+    throw new StoreError('store_unavailable', 'unsupported store URL (expected sqlite: or postgres://)');
+  }
+
+  const repositories = (executor: Kysely<Schema>): Repositories =>
+    createRepositories({ db: executor, dialect, keyring, clock });
+  const root = repositories(db);
+
+  return {
+    dialect,
+    keyring,
+    clock,
+    ...root,
+    transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
+    async migrate() {
+      const migrator = new Migrator({ db, provider: migrationProvider });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+        throw new StoreError('store_unavailable', `migration ${failed} failed`, { cause: error });
+      }
+    },
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,555 @@
+// The repositories over Kysely, identical for SQLite and PostgreSQL except where noted. Every
+// change that must hold under concurrency is one conditional statement (UPDATE … WHERE … RETURNING,
+// INSERT … ON CONFLICT … RETURNING) or a compare-and-set, so it holds across API nodes too.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { CodeKeyring } from './code-keyring.js';
+import type { AuditTable, ChallengesTable, Database, FlowsTable, OutboxTable } from './database-schema.js';
+import type {
+  AuditRepository,
+  ChallengeRecord,
+  ChallengeRepository,
+  Clock,
+  CounterRepository,
+  FlowContext,
+  FlowMethod,
+  FlowPurpose,
+  FlowRecord,
+  FlowRepository,
+  FlowState,
+  Json,
+  OutboxChannel,
+  OutboxMessage,
+  OutboxPayload,
+  OutboxRepository,
+  OutboxStatus,
+  Repositories,
+  VerifiedMethod,
+  DeliveryStatus,
+  AuditEntry,
+} from './store.js';
+import { maskDestination } from './destination-mask.js';
+import { hashFlowToken } from './flow-token-hash.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface RepositoryContext {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  keyring: CodeKeyring;
+  clock: Clock;
+}
+
+const ms = (d: Date): number => d.getTime();
+const date = (n: number | string): Date => new Date(Number(n));
+const dateOrNull = (n: number | string | null): Date | null => (n === null ? null : date(n));
+
+function toFlow(row: Selectable<FlowsTable>): FlowRecord {
+  const verified = JSON.parse(row.methods_verified) as { methodId: string; verifiedAt: number }[];
+  return {
+    id: row.id,
+    tokenHash: row.token_hash,
+    purpose: row.purpose as FlowPurpose,
+    userId: row.user_id,
+    decoy: Number(row.decoy) === 1,
+    identifierHash: row.identifier_hash,
+    policyName: row.policy_name,
+    methods: JSON.parse(row.methods) as FlowMethod[],
+    methodsVerified: verified.map((v) => ({ methodId: v.methodId, verifiedAt: date(v.verifiedAt) })),
+    attemptsUsed: Number(row.attempts_used),
+    createdAt: date(row.created_at),
+    verifiedAt: dateOrNull(row.verified_at),
+    expiresAt: date(row.expires_at),
+    state: row.state as FlowState,
+    locale: row.locale,
+    clientAddress: row.client_address,
+    context: JSON.parse(row.context) as FlowContext,
+  };
+}
+
+const verifiedJson = (list: readonly VerifiedMethod[]): string =>
+  JSON.stringify(list.map((v) => ({ methodId: v.methodId, verifiedAt: ms(v.verifiedAt) })));
+
+function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
+  const get = async (id: string) => {
+    const row = await db.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toFlow(row) : undefined;
+  };
+  return {
+    async create(flow) {
+      const row = await db
+        .insertInto('flows')
+        .values({
+          id: flow.id,
+          token_hash: flow.tokenHash,
+          purpose: flow.purpose,
+          user_id: flow.userId,
+          decoy: flow.decoy ? 1 : 0,
+          identifier_hash: flow.identifierHash,
+          policy_name: flow.policyName,
+          methods: JSON.stringify(flow.methods),
+          methods_verified: '[]',
+          created_at: ms(clock.now()),
+          verified_at: null,
+          expires_at: ms(flow.expiresAt),
+          state: flow.state ?? 'verifying',
+          locale: flow.locale,
+          client_address: flow.clientAddress,
+          context: JSON.stringify(flow.context ?? {}),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toFlow(row);
+    },
+    get,
+    async getWithToken(id, token, now = clock.now()) {
+      const row = await db.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst();
+      const presented = Buffer.from(hashFlowToken(token), 'hex');
+      // Hash and compare even when the id is unknown, so both cases cost the same.
+      const stored = Buffer.from(row?.token_hash ?? '0'.repeat(64), 'hex');
+      const match = stored.length === presented.length && timingSafeEqual(stored, presented);
+      if (!row || !match || Number(row.expires_at) <= ms(now)) return undefined;
+      return toFlow(row);
+    },
+    async recordFailedAttempt(flowId, max) {
+      // One statement: the WHERE makes the N+1st of N parallel wrong codes a no-op, and the CASE
+      // reads the pre-update value in both dialects.
+      const row = await db
+        .updateTable('flows')
+        .set({
+          attempts_used: sql<number>`attempts_used + 1`,
+          state: sql<string>`case when attempts_used + 1 >= ${max} then 'attempts_exhausted' else state end`,
+        })
+        .where('id', '=', flowId)
+        .where('attempts_used', '<', max)
+        .returning(['attempts_used', 'state'])
+        .executeTakeFirst();
+      if (!row) return { counted: false, exhausted: true };
+      const used = Number(row.attempts_used);
+      return {
+        counted: true,
+        attemptsUsed: used,
+        attemptsLeft: Math.max(0, max - used),
+        exhausted: used >= max,
+      };
+    },
+    async transition(id, from, changes) {
+      if (from.length === 0) return undefined;
+      const set: Updateable<FlowsTable> = {};
+      if (changes.state !== undefined) set.state = changes.state;
+      if (changes.verifiedAt !== undefined)
+        set.verified_at = changes.verifiedAt === null ? null : ms(changes.verifiedAt);
+      if (changes.expiresAt !== undefined) set.expires_at = ms(changes.expiresAt);
+      if (changes.methodsVerified !== undefined) set.methods_verified = verifiedJson(changes.methodsVerified);
+      if (changes.userId !== undefined) set.user_id = changes.userId;
+      if (changes.context !== undefined) set.context = JSON.stringify(changes.context);
+      if (Object.keys(set).length === 0) {
+        const row = await db
+          .selectFrom('flows')
+          .selectAll()
+          .where('id', '=', id)
+          .where('state', 'in', [...from])
+          .executeTakeFirst();
+        return row ? toFlow(row) : undefined;
+      }
+      const row = await db
+        .updateTable('flows')
+        .set(set)
+        .where('id', '=', id)
+        .where('state', 'in', [...from])
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toFlow(row) : undefined;
+    },
+    async addVerifiedMethod(flowId, methodId, required, now = clock.now()) {
+      // Compare-and-set on the stored JSON text: two verifications racing on one flow both land,
+      // one after the other, without row locks (works the same on both dialects and across nodes).
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const current = await db
+          .selectFrom('flows')
+          .selectAll()
+          .where('id', '=', flowId)
+          .where('state', 'in', ['verifying', 'verified'])
+          .executeTakeFirst();
+        if (!current) return undefined;
+        const flow = toFlow(current);
+        const list = flow.methodsVerified.some((v) => v.methodId === methodId)
+          ? flow.methodsVerified
+          : [...flow.methodsVerified, { methodId, verifiedAt: now }];
+        const done = list.length >= required;
+        const row = await db
+          .updateTable('flows')
+          .set({
+            methods_verified: verifiedJson(list),
+            state: done ? 'verified' : 'verifying',
+            verified_at: done ? ms(now) : null,
+          })
+          .where('id', '=', flowId)
+          .where('methods_verified', '=', current.methods_verified)
+          .where('state', '=', current.state)
+          .returningAll()
+          .executeTakeFirst();
+        if (row) return toFlow(row);
+      }
+      throw new Error('addVerifiedMethod: too much contention');
+    },
+  };
+}
+
+function toChallenge(row: Selectable<ChallengesTable>): ChallengeRecord {
+  return {
+    id: row.id,
+    flowId: row.flow_id,
+    methodId: row.method_id,
+    destinationHash: row.destination_hash,
+    codeHmac: row.code_hmac,
+    keyId: row.key_id,
+    expiresAt: date(row.expires_at),
+    consumedAt: dateOrNull(row.consumed_at),
+    deliveryStatus: row.delivery_status as DeliveryStatus,
+    createdAt: date(row.created_at),
+  };
+}
+
+function challengeRepository({ db, keyring, clock }: RepositoryContext): ChallengeRepository {
+  const consume = async (challengeId: string, now: Date) => {
+    const row = await db
+      .updateTable('challenges')
+      .set({ consumed_at: ms(now) })
+      .where('id', '=', challengeId)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', ms(now))
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  };
+  return {
+    async create(challenge) {
+      const mac = keyring.codeHmac(challenge.code, challenge.flowId, challenge.methodId);
+      const row = await db
+        .insertInto('challenges')
+        .values({
+          id: challenge.id,
+          flow_id: challenge.flowId,
+          method_id: challenge.methodId,
+          destination_hash: challenge.destinationHash,
+          code_hmac: mac.hmac,
+          key_id: mac.keyId,
+          expires_at: ms(challenge.expiresAt),
+          consumed_at: null,
+          delivery_status: challenge.deliveryStatus ?? 'queued',
+          created_at: ms(clock.now()),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toChallenge(row);
+    },
+    async get(id) {
+      const row = await db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toChallenge(row) : undefined;
+    },
+    async listForFlow(flowId) {
+      const rows = await db
+        .selectFrom('challenges')
+        .selectAll()
+        .where('flow_id', '=', flowId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toChallenge);
+    },
+    async verifyAndConsume(flowId, challengeId, code, now = clock.now()) {
+      const row = await db
+        .selectFrom('challenges')
+        .selectAll()
+        .where('id', '=', challengeId)
+        .where('flow_id', '=', flowId)
+        .executeTakeFirst();
+      // The HMAC is computed whatever happens next, so no branch is measurably cheaper.
+      const matches = keyring.verifyCode(code, flowId, row?.method_id ?? '', {
+        keyId: row?.key_id ?? keyring.currentKeyId,
+        hmac: row?.code_hmac ?? '',
+      });
+      if (!row) return { ok: false, reason: 'not_found' };
+      if (row.consumed_at !== null) return { ok: false, reason: 'consumed' };
+      if (Number(row.expires_at) <= ms(now)) return { ok: false, reason: 'expired' };
+      if (!matches) return { ok: false, reason: 'mismatch' };
+      if (!(await consume(challengeId, now))) {
+        // Lost a race with another request presenting the same code, or expired in between.
+        const after = await db
+          .selectFrom('challenges')
+          .select('consumed_at')
+          .where('id', '=', challengeId)
+          .executeTakeFirst();
+        return { ok: false, reason: after?.consumed_at !== null ? 'consumed' : 'expired' };
+      }
+      return { ok: true, challenge: toChallenge({ ...row, consumed_at: ms(now) }) };
+    },
+    consume: (challengeId, now = clock.now()) => consume(challengeId, now),
+    async setDeliveryStatus(challengeId, status) {
+      await db
+        .updateTable('challenges')
+        .set({ delivery_status: status })
+        .where('id', '=', challengeId)
+        .execute();
+    },
+  };
+}
+
+function counterRepository({ db, clock }: RepositoryContext): CounterRepository {
+  const windowOf = (now: Date, windowSeconds: number) => {
+    const size = Math.max(1, Math.floor(windowSeconds)) * 1000;
+    const start = Math.floor(ms(now) / size) * size;
+    return { size, start, end: start + size };
+  };
+  const countAt = async (key: string, start: number): Promise<number> => {
+    const row = await db
+      .selectFrom('counters')
+      .select('count')
+      .where('key', '=', key)
+      .where('window_start', '=', start)
+      .executeTakeFirst();
+    return row ? Number(row.count) : 0;
+  };
+  return {
+    async hit(key, windowSeconds, limit, now = clock.now(), options = {}) {
+      const w = windowOf(now, windowSeconds);
+      const weight = options.weight ?? 1;
+      // The one atomic statement: concurrent hits on any node each get their own count back.
+      const row = await db
+        .insertInto('counters')
+        .values({ key, window_start: w.start, window_end: w.end, count: weight })
+        .onConflict((oc) =>
+          oc
+            .columns(['key', 'window_start'])
+            .doUpdateSet({ count: sql<number>`counters.count + excluded.count` }),
+        )
+        .returning('count')
+        .executeTakeFirstOrThrow();
+      const current = Number(row.count);
+      const untilWindowEnd = Math.max(1, Math.ceil((w.end - ms(now)) / 1000));
+      if (!options.sliding) {
+        const allowed = current <= limit;
+        return { allowed, count: current, retryAfter: allowed ? 0 : untilWindowEnd };
+      }
+      // Sliding-window estimate: the previous window counts for the part of it still in view.
+      const previous = await countAt(key, w.start - w.size);
+      const elapsed = (ms(now) - w.start) / w.size;
+      const estimate = previous * (1 - elapsed) + current;
+      const allowed = estimate <= limit;
+      if (allowed) return { allowed, count: Math.ceil(estimate), retryAfter: 0 };
+      // When the current window alone is over, wait for it to roll into the past and fade enough;
+      // otherwise wait until the previous window's share has faded below the limit.
+      let waitMs: number;
+      if (current > limit) {
+        waitMs = w.end - ms(now) + w.size * (1 - limit / current);
+      } else {
+        const fadeTo = 1 - (limit - current) / previous;
+        waitMs = (fadeTo - elapsed) * w.size;
+      }
+      return {
+        allowed,
+        count: Math.ceil(estimate),
+        retryAfter: Math.max(1, Math.ceil(Math.round(waitMs) / 1000)),
+      };
+    },
+    async peek(key, windowSeconds, now = clock.now(), options = {}) {
+      const w = windowOf(now, windowSeconds);
+      const current = await countAt(key, w.start);
+      if (!options.sliding) return current;
+      const previous = await countAt(key, w.start - w.size);
+      return Math.ceil(previous * (1 - (ms(now) - w.start) / w.size) + current);
+    },
+    async prune(before) {
+      const result = await db.deleteFrom('counters').where('window_end', '<', ms(before)).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): OutboxRepository {
+  const toMessage = (row: Selectable<OutboxTable>): OutboxMessage => {
+    let payload: OutboxPayload | null = null;
+    if (row.payload !== '') {
+      const clear = keyring.decrypt(row.payload);
+      // A payload sealed with a key that has since been dropped cannot be sent; the worker fails it.
+      payload = clear === undefined ? null : (JSON.parse(clear) as OutboxPayload);
+    }
+    return {
+      id: row.id,
+      channel: row.channel as OutboxChannel,
+      destination: row.destination,
+      payload,
+      status: row.status as OutboxStatus,
+      attempts: Number(row.attempts),
+      nextAttemptAt: date(row.next_attempt_at),
+      lastErrorCode: row.last_error_code,
+      challengeId: row.challenge_id,
+      flowId: row.flow_id,
+      expiresAt: dateOrNull(row.expires_at),
+      createdAt: date(row.created_at),
+    };
+  };
+  return {
+    async enqueue(message) {
+      const now = ms(clock.now());
+      const row = await db
+        .insertInto('outbox')
+        .values({
+          id: message.id ?? randomUUID(),
+          channel: message.channel,
+          destination: message.destination,
+          // The code is in here until it is sent: sealed with AES-256-GCM, never in clear text.
+          payload: keyring.encrypt(JSON.stringify(message.payload)),
+          status: 'queued',
+          next_attempt_at: now,
+          last_error_code: null,
+          challenge_id: message.challengeId ?? null,
+          flow_id: message.flowId ?? null,
+          expires_at: message.expiresAt ? ms(message.expiresAt) : null,
+          created_at: now,
+          sent_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toMessage(row);
+    },
+    async get(id) {
+      const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toMessage(row) : undefined;
+    },
+    async claimDue(limit, leaseSeconds, now = clock.now()) {
+      const t = ms(now);
+      const due = db
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', 'in', ['queued', 'sending'])
+        .where('next_attempt_at', '<=', t)
+        .orderBy('next_attempt_at')
+        .limit(limit);
+      // PostgreSQL: rows another node is claiming right now are skipped, not waited for. SQLite has
+      // one writer at a time, so the conditional UPDATE alone is enough.
+      const candidates = dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      const rows = await db
+        .updateTable('outbox')
+        .set({
+          status: 'sending',
+          attempts: sql<number>`attempts + 1`,
+          next_attempt_at: t + leaseSeconds * 1000,
+        })
+        .where('id', 'in', candidates)
+        .where('status', 'in', ['queued', 'sending'])
+        .where('next_attempt_at', '<=', t)
+        .returningAll()
+        .execute();
+      return rows.map(toMessage).sort((a, b) => ms(a.createdAt) - ms(b.createdAt));
+    },
+    async markSent(id, now = clock.now()) {
+      const row = await db
+        .selectFrom('outbox')
+        .select(['destination', 'channel'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return;
+      // Once sent, the store no longer needs the code or the full destination: blank and mask them.
+      await db
+        .updateTable('outbox')
+        .set({
+          status: 'sent',
+          payload: '',
+          destination: maskDestination(row.channel as OutboxChannel, row.destination),
+          sent_at: ms(now),
+          last_error_code: null,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+    async markRetry(id, nextAttemptAt, errorCode) {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'queued', next_attempt_at: ms(nextAttemptAt), last_error_code: errorCode })
+        .where('id', '=', id)
+        .where('status', '=', 'sending')
+        .execute();
+    },
+    async markFailed(id, errorCode) {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'failed', last_error_code: errorCode })
+        .where('id', '=', id)
+        .execute();
+    },
+    async list(filter = {}) {
+      let query = db.selectFrom('outbox').selectAll();
+      if (filter.status) query = query.where('status', '=', filter.status);
+      if (filter.challengeId) query = query.where('challenge_id', '=', filter.challengeId);
+      const rows = await query.orderBy('created_at').orderBy('id').execute();
+      return rows.map(toMessage);
+    },
+  };
+}
+
+function toAudit(row: Selectable<AuditTable>): AuditEntry {
+  return {
+    id: row.id,
+    at: date(row.at),
+    event: row.event,
+    flowId: row.flow_id,
+    userId: row.user_id,
+    identifierHash: row.identifier_hash,
+    clientAddress: row.client_address,
+    detail: JSON.parse(row.detail) as { [key: string]: Json },
+  };
+}
+
+let auditSequence = 0;
+
+/** Sorts by time, then by order within this process (ties across nodes fall back to random). */
+function auditId(at: number): string {
+  auditSequence = (auditSequence + 1) % 0x1000000;
+  return `${at.toString(16).padStart(12, '0')}${auditSequence.toString(16).padStart(6, '0')}${randomUUID().slice(0, 8)}`;
+}
+
+function auditRepository({ db, clock }: RepositoryContext): AuditRepository {
+  return {
+    async record(entry) {
+      const at = ms(entry.at ?? clock.now());
+      const row = await db
+        .insertInto('audit')
+        .values({
+          id: auditId(at),
+          at,
+          event: entry.event,
+          flow_id: entry.flowId ?? null,
+          user_id: entry.userId ?? null,
+          identifier_hash: entry.identifierHash ?? null,
+          client_address: entry.clientAddress ?? null,
+          detail: JSON.stringify(entry.detail ?? {}),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toAudit(row);
+    },
+    async list(filter = {}) {
+      let query = db.selectFrom('audit').selectAll();
+      if (filter.flowId) query = query.where('flow_id', '=', filter.flowId);
+      if (filter.event) query = query.where('event', '=', filter.event);
+      const rows = await query
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit ?? 1000)
+        .execute();
+      return rows.map(toAudit);
+    },
+  };
+}
+
+export function createRepositories(context: RepositoryContext): Repositories {
+  return {
+    flows: flowRepository(context),
+    challenges: challengeRepository(context),
+    counters: counterRepository(context),
+    outbox: outboxRepository(context),
+    audit: auditRepository(context),
+  };
+}

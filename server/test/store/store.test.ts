@@ -1,0 +1,508 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashFlowToken } from '../../src/store/flow-token-hash.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { FlowMethod, NewFlow, Store } from '../../src/store/store.js';
+import { describeEachStore, testClock, testKeys } from './store-harness.js';
+
+const methods: FlowMethod[] = [
+  {
+    id: 'sms:1',
+    kind: 'sms',
+    hint: '+45 •• •• •• 78',
+    destination: '+4520123478',
+    source: 'entra:phoneMethods',
+  },
+  {
+    id: 'email:1',
+    kind: 'email',
+    hint: 'a•••@g•••.com',
+    destination: 'anna@gmail.com',
+    source: 'entra:emailMethods',
+  },
+];
+
+function newFlow(overrides: Partial<NewFlow> = {}): NewFlow & { token: string } {
+  const token = randomBytes(24).toString('base64url');
+  return {
+    id: `f_${randomUUID()}`,
+    token,
+    tokenHash: hashFlowToken(token),
+    purpose: 'reset',
+    userId: '6e7b768e-07e2-4810-8459-485f84f8f204',
+    decoy: false,
+    identifierHash: 'id-hash',
+    policyName: 'default',
+    methods,
+    expiresAt: new Date('2026-11-28T09:15:00.000Z'),
+    locale: 'en',
+    clientAddress: '192.0.2.10',
+    ...overrides,
+  };
+}
+
+const payload = { text: 'Your MyPass code is 731904.', code: '731904', template: 'code', locale: 'en' };
+
+/** Every string value of every row, to search for things that must never be stored. */
+function allText(rows: Record<string, unknown>[]): string {
+  return rows.map((r) => JSON.stringify(r)).join('\n');
+}
+
+describeEachStore('store', (target) => {
+  const clock = testClock();
+  let store: Store;
+  beforeAll(async () => {
+    store = await target.open({ clock });
+  });
+
+  describe('lifecycle', () => {
+    it('migrates idempotently and answers ping', async () => {
+      await store.migrate();
+      await store.migrate();
+      expect(await store.ping()).toBe(true);
+      expect(store.dialect).toBe(target.name);
+    });
+
+    it('answers ping false, without throwing, once closed', async () => {
+      const other = await target.open();
+      await other.close();
+      expect(await other.ping()).toBe(false);
+    });
+  });
+
+  describe('flows', () => {
+    it('round-trips a flow, storing only the hash of its token', async () => {
+      const input = newFlow({ context: { userPrincipalName: 'anna@contoso.example', methodsRequired: 2 } });
+      const created = await store.flows.create(input);
+      expect(created).toMatchObject({
+        id: input.id,
+        purpose: 'reset',
+        userId: input.userId,
+        decoy: false,
+        methods,
+        methodsVerified: [],
+        attemptsUsed: 0,
+        state: 'verifying',
+        verifiedAt: null,
+        createdAt: clock.now(),
+        context: { userPrincipalName: 'anna@contoso.example', methodsRequired: 2 },
+      });
+      expect(await store.flows.get(input.id)).toEqual(created);
+      const raw = await target.rawRows('flows');
+      expect(allText(raw)).not.toContain(input.token);
+      expect(allText(raw)).toContain(hashFlowToken(input.token));
+    });
+
+    it('finds a flow with its token only: a wrong token, an unknown id and an expired flow all look alike', async () => {
+      const input = newFlow({ expiresAt: new Date(clock.now().getTime() + 60_000) });
+      await store.flows.create(input);
+      expect((await store.flows.getWithToken(input.id, input.token))?.id).toBe(input.id);
+      expect(await store.flows.getWithToken(input.id, `${input.token}x`)).toBeUndefined();
+      expect(await store.flows.getWithToken('f_unknown', input.token)).toBeUndefined();
+      expect(
+        await store.flows.getWithToken(input.id, input.token, new Date(clock.now().getTime() + 60_000)),
+      ).toBeUndefined();
+    });
+
+    it('stores a decoy flow with no user', async () => {
+      const input = newFlow({ userId: null, decoy: true });
+      const created = await store.flows.create(input);
+      expect(created.decoy).toBe(true);
+      expect(created.userId).toBeNull();
+    });
+
+    it('counts exactly 5 of 50 wrong codes fired in parallel, then the flow is exhausted', async () => {
+      const input = newFlow();
+      await store.flows.create(input);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.flows.recordFailedAttempt(input.id, 5)),
+      );
+      const counted = results.filter((r) => r.counted);
+      expect(counted).toHaveLength(5);
+      expect(counted.map((r) => (r.counted ? r.attemptsUsed : 0)).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(counted.filter((r) => r.exhausted)).toHaveLength(1);
+      const flow = await store.flows.get(input.id);
+      expect(flow?.attemptsUsed).toBe(5);
+      expect(flow?.state).toBe('attempts_exhausted');
+    });
+
+    it('counts exactly 5 of 50 wrong codes fired in parallel through two nodes', async () => {
+      const second = await target.open({ clock });
+      const input = newFlow();
+      await store.flows.create(input);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          (i % 2 === 0 ? store : second).flows.recordFailedAttempt(input.id, 5),
+        ),
+      );
+      expect(results.filter((r) => r.counted)).toHaveLength(5);
+      expect((await store.flows.get(input.id))?.attemptsUsed).toBe(5);
+    });
+
+    it('reports the attempts left after each wrong code', async () => {
+      const input = newFlow();
+      await store.flows.create(input);
+      expect(await store.flows.recordFailedAttempt(input.id, 3)).toEqual({
+        counted: true,
+        attemptsUsed: 1,
+        attemptsLeft: 2,
+        exhausted: false,
+      });
+      await store.flows.recordFailedAttempt(input.id, 3);
+      expect(await store.flows.recordFailedAttempt(input.id, 3)).toEqual({
+        counted: true,
+        attemptsUsed: 3,
+        attemptsLeft: 0,
+        exhausted: true,
+      });
+      expect(await store.flows.recordFailedAttempt(input.id, 3)).toEqual({ counted: false, exhausted: true });
+      expect(await store.flows.recordFailedAttempt('f_unknown', 3)).toEqual({
+        counted: false,
+        exhausted: true,
+      });
+    });
+
+    it('transitions only from the given states', async () => {
+      const input = newFlow();
+      await store.flows.create(input);
+      expect(await store.flows.transition(input.id, ['verified'], { state: 'completed' })).toBeUndefined();
+      const cancelled = await store.flows.transition(input.id, ['verifying', 'verified'], {
+        state: 'cancelled',
+        context: { reason: 'user' },
+      });
+      expect(cancelled?.state).toBe('cancelled');
+      expect(cancelled?.context).toEqual({ reason: 'user' });
+      expect(
+        await store.flows.transition(input.id, ['verifying', 'verified'], { state: 'cancelled' }),
+      ).toBeUndefined();
+    });
+
+    it('becomes verified only when the required number of distinct methods is verified, even in parallel', async () => {
+      const input = newFlow();
+      await store.flows.create(input);
+      const once = await store.flows.addVerifiedMethod(input.id, 'sms:1', 2, clock.now());
+      expect(once?.state).toBe('verifying');
+      const again = await store.flows.addVerifiedMethod(input.id, 'sms:1', 2, clock.now());
+      expect(again?.methodsVerified).toHaveLength(1);
+
+      const other = newFlow();
+      await store.flows.create(other);
+      const second = await target.open({ clock });
+      await Promise.all([
+        store.flows.addVerifiedMethod(other.id, 'sms:1', 2, clock.now()),
+        second.flows.addVerifiedMethod(other.id, 'email:1', 2, clock.now()),
+      ]);
+      const done = await store.flows.get(other.id);
+      expect(done?.methodsVerified.map((m) => m.methodId).sort()).toEqual(['email:1', 'sms:1']);
+      expect(done?.state).toBe('verified');
+      expect(done?.verifiedAt).toEqual(clock.now());
+    });
+  });
+
+  describe('challenges', () => {
+    async function flowWithChallenge(code = '123456', expiresInSeconds = 600) {
+      const flow = newFlow();
+      await store.flows.create(flow);
+      const challenge = await store.challenges.create({
+        id: `c_${randomUUID()}`,
+        flowId: flow.id,
+        methodId: 'sms:1',
+        destinationHash: store.keyring.lookupHash('destination', '+4520123478'),
+        code,
+        expiresAt: new Date(clock.now().getTime() + expiresInSeconds * 1000),
+      });
+      return { flow, challenge };
+    }
+
+    it('stores the code only as an HMAC with its key id', async () => {
+      const { challenge } = await flowWithChallenge('904117');
+      expect(challenge.keyId).toBe('k1');
+      expect(challenge.codeHmac).toMatch(/^[0-9a-f]{64}$/);
+      expect(challenge.deliveryStatus).toBe('queued');
+      const raw = allText(await target.rawRows('challenges'));
+      expect(raw).toContain(challenge.codeHmac);
+      expect(raw).not.toContain('904117');
+    });
+
+    it('accepts the right code once, and only once, even when it races itself', async () => {
+      const { flow, challenge } = await flowWithChallenge('555123');
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.challenges.verifyAndConsume(flow.id, challenge.id, '555123')),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok && r.reason === 'consumed')).toHaveLength(9);
+      expect((await store.challenges.get(challenge.id))?.consumedAt).toEqual(clock.now());
+    });
+
+    it('tells a wrong code, an expired challenge and another flow apart', async () => {
+      const { flow, challenge } = await flowWithChallenge('111111', 60);
+      expect(await store.challenges.verifyAndConsume(flow.id, challenge.id, '111112')).toEqual({
+        ok: false,
+        reason: 'mismatch',
+      });
+      const { flow: other } = await flowWithChallenge('111111');
+      // The code is bound to its flow: the same id and code through another flow is unknown.
+      expect(await store.challenges.verifyAndConsume(other.id, challenge.id, '111111')).toEqual({
+        ok: false,
+        reason: 'not_found',
+      });
+      const later = new Date(clock.now().getTime() + 61_000);
+      expect(await store.challenges.verifyAndConsume(flow.id, challenge.id, '111111', later)).toEqual({
+        ok: false,
+        reason: 'expired',
+      });
+      expect(await store.challenges.consume(challenge.id, later)).toBe(false);
+    });
+
+    it('binds the code HMAC to the flow and the method', () => {
+      const a = store.keyring.codeHmac('123456', 'f_a', 'sms:1');
+      expect(store.keyring.verifyCode('123456', 'f_a', 'sms:1', a)).toBe(true);
+      expect(store.keyring.verifyCode('123456', 'f_b', 'sms:1', a)).toBe(false);
+      expect(store.keyring.verifyCode('123456', 'f_a', 'email:1', a)).toBe(false);
+      expect(store.keyring.codeHmac('123456', 'f_a', 'email:1').hmac).not.toBe(a.hmac);
+    });
+
+    it('verifies codes made with an older key after rotation, and not once that key is dropped', async () => {
+      const { flow, challenge } = await flowWithChallenge('246810');
+      const k2 = { id: 'k2', secret: 'test-secret-k2-zyxwvutsrqponmlkjihgfedcba' };
+      const rotated = await target.open({ keys: [k2, ...testKeys], clock });
+      expect(rotated.keyring.currentKeyId).toBe('k2');
+      const dropped = await target.open({ keys: [k2], clock });
+      expect(await dropped.challenges.verifyAndConsume(flow.id, challenge.id, '246810')).toEqual({
+        ok: false,
+        reason: 'mismatch',
+      });
+      expect((await rotated.challenges.verifyAndConsume(flow.id, challenge.id, '246810')).ok).toBe(true);
+      const fresh = await rotated.challenges.create({
+        id: `c_${randomUUID()}`,
+        flowId: flow.id,
+        methodId: 'email:1',
+        destinationHash: 'x',
+        code: '000000',
+        expiresAt: new Date(clock.now().getTime() + 600_000),
+      });
+      expect(fresh.keyId).toBe('k2');
+    });
+
+    it('records the delivery status and lists a flow challenges in order', async () => {
+      const { flow, challenge } = await flowWithChallenge();
+      await store.challenges.setDeliveryStatus(challenge.id, 'failed');
+      clock.advance(1);
+      const next = await store.challenges.create({
+        id: `c_${randomUUID()}`,
+        flowId: flow.id,
+        methodId: 'email:1',
+        destinationHash: 'x',
+        code: '123123',
+        expiresAt: new Date(clock.now().getTime() + 600_000),
+      });
+      await store.challenges.setDeliveryStatus(next.id, 'sent');
+      const list = await store.challenges.listForFlow(flow.id);
+      expect(list.map((c) => [c.id, c.deliveryStatus])).toEqual([
+        [challenge.id, 'failed'],
+        [next.id, 'sent'],
+      ]);
+    });
+  });
+
+  describe('counters', () => {
+    it('allows up to the limit in a fixed window, then says how long to wait', async () => {
+      const key = `name:${randomUUID()}`;
+      const at = new Date('2026-11-28T10:00:00.000Z');
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await store.counters.hit(key, 900, 3, at));
+      expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
+      expect(results.map((r) => r.count)).toEqual([1, 2, 3, 4]);
+      expect(results[3]?.retryAfter).toBe(900);
+      expect(await store.counters.peek(key, 900, at)).toBe(4);
+      const nextWindow = new Date(at.getTime() + 900_000);
+      expect(await store.counters.hit(key, 900, 3, nextWindow)).toEqual({
+        allowed: true,
+        count: 1,
+        retryAfter: 0,
+      });
+    });
+
+    it('counts 100 parallel hits from two nodes exactly, allowing exactly the limit', async () => {
+      const second = await target.open({ clock });
+      const key = `addr:${randomUUID()}`;
+      const at = new Date('2026-11-28T10:00:05.000Z');
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? store : second).counters.hit(key, 60, 30, at)),
+      );
+      expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
+      expect(results.filter((r) => r.allowed)).toHaveLength(30);
+      expect(results.find((r) => !r.allowed)?.retryAfter).toBe(55);
+    });
+
+    it('blends the previous window in sliding mode', async () => {
+      const key = `dest:${randomUUID()}`;
+      const start = new Date('2026-11-28T11:00:00.000Z');
+      for (let i = 0; i < 10; i++) await store.counters.hit(key, 3600, 10, start, { sliding: true });
+      // A quarter into the next window, three quarters of the previous 10 still count.
+      const quarter = new Date(start.getTime() + 3600_000 + 900_000);
+      const refused = await store.counters.hit(key, 3600, 8, quarter, { sliding: true });
+      expect(refused.allowed).toBe(false);
+      expect(refused.count).toBe(9);
+      // 7.5 + 1 > 8 until the previous share fades to 7: 0.3 of the window from its start, 0.05 from now.
+      expect(refused.retryAfter).toBe(180);
+      const later = new Date(start.getTime() + 3600_000 + 2700_000);
+      expect((await store.counters.hit(key, 3600, 8, later, { sliding: true })).allowed).toBe(true);
+      expect(await store.counters.peek(key, 3600, later, { sliding: true })).toBe(5);
+    });
+
+    it('prunes windows that have ended', async () => {
+      const key = `prune:${randomUUID()}`;
+      await store.counters.hit(key, 60, 5, new Date('2020-01-01T00:00:00.000Z'));
+      expect(await store.counters.prune(new Date('2020-01-01T00:05:00.000Z'))).toBeGreaterThanOrEqual(1);
+      expect(await store.counters.peek(key, 60, new Date('2020-01-01T00:00:10.000Z'))).toBe(0);
+    });
+  });
+
+  describe('outbox', () => {
+    it('keeps the payload encrypted at rest and blanks it, and masks the destination, once sent', async () => {
+      const message = await store.outbox.enqueue({
+        channel: 'sms',
+        destination: '+4520123478',
+        payload,
+        challengeId: 'c_enc',
+        expiresAt: new Date(clock.now().getTime() + 600_000),
+      });
+      expect(message.payload).toEqual(payload);
+      expect(message.status).toBe('queued');
+      const pending = allText(await target.rawRows('outbox'));
+      expect(pending).not.toContain('731904');
+      expect(pending).toContain('+4520123478');
+
+      await store.outbox.markSent(message.id);
+      const sent = await store.outbox.get(message.id);
+      expect(sent).toMatchObject({ status: 'sent', payload: null, destination: '+••••••••78' });
+      expect(allText(await target.rawRows('outbox'))).not.toContain('+4520123478');
+    });
+
+    it('leases due messages once, and hands them out again when the lease runs out (a crashed worker)', async () => {
+      const local = testClock('2026-11-28T12:00:00.000Z');
+      const node = await target.open({ clock: local });
+      // Drain whatever earlier tests left due, so this test sees only its own message.
+      await node.outbox.claimDue(1000, 60);
+      const message = await node.outbox.enqueue({ channel: 'email', destination: 'anna@gmail.com', payload });
+      const first = await node.outbox.claimDue(10, 60);
+      expect(first.map((m) => m.id)).toEqual([message.id]);
+      expect(first[0]).toMatchObject({ status: 'sending', attempts: 1 });
+      expect(await node.outbox.claimDue(10, 60)).toEqual([]);
+      local.advance(61);
+      const again = await node.outbox.claimDue(10, 60);
+      expect(again.map((m) => [m.id, m.attempts])).toEqual([[message.id, 2]]);
+
+      await node.outbox.markRetry(message.id, new Date(local.now().getTime() + 5_000), 'gateway_unavailable');
+      expect(await node.outbox.get(message.id)).toMatchObject({
+        status: 'queued',
+        lastErrorCode: 'gateway_unavailable',
+      });
+      expect(await node.outbox.claimDue(10, 60)).toEqual([]);
+      local.advance(5);
+      expect((await node.outbox.claimDue(10, 60)).map((m) => m.id)).toEqual([message.id]);
+      await node.outbox.markFailed(message.id, 'gateway_rejected');
+      const failed = await node.outbox.get(message.id);
+      // A failed message stays, still sealed, for inspection.
+      expect(failed).toMatchObject({ status: 'failed', payload, lastErrorCode: 'gateway_rejected' });
+      expect(await node.outbox.list({ status: 'failed' })).toContainEqual(failed);
+    });
+
+    it('never hands one message to two nodes claiming at once', async () => {
+      const local = testClock('2026-11-28T13:00:00.000Z');
+      const a = await target.open({ clock: local });
+      const b = await target.open({ clock: local });
+      await a.outbox.claimDue(1000, 60);
+      const ids = new Set<string>();
+      for (let i = 0; i < 40; i++) {
+        ids.add((await a.outbox.enqueue({ channel: 'sms', destination: `+45201234${10 + i}`, payload })).id);
+      }
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).outbox.claimDue(7, 60)),
+      );
+      const claimed = claims.flat().map((m) => m.id);
+      expect(new Set(claimed).size).toBe(claimed.length);
+      expect(claimed.every((id) => ids.has(id))).toBe(true);
+      expect(claimed).toHaveLength(40);
+    });
+  });
+
+  describe('transactions and audit', () => {
+    it('commits a challenge and its outbox message together, or neither', async () => {
+      const flow = newFlow();
+      await store.flows.create(flow);
+      const challengeId = `c_${randomUUID()}`;
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.challenges.create({
+            id: challengeId,
+            flowId: flow.id,
+            methodId: 'sms:1',
+            destinationHash: 'x',
+            code: '123456',
+            expiresAt: new Date(clock.now().getTime() + 600_000),
+          });
+          await tx.outbox.enqueue({ channel: 'sms', destination: '+4520123478', payload, challengeId });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.challenges.get(challengeId)).toBeUndefined();
+      expect(await store.outbox.list({ challengeId })).toEqual([]);
+
+      await store.transaction(async (tx) => {
+        await tx.challenges.create({
+          id: challengeId,
+          flowId: flow.id,
+          methodId: 'sms:1',
+          destinationHash: 'x',
+          code: '123456',
+          expiresAt: new Date(clock.now().getTime() + 600_000),
+        });
+        await tx.outbox.enqueue({ channel: 'sms', destination: '+4520123478', payload, challengeId });
+      });
+      expect(await store.challenges.get(challengeId)).toBeDefined();
+      expect(await store.outbox.list({ challengeId })).toHaveLength(1);
+    });
+
+    it('records audit entries and lists them newest first', async () => {
+      const flowId = `f_${randomUUID()}`;
+      await store.audit.record({
+        event: 'flow_started',
+        flowId,
+        identifierHash: 'h',
+        clientAddress: '192.0.2.1',
+      });
+      clock.advance(1);
+      await store.audit.record({ event: 'code_queued', flowId, detail: { method: 'sms:1', decoy: false } });
+      await store.audit.record({ event: 'code_sent', flowId, userId: 'u1', detail: { method: 'sms:1' } });
+      const list = await store.audit.list({ flowId });
+      expect(list.map((e) => e.event)).toEqual(['code_sent', 'code_queued', 'flow_started']);
+      expect(list[1]?.detail).toEqual({ method: 'sms:1', decoy: false });
+      expect(await store.audit.list({ flowId, event: 'flow_started' })).toHaveLength(1);
+    });
+  });
+});
+
+describe('openStore', () => {
+  it('opens an in-memory SQLite store', async () => {
+    const store = await openStore('sqlite::memory:', { keys: testKeys });
+    await store.migrate();
+    expect(await store.ping()).toBe(true);
+    await store.close();
+  });
+
+  it('refuses an unknown URL scheme with a stable code', async () => {
+    await expect(openStore('mysql://localhost/db', { keys: testKeys })).rejects.toMatchObject({
+      code: 'store_unavailable',
+    });
+  });
+
+  it('refuses a keyring without keys', async () => {
+    await expect(openStore('sqlite::memory:', { keys: [] })).rejects.toMatchObject({
+      code: 'keyring_invalid',
+    });
+  });
+});
