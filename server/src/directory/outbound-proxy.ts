@@ -1,0 +1,53 @@
+// One undici dispatcher carries every request of the connector — msal's token calls (through
+// our network client) and the Graph client's (through our fetch middleware) — so the configured
+// outbound proxy applies to both: `directory.proxy` when set, else HTTPS_PROXY / HTTP_PROXY /
+// NO_PROXY from the environment (undici's EnvHttpProxyAgent reads them, lower case too).
+import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { DirectoryConfig } from '../config/directory-config.js';
+
+export function createOutboundDispatcher(config: Pick<DirectoryConfig, 'proxy' | 'timeouts'>): Dispatcher {
+  const timeouts = {
+    connectTimeout: config.timeouts.callMs,
+    headersTimeout: config.timeouts.callMs,
+    bodyTimeout: config.timeouts.callMs,
+  };
+  if (config.proxy) {
+    return new EnvHttpProxyAgent({
+      ...timeouts,
+      httpProxy: config.proxy.url,
+      httpsProxy: config.proxy.url,
+      noProxy: config.proxy.noProxy.join(','),
+    });
+  }
+  return new EnvHttpProxyAgent(timeouts);
+}
+
+export interface DirectoryHttp {
+  dispatcher: Dispatcher;
+  callMs: number;
+}
+
+/**
+ * fetch through the connector's dispatcher, with a timeout on this call and, when given, the
+ * operation's deadline signal.
+ */
+export function fetchThroughDirectory(
+  http: DirectoryHttp,
+  url: string,
+  init: {
+    method: string;
+    headers?: Record<string, string>;
+    body?: string | undefined;
+    signal?: AbortSignal | undefined;
+  },
+): ReturnType<typeof undiciFetch> {
+  const timeout = AbortSignal.timeout(http.callMs);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  return undiciFetch(url, {
+    method: init.method,
+    ...(init.headers ? { headers: init.headers } : {}),
+    ...(init.body !== undefined ? { body: init.body } : {}),
+    signal,
+    dispatcher: http.dispatcher,
+  });
+}
