@@ -1,4 +1,35 @@
-// The API's own sections (server, store, limits, policies, delivery, audit, demo), owned by the app.
-import type { z } from 'zod';
+// The API's own sections (server, store, delivery, flows, limits, access, demo), owned by the app;
+// store and delivery sections come from their modules. Defaults are the production defaults.
+import { z } from 'zod';
+import { deliveryConfigSchema } from '../delivery/delivery-config.js';
+import { flowsConfigSchema, limitsConfigSchema } from '../flows-service/flows-config.js';
+import { policiesConfigSchema } from '../policy/policy-config.js';
+import { storeConfigSchema } from '../store/store-config.js';
 
-export const serviceSections = {} satisfies Record<string, z.ZodType>;
+export const serverConfigSchema = z
+  .strictObject({
+    /** Demo mode refuses anything but a loopback address. */
+    host: z.string().min(1).default('0.0.0.0'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** Peers (IP addresses or CIDRs) whose X-Forwarded-For is believed; nobody else's is. */
+    trustedProxies: z.array(z.string().min(1)).default([]),
+    /** PEM files for HTTPS; without them the API expects a TLS-terminating proxy in trustedProxies. */
+    tlsCertificatePath: z.string().min(1).optional(),
+    tlsKeyPath: z.string().min(1).optional(),
+    /** Logged at this level (pino). */
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .default({ host: '0.0.0.0', port: 8080, trustedProxies: [], logLevel: 'info' });
+
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+export const serviceSections = {
+  /** `demo: true` — HTTP on 127.0.0.1 only, demo delivery providers, the demo outbox route, emulator hosts. */
+  demo: z.boolean().default(false),
+  server: serverConfigSchema,
+  store: storeConfigSchema,
+  delivery: deliveryConfigSchema.default(deliveryConfigSchema.parse({})),
+  flows: flowsConfigSchema,
+  limits: limitsConfigSchema,
+  access: policiesConfigSchema.default(policiesConfigSchema.parse({})),
+} satisfies Record<string, z.ZodType>;

@@ -1,0 +1,80 @@
+// The `flows` and `limits` sections: lifetimes, timing floors and the T4 limits (threat-model.md).
+// Defaults let an office behind one NAT address work on a Monday morning; the bench profile raises them.
+import { z } from 'zod';
+
+const windowLimit = (max: number, windowSeconds: number) =>
+  z
+    .strictObject({ max: z.number().int().min(1), windowSeconds: z.number().int().min(1) })
+    .default({ max, windowSeconds });
+
+export const limitsConfigSchema = z
+  .strictObject({
+    startsPerName: windowLimit(5, 15 * 60),
+    startsPerUser: windowLimit(5, 15 * 60),
+    startsPerAddress: windowLimit(60, 15 * 60),
+    codesPerDestination: windowLimit(5, 60 * 60),
+    codesPerUser: windowLimit(10, 24 * 60 * 60),
+    smsGlobal: windowLimit(500, 60 * 60),
+    /** Wrong codes and mismatched confirmations, per normalized name and per resolved user, across flows (T3). */
+    failures: windowLimit(10, 24 * 60 * 60),
+    resendCooldownSeconds: z.number().int().min(0).default(60),
+    attemptsPerFlow: z.number().int().min(1).max(10).default(5),
+  })
+  .default({
+    startsPerName: { max: 5, windowSeconds: 900 },
+    startsPerUser: { max: 5, windowSeconds: 900 },
+    startsPerAddress: { max: 60, windowSeconds: 900 },
+    codesPerDestination: { max: 5, windowSeconds: 3600 },
+    codesPerUser: { max: 10, windowSeconds: 86400 },
+    smsGlobal: { max: 500, windowSeconds: 3600 },
+    failures: { max: 10, windowSeconds: 86400 },
+    resendCooldownSeconds: 60,
+    attemptsPerFlow: 5,
+  });
+
+export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
+
+export const flowsConfigSchema = z
+  .strictObject({
+    lifetimeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .default(15 * 60),
+    codeLifetimeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(600)
+      .default(10 * 60),
+    codeLength: z.number().int().min(6).max(10).default(6),
+    verifiedWindowSeconds: z
+      .number()
+      .int()
+      .min(30)
+      .max(300)
+      .default(5 * 60),
+    /**
+     * Every start/challenge/verification answers no sooner than this (T2): the floor must exceed the real
+     * path's p99 (see the bench), so real and decoy flows cannot be told apart by time.
+     */
+    timingFloorMs: z
+      .strictObject({
+        start: z.number().int().min(0).default(250),
+        challenge: z.number().int().min(0).default(120),
+        verification: z.number().int().min(0).default(120),
+      })
+      .default({ start: 250, challenge: 120, verification: 120 }),
+    /** After this, a challenge that was never sent (decoy, mismatch) shows `sent`, like a delivered one. */
+    simulatedDeliveryMs: z.number().int().min(0).default(1500),
+    /** Key for decoy methods (stable per normalized name); at least 32 characters. MYPASS_DECOY_KEY. */
+    decoyKey: z.string().min(32),
+    /** Default region for numbers typed without a country code when the user has no usageLocation. */
+    defaultRegion: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default('DK'),
+  })
+  .describe('flows');
+
+export type FlowsConfig = z.infer<typeof flowsConfigSchema>;

@@ -1,0 +1,698 @@
+// The reset flow: start, challenge, verify, password, cancel, get. Real and decoy flows take the same
+// path through the same store writes and limits; only the directory's answer and the outbox differ (T2).
+// `purpose` is in every record, so the enrollment issue adds `enroll` beside `reset` without rework.
+import { timingSafeEqual, createHash } from 'node:crypto';
+import {
+  flowIdSchema,
+  flowTokenSchema,
+  maskEmail,
+  maskPhone,
+  normalizeConfirmation,
+  normalizeIdentifier,
+  type ChallengeAccepted,
+  type FlowCreated,
+  type FlowPublicState,
+  type PasswordPolicy,
+  type PasswordViolation,
+  type ProblemCode,
+  type VerificationResult,
+} from '@mypass/flows';
+import type { Logger } from 'pino';
+import type { AuditLog, AuditEvent } from '../audit/audit-log.js';
+import type { Delivery } from '../delivery/delivery.js';
+import type { Directory, DirectoryFailure } from '../directory/directory.js';
+import { decideEligibility, groupIdsOfInterest, type RefusalReason } from '../policy/eligibility.js';
+import { defaultPolicy, type PoliciesConfig, type Policy } from '../policy/policy-config.js';
+import type { ChallengeRecord, Clock, FlowMethod, FlowRecord, MethodKind, Store } from '../store/store.js';
+import { decoyMethods } from './decoy-methods.js';
+import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
+import type { FlowsConfig, LimitsConfig } from './flows-config.js';
+import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
+import { checkNewPassword } from './password-rules.js';
+import type { RandomSource } from './ports.js';
+
+export interface ServiceProblem {
+  code: ProblemCode;
+  retryAfter?: number;
+  attemptsLeft?: number;
+  violations?: PasswordViolation[];
+}
+
+export type ServiceResult<T> = { ok: true; value: T } | { ok: false; problem: ServiceProblem };
+
+export interface RequestContext {
+  clientAddress: string;
+}
+
+export interface FlowsServiceDeps {
+  config: { flows: FlowsConfig; limits: LimitsConfig; policies: PoliciesConfig };
+  directory: Directory;
+  store: Store;
+  delivery: Delivery;
+  clock: Clock;
+  random: RandomSource;
+  audit: AuditLog;
+  logger: Logger;
+}
+
+export type StartInput = { purpose: 'reset' | 'enroll'; username: string; locale?: string | undefined };
+export type ChallengeInput = { method: string; confirm: string };
+export type VerifyInput = { challengeId: string; code: string } | { method: 'password'; password: string };
+
+export interface FlowsService {
+  start(input: StartInput, ctx: RequestContext): Promise<ServiceResult<FlowCreated>>;
+  challenge(
+    flowId: string,
+    token: string | undefined,
+    input: ChallengeInput,
+    ctx: RequestContext,
+  ): Promise<ServiceResult<ChallengeAccepted>>;
+  verify(
+    flowId: string,
+    token: string | undefined,
+    input: VerifyInput,
+    ctx: RequestContext,
+  ): Promise<ServiceResult<VerificationResult>>;
+  passwordPolicy(flowId: string, token: string | undefined): Promise<ServiceResult<PasswordPolicy>>;
+  setPassword(
+    flowId: string,
+    token: string | undefined,
+    input: { newPassword: string },
+    ctx: RequestContext,
+  ): Promise<ServiceResult<{ state: 'completed' }>>;
+  cancel(flowId: string, token: string | undefined, ctx: RequestContext): Promise<ServiceResult<null>>;
+  get(flowId: string, token: string | undefined): Promise<ServiceResult<FlowPublicState>>;
+  /** Registering new methods is the enrollment issue's; a flow answers as if the step were not offered. */
+  enroll(flowId: string, token: string | undefined): Promise<ServiceResult<never>>;
+}
+
+/** The global SMS budget's counter (T4); metrics read it. */
+export const smsBudgetKey = 'codes:sms:global';
+
+const fail = <T = never>(code: ProblemCode, extras: Omit<ServiceProblem, 'code'> = {}): ServiceResult<T> => ({
+  ok: false,
+  problem: { code, ...extras },
+});
+const iso = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/** Equality whose time depends on neither value (both are hashed to the same length first). */
+function constantTimeEquals(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+interface OpenFlow {
+  flow: FlowRecord;
+  context: ResetFlowContext;
+  real: boolean;
+}
+
+export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
+  const { config, directory, store, delivery, clock, random, audit } = deps;
+  const { limits, flows: flowsConfig } = config;
+  const groupIds = groupIdsOfInterest(config.policies);
+  const keyring = store.keyring;
+
+  const policyByName = (name: string): Policy =>
+    config.policies.policies.find((p) => p.name === name) ?? config.policies.policies.at(-1) ?? defaultPolicy;
+
+  const record = (open: OpenFlow | undefined, event: AuditEvent): Promise<void> =>
+    audit.record({
+      ...(open
+        ? {
+            flowId: open.flow.id,
+            purpose: open.flow.purpose,
+            decoy: !open.real,
+            policy: open.flow.policyName,
+            ...(open.flow.userId ? { userId: open.flow.userId } : {}),
+            ...(open.context.userPrincipalName ? { userPrincipalName: open.context.userPrincipalName } : {}),
+            identifierHash: open.flow.identifierHash,
+          }
+        : {}),
+      ...event,
+    });
+
+  /** One atomic hit; the seconds to wait when over the limit, else null. */
+  async function overLimit(
+    key: string,
+    limit: { max: number; windowSeconds: number },
+  ): Promise<number | null> {
+    const hit = await store.counters.hit(key, limit.windowSeconds, limit.max, clock.now());
+    return hit.allowed ? null : Math.max(1, hit.retryAfter);
+  }
+
+  const failureKeys = (flow: Pick<FlowRecord, 'identifierHash'>, subject: string): string[] => [
+    `fail:name:${flow.identifierHash}`,
+    `fail:subject:${subject}`,
+  ];
+
+  async function budgetSpent(identifierHash: string, subject: string): Promise<boolean> {
+    for (const key of failureKeys({ identifierHash }, subject)) {
+      const used = await store.counters.peek(key, limits.failures.windowSeconds, clock.now());
+      if (used >= limits.failures.max) return true;
+    }
+    return false;
+  }
+
+  async function countFailure(open: OpenFlow): Promise<void> {
+    for (const key of failureKeys(open.flow, open.context.subject)) {
+      await store.counters.hit(key, limits.failures.windowSeconds, limits.failures.max, clock.now());
+    }
+  }
+
+  /** Everything that is not a live flow with this token is flow_not_found (api.md); a dead flow is attempts_exhausted. */
+  async function openFlow(flowId: string, token: string | undefined): Promise<ServiceResult<OpenFlow>> {
+    const idOk = flowIdSchema.safeParse(flowId).success;
+    const tokenOk = token !== undefined && flowTokenSchema.safeParse(token).success;
+    // Malformed input still costs a store read, so its answer time matches an unknown id's.
+    const flow = await store.flows.getWithToken(
+      idOk ? flowId : 'f_invalid',
+      tokenOk ? token : 'invalid-token-0000',
+      clock.now(),
+    );
+    if (!flow || !idOk || !tokenOk || flow.state === 'cancelled') return fail('flow_not_found');
+    if (flow.state === 'attempts_exhausted') return fail('attempts_exhausted');
+    const context = readFlowContext(flow.context);
+    if (!context) return fail('flow_not_found');
+    return {
+      ok: true,
+      value: { flow, context, real: !flow.decoy && flow.userId !== null && context.decoyReason === null },
+    };
+  }
+
+  function verifiedWindowOpen(flow: FlowRecord): boolean {
+    return (
+      flow.state === 'verified' &&
+      flow.verifiedAt !== null &&
+      clock.now().getTime() - flow.verifiedAt.getTime() <= flowsConfig.verifiedWindowSeconds * 1000
+    );
+  }
+
+  const publicMethods = (flow: FlowRecord) =>
+    flow.methods.map((m) => ({ id: m.id, kind: m.kind, hint: m.hint }));
+
+  async function directoryFailed(
+    open: OpenFlow | undefined,
+    step: string,
+    failure: DirectoryFailure,
+    ctx: RequestContext,
+  ) {
+    await record(open, {
+      type: 'directory_failed',
+      reason: failure.code,
+      detail: failure.upstreamCode ? `${step}: ${failure.upstreamCode}` : step,
+      clientAddress: ctx.clientAddress,
+    });
+    return fail('directory_unavailable', {
+      retryAfter: Math.max(1, Math.min(failure.retryAfter ?? 30, 3600)),
+    });
+  }
+
+  /** The real user's offered methods, deliverable and inside the SMS allow-list, with flow-local ids. */
+  function realMethods(
+    candidates: { kind: MethodKind; source: string; destination: string }[],
+    region: string | null,
+  ): FlowMethod[] {
+    const ordinal: Record<MethodKind, number> = { sms: 0, email: 0 };
+    const out: FlowMethod[] = [];
+    for (const candidate of candidates) {
+      if (!delivery.canDeliver(candidate.kind)) continue;
+      let destination: string | null;
+      if (candidate.kind === 'sms') {
+        const checked = delivery.checkPhone(candidate.destination, region);
+        destination = checked.ok ? checked.e164 : null;
+      } else {
+        destination = normalizeConfirmation('email', candidate.destination);
+      }
+      if (!destination || out.some((m) => m.kind === candidate.kind && m.destination === destination))
+        continue;
+      ordinal[candidate.kind] += 1;
+      out.push({
+        id: `${candidate.kind}:${ordinal[candidate.kind]}`,
+        kind: candidate.kind,
+        hint: candidate.kind === 'sms' ? maskPhone(destination) : maskEmail(destination),
+        destination,
+        source: candidate.source,
+      });
+    }
+    return out;
+  }
+
+  return {
+    async start(input, ctx) {
+      const normalizedName = normalizeIdentifier(input.username);
+      const identifierHash = keyring.lookupHash('identifier', normalizedName);
+      const addressKey = keyring.lookupHash('address', ctx.clientAddress);
+      const addressWait = await overLimit(`start:addr:${addressKey}`, limits.startsPerAddress);
+      const nameWait = await overLimit(`start:name:${identifierHash}`, limits.startsPerName);
+      if (addressWait !== null || nameWait !== null) {
+        await audit.record({
+          type: 'rate_limited',
+          reason: addressWait !== null ? 'client_address' : 'name',
+          identifierHash,
+          clientAddress: ctx.clientAddress,
+        });
+        return fail('rate_limited', { retryAfter: Math.max(addressWait ?? 0, nameWait ?? 0) });
+      }
+
+      const lookup = await directory.lookupUser(input.username);
+      if (!lookup.ok) return directoryFailed(undefined, 'lookup', lookup, ctx);
+
+      let refusal: RefusalReason | null = null;
+      let userId: string | null = null;
+      let upn: string | null = null;
+      let policyName = config.policies.policies.at(-1)?.name ?? 'default';
+      let real: { context: ResetFlowContext; methods: FlowMethod[] } | null = null;
+
+      if (lookup.value.kind === 'none') refusal = 'not_found';
+      else if (lookup.value.kind === 'ambiguous') refusal = 'ambiguous';
+      else {
+        const user = lookup.value.user;
+        userId = user.id;
+        upn = user.userPrincipalName;
+        const context = await directory.getUserContext(user.id, groupIds);
+        if (!context.ok) return directoryFailed(undefined, 'user_context', context, ctx);
+        const decision = decideEligibility(config.policies, user, context.value);
+        policyName = decision.eligible ? decision.policy.name : decision.policyName;
+        if (!decision.eligible) refusal = decision.reason;
+        else {
+          const region = user.usageLocation ?? flowsConfig.defaultRegion;
+          const methods = realMethods(decision.methods, region);
+          if (methods.length < decision.methodsRequired) refusal = 'no_methods';
+          else {
+            const notify: ResetFlowContext['notify'] = [];
+            for (const phone of context.value.phoneMethods) {
+              const checked = delivery.checkPhone(phone.phoneNumber, region);
+              if (checked.ok) notify.push({ kind: 'sms', destination: checked.e164 });
+            }
+            for (const email of context.value.emailMethods) {
+              const address = normalizeConfirmation('email', email.emailAddress);
+              if (address) notify.push({ kind: 'email', destination: address });
+            }
+            real = {
+              methods,
+              context: {
+                decoyReason: null,
+                subject: user.id,
+                userPrincipalName: user.userPrincipalName,
+                displayName: user.displayName,
+                region,
+                atRisk:
+                  context.value.riskState === 'atRisk' || context.value.riskState === 'confirmedCompromised',
+                methodsRequired: decision.methodsRequired,
+                notify,
+              },
+            };
+          }
+        }
+      }
+
+      // The per-user limit holds whatever name was typed; a decoy's subject is its per-name pseudonym.
+      const subject = real?.context.subject ?? userId ?? `decoy:${identifierHash}`;
+      const userWait = await overLimit(`start:subject:${subject}`, limits.startsPerUser);
+      if (userWait !== null || (await budgetSpent(identifierHash, subject))) {
+        await audit.record({
+          type: 'rate_limited',
+          reason: userWait !== null ? 'user' : 'failure_budget',
+          identifierHash,
+          ...(userId ? { userId } : {}),
+          clientAddress: ctx.clientAddress,
+        });
+        return fail('rate_limited', { retryAfter: userWait ?? limits.failures.windowSeconds });
+      }
+
+      const flowToken = newFlowToken(random);
+      const decoyContext: ResetFlowContext = {
+        decoyReason: refusal ?? 'not_found',
+        subject,
+        userPrincipalName: null,
+        displayName: null,
+        region: flowsConfig.defaultRegion,
+        atRisk: false,
+        methodsRequired: 1,
+        notify: [],
+      };
+      const context = real?.context ?? decoyContext;
+      const flow = await store.flows.create({
+        id: newFlowId(random),
+        tokenHash: hashToken(flowToken),
+        purpose: input.purpose,
+        // A refused user's id stays out of the flow; the audit keeps it for the administrator.
+        userId: real ? userId : null,
+        decoy: real === null,
+        identifierHash,
+        policyName,
+        methods:
+          real?.methods ?? decoyMethods(flowsConfig.decoyKey, normalizedName, flowsConfig.defaultRegion),
+        expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
+        locale: input.locale ?? 'en',
+        clientAddress: ctx.clientAddress,
+        context: toFlowContext(context),
+      });
+      const open: OpenFlow = { flow, context, real: real !== null };
+      await record(open, { type: 'started', clientAddress: ctx.clientAddress });
+      if (!real) {
+        await record(open, {
+          type: 'refused',
+          reason: context.decoyReason ?? 'not_found',
+          ...(userId ? { userId } : {}),
+          ...(upn ? { userPrincipalName: upn } : {}),
+        });
+      }
+      return {
+        ok: true,
+        value: {
+          flowId: flow.id,
+          flowToken,
+          purpose: flow.purpose,
+          state: 'verifying',
+          expiresAt: iso(flow.expiresAt),
+          methods: publicMethods(flow),
+        },
+      };
+    },
+
+    async challenge(flowId, token, input, ctx) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      const open = opened.value;
+      const { flow, context } = open;
+      const method = flow.methods.find((m) => m.id === input.method);
+      if (
+        flow.state !== 'verifying' ||
+        !method ||
+        flow.methodsVerified.some((v) => v.methodId === method.id)
+      ) {
+        return fail('method_not_available');
+      }
+      const destinationHash = keyring.lookupHash('destination', method.destination);
+      // The cool-down is one atomic hit per method destination: parallel requests cannot both pass.
+      if (limits.resendCooldownSeconds > 0) {
+        const wait = await overLimit(`resend:${context.subject}:${destinationHash}`, {
+          max: 1,
+          windowSeconds: limits.resendCooldownSeconds,
+        });
+        if (wait !== null) return fail('resend_too_soon', { retryAfter: wait });
+      }
+      const capWait =
+        (await overLimit(`codes:subject:${context.subject}`, limits.codesPerUser)) ??
+        (await overLimit(`codes:dest:${destinationHash}`, limits.codesPerDestination)) ??
+        (method.kind === 'sms' ? await overLimit(smsBudgetKey, limits.smsGlobal) : null);
+      if (capWait !== null) {
+        await record(open, { type: 'rate_limited', reason: 'too_many_challenges', methodId: method.id });
+        return fail('too_many_challenges', { retryAfter: capWait });
+      }
+
+      const typed = normalizeConfirmation(
+        method.kind,
+        input.confirm,
+        context.region ?? flowsConfig.defaultRegion,
+      );
+      const confirmed = constantTimeEquals(typed ?? '', method.destination) && typed !== null;
+      const now = clock.now();
+      const expiresAt = new Date(now.getTime() + flowsConfig.codeLifetimeSeconds * 1000);
+      const code = newCode(random, flowsConfig.codeLength);
+      const deliver = confirmed && open.real;
+      const challenge = await store.transaction(async (tx) => {
+        const created = await tx.challenges.create({
+          id: newChallengeId(random),
+          flowId: flow.id,
+          methodId: method.id,
+          destinationHash: deliver ? destinationHash : `${undeliveredMark}${destinationHash}`,
+          code,
+          expiresAt,
+        });
+        if (deliver) {
+          const queued = await delivery.queueCode(tx.outbox, {
+            challengeId: created.id,
+            flowId: flow.id,
+            channel: method.kind,
+            destination: method.destination,
+            code,
+            locale: flow.locale,
+            expiresAt,
+          });
+          if (!queued.ok) await tx.challenges.setDeliveryStatus(created.id, 'failed');
+        }
+        return created;
+      });
+      if (deliver) {
+        delivery.worker.nudge();
+        await record(open, {
+          type: 'code_queued',
+          methodId: method.id,
+          challengeId: challenge.id,
+          clientAddress: ctx.clientAddress,
+        });
+      } else if (!confirmed) {
+        // Nothing is sent unless the full number or address matches; the guess spends the failure budget.
+        await countFailure(open);
+        await record(open, {
+          type: 'confirmation_failed',
+          methodId: method.id,
+          challengeId: challenge.id,
+          clientAddress: ctx.clientAddress,
+        });
+      } else {
+        await record(open, {
+          type: 'code_queued',
+          methodId: method.id,
+          challengeId: challenge.id,
+          detail: 'decoy: not delivered',
+          clientAddress: ctx.clientAddress,
+        });
+      }
+      return {
+        ok: true,
+        value: {
+          challengeId: challenge.id,
+          method: method.id,
+          codeLength: flowsConfig.codeLength,
+          expiresAt: iso(challenge.expiresAt),
+          resendAfter: limits.resendCooldownSeconds,
+        },
+      };
+    },
+
+    async verify(flowId, token, input, ctx) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      const open = opened.value;
+      const { flow, context } = open;
+      // Password proofs belong to enroll flows (the enrollment issue); a reset proves codes only.
+      if (!('challengeId' in input) || flow.purpose !== 'reset') return fail('method_not_available');
+      if (flow.state !== 'verifying') return fail('method_not_available');
+
+      const exhausted = async (): Promise<ServiceResult<never>> => {
+        if (
+          await store.flows.transition(flow.id, ['verifying', 'verified'], { state: 'attempts_exhausted' })
+        ) {
+          await record(open, { type: 'attempts_exhausted', clientAddress: ctx.clientAddress });
+        }
+        return fail('attempts_exhausted');
+      };
+      // New flows bring no new guesses: the budget per name and per user spans flows (T3).
+      if (await budgetSpent(flow.identifierHash, context.subject)) return exhausted();
+
+      const check = await store.challenges.verifyAndConsume(
+        flow.id,
+        input.challengeId,
+        input.code,
+        clock.now(),
+      );
+      if (check.ok && open.real) {
+        const updated = await store.flows.addVerifiedMethod(
+          flow.id,
+          check.challenge.methodId,
+          context.methodsRequired,
+          clock.now(),
+        );
+        if (!updated) return fail('flow_not_found');
+        await record(open, {
+          type: 'verified',
+          methodId: check.challenge.methodId,
+          challengeId: check.challenge.id,
+          clientAddress: ctx.clientAddress,
+        });
+        const verified = [...new Set(updated.methodsVerified.map((v) => v.methodId))];
+        return {
+          ok: true,
+          value: {
+            state: updated.state === 'verified' ? 'verified' : 'verifying',
+            verified,
+            methodsRemaining: Math.max(0, context.methodsRequired - verified.length),
+          },
+        };
+      }
+      if (!check.ok && check.reason === 'expired') return fail('code_expired');
+
+      // A wrong code (or any code in a decoy flow): one conditional UPDATE counts it, so 50 parallel
+      // guesses count exactly `attemptsPerFlow`.
+      const attempt = await store.flows.recordFailedAttempt(flow.id, limits.attemptsPerFlow);
+      if (!attempt.counted) return exhausted();
+      await countFailure(open);
+      await record(open, {
+        type: 'verification_failed',
+        challengeId: input.challengeId.slice(0, 64),
+        clientAddress: ctx.clientAddress,
+      });
+      if (attempt.exhausted) {
+        await record(open, { type: 'attempts_exhausted', clientAddress: ctx.clientAddress });
+        return fail('attempts_exhausted');
+      }
+      return fail('code_invalid', { attemptsLeft: attempt.attemptsLeft });
+    },
+
+    async passwordPolicy(flowId, token) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      return { ok: true, value: policyByName(opened.value.flow.policyName).password };
+    },
+
+    async setPassword(flowId, token, input, ctx) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      const open = opened.value;
+      const { flow, context } = open;
+      if (flow.purpose !== 'reset' || !open.real || flow.userId === null || !verifiedWindowOpen(flow)) {
+        return fail('flow_not_verified');
+      }
+      const userId = flow.userId;
+      const policy = policyByName(flow.policyName);
+      const violations = await checkNewPassword(input.newPassword, policy.password, {
+        userPrincipalName: context.userPrincipalName ?? '',
+        displayName: context.displayName ?? '',
+      });
+      if (violations.length > 0) {
+        await record(open, { type: 'password_rejected', reason: 'policy', detail: violations.join(',') });
+        return fail('password_policy', { violations });
+      }
+      if (inFlight.has(flow.id)) return fail('flow_not_verified');
+      inFlight.add(flow.id);
+      try {
+        const reset = await directory.resetPassword(userId, input.newPassword);
+        if (!reset.ok) {
+          if (reset.code === 'password_rejected') {
+            await record(open, {
+              type: 'password_rejected',
+              reason: 'directory',
+              detail: reset.upstreamCode ?? reset.code,
+            });
+            return fail('password_policy', { violations: ['rejected_by_directory'] });
+          }
+          // Every directory failure leaves the flow verified and unfinished (CVE-2018-12421).
+          return directoryFailed(open, 'reset_password', reset, ctx);
+        }
+      } finally {
+        inFlight.delete(flow.id);
+      }
+      const completed = await store.flows.transition(flow.id, ['verified'], { state: 'completed' });
+      // Another node finished the same flow at the same moment: it sends the notifications.
+      if (!completed) return { ok: true, value: { state: 'completed' } };
+      await record(open, { type: 'completed', clientAddress: ctx.clientAddress });
+
+      // Follow-ups run only after the reset succeeded; a failure is audited and the reset stands.
+      if (policy.afterReset.revokeSessions) {
+        const revoked = await directory.revokeSignInSessions(userId);
+        await record(
+          open,
+          revoked.ok
+            ? { type: 'sessions_revoked' }
+            : { type: 'directory_failed', reason: revoked.code, detail: 'revoke_sessions' },
+        );
+      }
+      if (context.atRisk && policy.afterReset.dismissRisk) {
+        const dismissed = await directory.dismissUserRisk(userId);
+        await record(
+          open,
+          dismissed.ok
+            ? { type: 'risk_dismissed' }
+            : { type: 'directory_failed', reason: dismissed.code, detail: 'dismiss_risk' },
+        );
+      }
+      // Every registered method hears about the reset; notifications are never rate-limited (T1, T4).
+      let queued = 0;
+      for (const target of context.notify) {
+        const result = await delivery.queueNotification(store.outbox, {
+          template: 'reset',
+          flowId: flow.id,
+          channel: target.kind,
+          destination: target.destination,
+          locale: flow.locale,
+          vars: {
+            account: context.userPrincipalName ?? '',
+            time: iso(clock.now()),
+            where: ctx.clientAddress,
+          },
+        });
+        if (result.ok) queued += 1;
+      }
+      if (queued > 0) delivery.worker.nudge();
+      await record(open, { type: 'notification_queued', detail: `${queued} of ${context.notify.length}` });
+      return { ok: true, value: { state: 'completed' } };
+    },
+
+    async cancel(flowId, token, ctx) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      const open = opened.value;
+      if (await store.flows.transition(open.flow.id, ['verifying', 'verified'], { state: 'cancelled' })) {
+        await record(open, { type: 'cancelled', clientAddress: ctx.clientAddress });
+      }
+      return { ok: true, value: null };
+    },
+
+    async enroll(flowId, token) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      return fail('flow_not_verified');
+    },
+
+    async get(flowId, token) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      const { flow, context } = opened.value;
+      const challenges = await store.challenges.listForFlow(flow.id);
+      const verified = [...new Set(flow.methodsVerified.map((v) => v.methodId))];
+      const state =
+        flow.state === 'completed' ? 'completed' : flow.state === 'verified' ? 'verified' : 'verifying';
+      return {
+        ok: true,
+        value: {
+          flowId: flow.id,
+          purpose: flow.purpose,
+          state,
+          expiresAt: iso(flow.expiresAt),
+          methods: publicMethods(flow),
+          verified,
+          ...(verified.length > 0
+            ? { methodsRemaining: Math.max(0, context.methodsRequired - verified.length) }
+            : {}),
+          challenges: challenges.map((c) => ({
+            challengeId: c.id,
+            method: c.methodId,
+            status: shownStatus(c, clock.now(), flowsConfig.simulatedDeliveryMs),
+            expiresAt: iso(c.expiresAt),
+          })),
+        },
+      };
+    },
+  };
+}
+
+// A challenge that was never handed to the outbox (decoy flow, or a confirmation that did not match)
+// carries this mark in its destination hash and shows the status a delivered one would (T2).
+const undeliveredMark = 'undelivered:';
+
+function shownStatus(
+  challenge: ChallengeRecord,
+  now: Date,
+  simulatedDeliveryMs: number,
+): ChallengeRecord['deliveryStatus'] {
+  if (!challenge.destinationHash.startsWith(undeliveredMark)) return challenge.deliveryStatus;
+  return now.getTime() - challenge.createdAt.getTime() >= simulatedDeliveryMs ? 'sent' : 'queued';
+}
+
+// Two requests of one node must not change the same password twice; across nodes the state
+// transition to `completed` decides who notifies.
+const inFlight = new Set<string>();

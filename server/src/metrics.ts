@@ -1,0 +1,77 @@
+// Prometheus metrics (prom-client), one registry per app so tests can build many. Labels are route
+// templates, methods and status codes only: never a user name, flow id, address or destination.
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from './store/store.js';
+
+export interface MetricsDeps {
+  store: Store;
+  /** The global SMS budget counter's key and window, read (never counted) at scrape time. */
+  smsBudget: { key: string; windowSeconds: number; max: number };
+  defaultMetrics?: boolean;
+}
+
+export function createMetrics(deps: MetricsDeps): {
+  registry: Registry;
+  instrument(app: FastifyInstance): void;
+} {
+  const registry = new Registry();
+  if (deps.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'mypass_' });
+  const requests = new Counter({
+    name: 'mypass_http_requests_total',
+    help: 'HTTP requests by route template, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'mypass_http_request_duration_seconds',
+    help: 'HTTP request duration by route template and method',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'mypass_outbox_queued',
+    help: 'Messages waiting in the outbox',
+    registers: [registry],
+    async collect() {
+      this.set((await deps.store.outbox.list({ status: 'queued' })).length);
+    },
+  });
+  new Gauge({
+    name: 'mypass_outbox_failed',
+    help: 'Messages the outbox gave up on',
+    registers: [registry],
+    async collect() {
+      this.set((await deps.store.outbox.list({ status: 'failed' })).length);
+    },
+  });
+  new Gauge({
+    name: 'mypass_sms_budget_used',
+    help: 'SMS codes counted against the global budget in the current window',
+    registers: [registry],
+    async collect() {
+      this.set(await deps.store.counters.peek(deps.smsBudget.key, deps.smsBudget.windowSeconds));
+    },
+  });
+  new Gauge({
+    name: 'mypass_sms_budget_limit',
+    help: 'The global SMS budget per window',
+    registers: [registry],
+    collect() {
+      this.set(deps.smsBudget.max);
+    },
+  });
+
+  return {
+    registry,
+    instrument(app) {
+      app.addHook('onResponse', async (request, reply) => {
+        // Unmatched URLs share one label so a scanner cannot blow up the label space.
+        const route = request.routeOptions.url ?? 'unmatched';
+        requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+        duration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      });
+    },
+  };
+}

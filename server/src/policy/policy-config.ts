@@ -1,0 +1,59 @@
+// The `policies` section: an ordered list of group-scoped policies (first match wins, the default
+// last), licensed groups and a deny-list. The enrollment issue adds fields here; keep them optional.
+import { defaultPasswordPolicy, passwordPolicySchema, type PasswordPolicy } from '@mypass/flows';
+import { z } from 'zod';
+
+const methodSourceSchema = z.enum(['registered', 'enrolled', 'profile']);
+
+const methodRuleSchema = z.strictObject({
+  allowed: z.boolean().default(true),
+  // Profile fields (mobilePhone, otherMails) can be edited by helpdesk roles and HR sync: off by default (T13).
+  sources: z.array(methodSourceSchema).min(1).default(['registered', 'enrolled']),
+});
+
+// The rules themselves are the contract's (flows/), so the UI's live feedback evaluates the same ones.
+export const passwordRulesSchema = passwordPolicySchema;
+export type PasswordRules = PasswordPolicy;
+
+export const policySchema = z.strictObject({
+  name: z.string().min(1),
+  /** Entra group object ids; an empty list matches everyone (the default policy). */
+  groups: z.array(z.guid()).default([]),
+  methods: z
+    .strictObject({
+      sms: methodRuleSchema.default({ allowed: true, sources: ['registered', 'enrolled'] }),
+      email: methodRuleSchema.default({ allowed: true, sources: ['registered', 'enrolled'] }),
+    })
+    .default({
+      sms: { allowed: true, sources: ['registered', 'enrolled'] },
+      email: { allowed: true, sources: ['registered', 'enrolled'] },
+    }),
+  methodsRequired: z.number().int().min(1).max(2).default(1),
+  /** Users Identity Protection flags as at risk prove this many methods. */
+  atRiskMethodsRequired: z.number().int().min(1).max(2).default(2),
+  password: passwordRulesSchema.default(defaultPasswordPolicy),
+  afterReset: z
+    .strictObject({
+      dismissRisk: z.boolean().default(true),
+      revokeSessions: z.boolean().default(false),
+    })
+    .default({ dismissRisk: true, revokeSessions: false }),
+  /** Holders of privileged roles (active, PIM-eligible, role-assignable groups); when allowed they need two methods (T9). */
+  allowPrivileged: z.boolean().default(false),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+
+export const defaultPolicy: Policy = policySchema.parse({ name: 'default' });
+
+export const policiesConfigSchema = z
+  .strictObject({
+    policies: z.array(policySchema).default([defaultPolicy]),
+    /** A user outside every licensed group gets a decoy flow; an empty list means no licensing check. */
+    licensedGroups: z.array(z.guid()).default([]),
+    /** UPNs or object ids that never reset through MyPass (break-glass accounts). */
+    denyList: z.array(z.string().min(1)).default([]),
+  })
+  .refine((value) => value.policies.length > 0, { message: 'at least one policy', path: ['policies'] });
+
+export type PoliciesConfig = z.infer<typeof policiesConfigSchema>;
