@@ -10,6 +10,44 @@ export interface EmulatorOptions {
   generatedUsers?: number;
   /** Override the application permissions (app roles) granted to the API app; defaults to the least-privileged set of entra.md. */
   apiAppRoles?: string[];
+  /** Only '127.0.0.1' is accepted (the default); anything else throws: the emulator never leaves loopback. */
+  host?: string;
+  /**
+   * Reject a client assertion whose jti was already used (default true). Note: msal-node reuses its
+   * own assertion for up to 10 minutes per ConfidentialClientApplication, so a second token request
+   * from the same certificate client inside that window is refused while this is on.
+   */
+  rejectReplayedAssertions?: boolean;
+}
+
+/** How the password grant answers a user's *right* password (wrong ones always get AADSTS50126). */
+export type PasswordGrantOutcome =
+  | 'success'
+  | 'locked' // AADSTS50053 (answered even for the right password)
+  | 'password_expired' // AADSTS50055
+  | 'mfa_required' // AADSTS50076
+  | 'mfa_registration_required' // AADSTS50079
+  | 'conditional_access'; // AADSTS53003
+
+/** What GET /_emulator/users/{id-or-upn} returns: the whole user plus emulator-side state. */
+export interface EmulatedUserSnapshot {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  accountEnabled: boolean;
+  lastPasswordChangeDateTime: string | null;
+  signInSessionsValidFromDateTime: string;
+  riskState: string;
+  riskLevel: string;
+  passwordGrantOutcome: PasswordGrantOutcome;
+  phoneMethods: { id: string; phoneNumber: string; phoneType: string; smsSignInState?: string | null }[];
+  emailMethods: { id: string; emailAddress: string }[];
+  /** Display names of the groups the user belongs to, transitively. */
+  groups: string[];
+  /** Display names of active directory roles (directly or through a role-assignable group). */
+  directoryRoles: string[];
+  /** Every other Graph user property (mail, otherMails, usageLocation, onPremisesSyncEnabled, …). */
+  [property: string]: unknown;
 }
 
 export type FaultKind =
@@ -59,5 +97,17 @@ export interface RunningEmulator {
   setApiAppRoles(roles: string[]): void;
   /** Directory-role assignments of the API app's service principal, by role template display name. */
   setApiDirectoryRoles(roles: { roleName: string; scope?: string }[]): void;
+  /** Make the password grant answer a user's right password with this outcome (also POST /_emulator/users/{id}/password-grant-outcome). */
+  setPasswordGrantOutcome(idOrUpn: string, outcome: PasswordGrantOutcome): void;
+  /** The same view as GET /_emulator/users/{id-or-upn}; undefined when there is no such user. */
+  inspectUser(idOrUpn: string): EmulatedUserSnapshot | undefined;
+  /** Doctor tests: move the API app's credential expiry dates, or switch public client flows off. */
+  updateApiApp(changes: {
+    secretEndDateTime?: string;
+    certificateEndDateTime?: string;
+    publicClientFlows?: boolean;
+  }): void;
+  /** Doctor tests: delete a group by display name (e.g. to make "licensed groups exist" fail). */
+  deleteGroup(displayName: string): void;
   close(): Promise<void>;
 }
