@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, onSendHookHandler } from 'fastify';
 import { makeProblem, problemContentType } from '@mypass/flows';
 
 /** The CSP of every UI response: our own scripts and styles only, no inline code, no framing. */
@@ -80,16 +80,31 @@ function readAssets(dir: string): Map<string, Asset> {
   return assets;
 }
 
-function securityHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-security-policy', webUiContentSecurityPolicy)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY')
-    .header('cross-origin-opener-policy', 'same-origin')
-    .header('cross-origin-resource-policy', 'same-origin')
-    .header('permissions-policy', 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=()');
+const uiHeaders = {
+  'content-security-policy': webUiContentSecurityPolicy,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=()',
+};
+
+/**
+ * A route-level onSend hook: it runs after the app's own onSend hooks (which give every API answer
+ * `default-src 'none'` and no-store), so the page's CSP and caching are the ones that reach the browser.
+ */
+function pageHeaders(cacheControl: string): onSendHookHandler {
+  return async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(uiHeaders)) void reply.header(name, value);
+    void reply.header('cache-control', reply.statusCode === 200 ? cacheControl : 'no-store');
+    return payload;
+  };
 }
+
+const noStore = pageHeaders('no-store');
+// Asset names carry a content hash, so they never change: cache for a year.
+const immutable = pageHeaders('public, max-age=31536000, immutable');
 
 /** Parses the demo users file; entries that do not have the expected shape are dropped. */
 export function parseDemoUsers(input: unknown): DemoUserEntry[] {
@@ -139,32 +154,21 @@ export function registerWebUi(app: FastifyInstance, options: WebUiOptions): void
       return reply
         .code(503)
         .type(problemContentType)
-        .header('cache-control', 'no-store')
         .send(makeProblem('service_unavailable', { detail: 'The web UI has not been built.' }));
     }
-    return securityHeaders(reply)
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(index);
+    return reply.type('text/html; charset=utf-8').send(index);
   };
-  app.get('/', (_request, reply) => sendIndex(reply));
-  app.get('/index.html', (_request, reply) => sendIndex(reply));
+  app.get('/', { onSend: noStore }, (_request, reply) => sendIndex(reply));
+  app.get('/index.html', { onSend: noStore }, (_request, reply) => sendIndex(reply));
 
-  app.get<{ Params: { name: string } }>('/assets/:name', (request, reply) => {
+  app.get<{ Params: { name: string } }>('/assets/:name', { onSend: immutable }, (request, reply) => {
     const asset = assets.get(request.params.name);
     if (asset === undefined) return reply.callNotFound();
-    // File names carry a content hash, so they never change: cache for a year.
-    return securityHeaders(reply)
-      .type(asset.type)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .send(asset.body);
+    return reply.type(asset.type).send(asset.body);
   });
 
-  app.get('/host-config.json', (_request, reply) =>
-    securityHeaders(reply)
-      .type('application/json; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(hostConfig),
+  app.get('/host-config.json', { onSend: noStore }, (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(hostConfig),
   );
 
   const usersFile = options.demo ? options.demo.usersFile : undefined;

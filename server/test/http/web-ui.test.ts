@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addSecurityHeaders } from '../../src/http/security-headers.js';
 import { parseDemoUsers, registerWebUi, webUiContentSecurityPolicy } from '../../src/http/web-ui.js';
 
 let dir: string;
@@ -26,11 +27,12 @@ afterEach(async () => {
 });
 
 describe('registerWebUi', () => {
-  it('serves index.html at / with the strict CSP and no caching', async () => {
+  it('serves index.html at / with the strict CSP and no caching, over the API-wide headers', async () => {
     app = Fastify();
+    addSecurityHeaders(app);
     registerWebUi(app, { dir });
     const res = await app.inject({ method: 'GET', url: '/' });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['content-security-policy']).toBe(webUiContentSecurityPolicy);
     expect(webUiContentSecurityPolicy).toContain("script-src 'self'");
@@ -42,6 +44,7 @@ describe('registerWebUi', () => {
 
   it('serves hashed assets with a long cache and the right type, and nothing else', async () => {
     app = Fastify();
+    addSecurityHeaders(app);
     registerWebUi(app, { dir });
     const js = await app.inject({ method: 'GET', url: '/assets/main-abc123.js' });
     expect(js.statusCode).toBe(200);
@@ -57,6 +60,7 @@ describe('registerWebUi', () => {
     ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
+      expect(res.headers['cache-control'], url).toBe('no-store');
     }
   });
 
