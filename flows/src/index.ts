@@ -1,3 +1,4 @@
 export * from './contract.js';
 export * from './openapi.js';
 export * from './method-hints.js';
+export * from './password-rules.js';

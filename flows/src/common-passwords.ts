@@ -1,0 +1,77 @@
+// The dictionary part of the password rules: large lists, so the UI loads this module on demand through
+// loadCommonPasswordChecker() (password-rules.ts) and the first screen stays small. The server imports the same.
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+
+export type StrengthScore = 0 | 1 | 2 | 3 | 4;
+
+export interface CommonPasswordChecker {
+  /** A well-known password, also dressed up with l33t substitutions or digits and symbols around it. */
+  isCommon(password: string): boolean;
+  /** zxcvbn's score, 0 (guessable) to 4 (very unguessable). Costly: only for policies with minStrengthScore. */
+  score(password: string, userInputs?: readonly string[]): StrengthScore;
+}
+
+const l33t: Readonly<Record<string, string>> = {
+  '@': 'a',
+  '4': 'a',
+  '8': 'b',
+  '(': 'c',
+  '3': 'e',
+  '6': 'g',
+  '9': 'g',
+  '1': 'i',
+  '!': 'i',
+  '|': 'l',
+  '0': 'o',
+  $: 's',
+  '5': 's',
+  '7': 't',
+  '+': 't',
+  '2': 'z',
+};
+
+/** The forms of a password that are looked up in the list: as typed, de-l33ted, and without the filler. */
+function candidates(password: string): string[] {
+  const lower = password.normalize('NFKC').toLowerCase();
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  const forms = new Set([lower]);
+  for (const form of [lower, core]) {
+    if (form.length < 4) continue;
+    forms.add(form);
+    const deL33t = [...form].map((c) => l33t[c] ?? c).join('');
+    forms.add(deL33t);
+    forms.add(deL33t.replace(/i/g, 'l'));
+  }
+  // "P@ssw0rd1!": strip the filler after de-l33ting the letters inside.
+  const inner = [...lower]
+    .map((c, i, all) => (/[\p{L}]/u.test(all[i - 1] ?? '') ? (l33t[c] ?? c) : c))
+    .join('');
+  const innerCore = inner.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  if (innerCore.length >= 4) forms.add(innerCore);
+  return [...forms];
+}
+
+export function createCommonPasswordChecker(): CommonPasswordChecker {
+  const list = zxcvbnCommon.dictionary['passwords-common'];
+  const common = new Set(list.map((p) => p.toLowerCase()));
+  let zxcvbn: ZxcvbnFactory | undefined;
+  return {
+    isCommon(password) {
+      return candidates(password).some((c) => common.has(c));
+    },
+    score(password, userInputs = []) {
+      zxcvbn ??= new ZxcvbnFactory({
+        dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+        graphs: zxcvbnCommon.adjacencyGraphs,
+        translations: zxcvbnEn.translations,
+        // zxcvbn's matching grows steeply with length and l33t combinations (seconds at 256 characters); the
+        // server runs it on untrusted input, and characters beyond the first 64 only make a password stronger.
+        maxLength: 64,
+        l33tMaxSubstitutions: 4,
+      });
+      return zxcvbn.check(password, [...userInputs]).score as StrengthScore;
+    },
+  };
+}
