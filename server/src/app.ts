@@ -67,6 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
+  // JSON only (api.md): Fastify's built-in text/plain parser would let other bodies reach validation.
+  app.removeContentTypeParser('text/plain');
+
   const metrics = createMetrics({
     store,
     smsBudget: {
