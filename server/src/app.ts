@@ -55,8 +55,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (!config.demo && delivery.demoOutbox) {
     throw new Error('The demo delivery provider needs demo: true (configuration).');
   }
+  // Request logs name the path only: a client that wrongly puts a token in a query string must not
+  // get it written to the log (T8).
+  const requestLogger = logger.child(
+    {},
+    {
+      serializers: {
+        req: (request: { method?: string; url?: string; ip?: string }) => ({
+          method: request.method,
+          path: (request.url ?? '').split('?')[0]?.slice(0, 256),
+          remoteAddress: request.ip,
+        }),
+      },
+    },
+  );
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: requestLogger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
     // X-Forwarded-For is believed only from configured proxies (CIDRs); everyone else is the peer.
     trustProxy: config.server.trustedProxies.length > 0 ? config.server.trustedProxies : false,

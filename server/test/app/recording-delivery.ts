@@ -4,6 +4,7 @@ import { normalizePhone } from '@mypass/flows';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Channel, Delivery, DemoOutboxEntry, PhoneCheck } from '../../src/delivery/delivery.js';
 import type { Store } from '../../src/store/store.js';
+import { captured } from './captured-output.js';
 
 export interface RecordingDelivery extends Delivery {
   /** Messages "sent", oldest first, with the code for code messages. */
@@ -37,6 +38,7 @@ export function createRecordingDelivery(
         bad++;
         continue;
       }
+      if (message.payload?.code) captured.secrets.add(message.payload.code);
       sent.push({
         to: message.destination,
         channel: message.channel,

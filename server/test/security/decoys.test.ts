@@ -1,0 +1,109 @@
+// T2, T9: every user MyPass will not reset gets a flow that looks and behaves like a real one.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, testConfig, type TestApp } from '../app/test-app.js';
+import { accessConfig, decoyNames, people, scriptedTenant } from '../app/scripted-tenant.js';
+import { call, challenge, start, verify } from '../app/flow-driver.js';
+import { expectNoSecretsCaptured } from './secrets-scan.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await buildTestApp({ directory: scriptedTenant(), config: testConfig({ access: accessConfig() }) });
+});
+afterEach(async () => t.close());
+afterAll(() => expectNoSecretsCaptured());
+
+const smsHint = /^\+\d{1,3}( [•\d]+)+$/;
+const emailHint = /^[^•@\s]•••@[^•@\s]•••\.[a-z]{2,63}$/;
+
+function shape(body: Record<string, unknown>) {
+  return {
+    keys: Object.keys(body).sort(),
+    methods: (body['methods'] as { id: string; kind: string; hint: string }[]).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      hintForm: m.kind === 'sms' ? smsHint.test(m.hint) : emailHint.test(m.hint),
+    })),
+  };
+}
+
+describe('decoy flows', () => {
+  it.each(decoyNames)(
+    '$reason ($name) gets the same 201 shape as a real user, and the audit says why',
+    async ({ name, reason }) => {
+      const real = await start(t.app, people.adele.upn);
+      const decoy = await start(t.app, name);
+      expect(decoy.status).toBe(real.status);
+      expect(shape(decoy.body).keys).toEqual(shape(real.body).keys);
+      for (const method of shape(decoy.body).methods) {
+        expect(method.id).toMatch(/^(sms|email):1$/);
+        expect(method.hintForm).toBe(true);
+      }
+      const audit = await t.store.audit.list({ flowId: decoy.flowId, event: 'refused' });
+      expect(audit.map((a) => a.detail['reason'])).toEqual([reason]);
+    },
+  );
+
+  it('shows the same methods for the same name, however it is typed, and different ones for other names', async () => {
+    const a = await start(t.app, 'Nobody.Here@contoso.example');
+    const b = await start(t.app, '  nobody.here@CONTOSO.example ');
+    expect(b.body.methods).toEqual(a.body.methods);
+    const hints = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const other = await start(t.app, `someone.${i}@contoso.example`, `192.0.2.${50 + i}`);
+      hints.add(JSON.stringify(other.body.methods));
+    }
+    expect(hints.size).toBeGreaterThan(3);
+  });
+
+  it('never delivers a code, even when the typed number is anything at all', async () => {
+    const decoy = await start(t.app, 'nobody.here@contoso.example');
+    for (const method of decoy.body.methods) {
+      const res = await challenge(
+        t.app,
+        decoy,
+        method.id,
+        method.kind === 'sms' ? '+4520123478' : 'someone@gmail.com',
+      );
+      expect(res.statusCode).toBe(202);
+      expect(Object.keys(res.json() as object).sort()).toEqual([
+        'challengeId',
+        'codeLength',
+        'expiresAt',
+        'method',
+        'resendAfter',
+      ]);
+    }
+    await t.delivery.worker.drainOnce();
+    expect(t.delivery.sent).toEqual([]);
+    expect(await t.store.outbox.list()).toEqual([]);
+  });
+
+  it('answers wrong codes exactly like a real flow, attemptsLeft included, and never verifies', async () => {
+    const real = await start(t.app, people.alex.upn);
+    const decoy = await start(t.app, 'unlicensed.user@contoso.example');
+    const realChallenge = (await challenge(t.app, real, 'email:1', people.alex.email)).json() as {
+      challengeId: string;
+    };
+    const decoyMethod = decoy.body.methods[0]?.id ?? '';
+    const decoyChallenge = (await challenge(t.app, decoy, decoyMethod, 'x@y.example')).json() as {
+      challengeId: string;
+    };
+    for (let i = 0; i < 5; i++) {
+      const r = await verify(t.app, real, realChallenge.challengeId, '000000');
+      const d = await verify(t.app, decoy, decoyChallenge.challengeId, '000000');
+      expect(d.statusCode).toBe(r.statusCode);
+      expect(d.json()).toEqual(r.json());
+    }
+    expect((await call(t.app, decoy, 'GET', '')).json()).toMatchObject({ code: 'attempts_exhausted' });
+  });
+
+  it('shows a decoy challenge as sent after a while, like a delivered one', async () => {
+    const decoy = await start(t.app, 'nobody.here@contoso.example');
+    await challenge(t.app, decoy, decoy.body.methods[0]?.id ?? '', '+4520000000');
+    const before = (await call(t.app, decoy, 'GET', '')).json() as { challenges: { status: string }[] };
+    expect(before.challenges.map((c) => c.status)).toEqual(['queued']);
+    t.clock.advance(5_000);
+    const after = (await call(t.app, decoy, 'GET', '')).json() as { challenges: { status: string }[] };
+    expect(after.challenges.map((c) => c.status)).toEqual(['sent']);
+  });
+});
