@@ -11,6 +11,12 @@ export interface SmsMessage {
   /** E.164. */
   to: string;
   text: string;
+  /** The outbox message id (a UUID), stable across retries: gateways that deduplicate use it. */
+  messageId?: string;
+  /** When the first attempt was made (for the gateway's deduplication window). */
+  firstAttemptAt?: Date;
+  /** Only for the demo provider's outbox; real providers send `text` and nothing else. */
+  code?: string;
 }
 
 export interface EmailMessage {
@@ -18,6 +24,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Only for the demo provider's outbox; real providers send the message parts and nothing else. */
+  code?: string;
 }
 
 export type SendFailureCode =

@@ -1,0 +1,76 @@
+// Renders SMS and e-mail messages from the templates in @mypass/locales (keys code.*, reset.*,
+// enrolled.*, i18next-style `{{var}}` interpolation). A small renderer rather than an i18next
+// instance: the locales package types i18next's t() for the UI's keys, and these templates need
+// nothing but interpolation. E-mail gets a text part and an HTML part built from the same
+// paragraphs, every value HTML-escaped, so a display name or an address can never inject markup.
+import { dirOf, loadMessages, messageLanguageFor, type MessageResources } from '@mypass/locales/node';
+
+export type MessageTemplate = 'code' | 'reset' | 'enrolled';
+export type MessageChannel = 'sms' | 'email';
+
+export interface RenderedMessage {
+  /** Resolved language tag. */
+  lang: string;
+  text: string;
+  subject?: string;
+  html?: string;
+}
+
+export interface MessageRenderer {
+  render(
+    template: MessageTemplate,
+    channel: MessageChannel,
+    locale: string,
+    vars: Record<string, string>,
+  ): RenderedMessage;
+}
+
+/** i18next's default interpolation syntax; an unknown variable renders empty, never as "{{name}}". */
+export function interpolate(template: string, vars: Readonly<Record<string, string>>): string {
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, name: string) =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? (vars[name] ?? '') : '',
+  );
+}
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** One <p> per blank-line-separated paragraph, single newlines as <br>. */
+export function htmlFromText(text: string, subject: string, lang: string): string {
+  const paragraphs = text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+  return [
+    '<!doctype html>',
+    `<html lang="${escapeHtml(lang)}" dir="${dirOf(lang)}">`,
+    '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
+    `<title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family: Segoe UI, Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.5;">',
+    paragraphs,
+    '</body></html>',
+  ].join('\n');
+}
+
+export function createMessageRenderer(defaults: { product: string; helpdesk: string }): MessageRenderer {
+  return {
+    render(template, channel, locale, vars) {
+      const lang = messageLanguageFor(locale);
+      const resources: MessageResources = loadMessages(lang);
+      const values = { ...vars, product: defaults.product, helpdesk: defaults.helpdesk };
+      const entry = resources[template];
+      if (channel === 'sms') return { lang, text: interpolate(entry.sms, values) };
+      const subject = interpolate(entry.email.subject, values);
+      const text = interpolate(entry.email.body, values);
+      return { lang, subject, text, html: htmlFromText(text, subject, lang) };
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Phone numbers as the SMS gateways need them: parsed with libphonenumber-js's full metadata (the
+// user's usageLocation as default region for national formats), valid for their region, and from a
+// region on the SMS allow-list (threat-model.md T4: SMS pumping to premium or far-away ranges).
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { PhoneCheck } from './delivery.js';
+
+function asRegion(value: string | null | undefined): CountryCode | undefined {
+  return value && /^[A-Za-z]{2}$/.test(value) ? (value.toUpperCase() as CountryCode) : undefined;
+}
+
+export function checkPhoneNumber(
+  raw: string,
+  defaultRegion: string | null | undefined,
+  allowedRegions: ReadonlySet<string>,
+): PhoneCheck {
+  // Bounded input: no real number is this long, and the parser need not see more.
+  if (raw.length > 64) return { ok: false, code: 'invalid_phone' };
+  const phone = parsePhoneNumberFromString(raw, asRegion(defaultRegion));
+  if (!phone || !phone.isValid()) return { ok: false, code: 'invalid_phone' };
+  const region = phone.country;
+  // Non-geographic numbers (+800, +882, …) have no region and are never on the allow-list.
+  if (!region || !allowedRegions.has(region))
+    return { ok: false, code: 'country_not_allowed', ...(region ? { region } : {}) };
+  return { ok: true, e164: phone.number, region };
+}
