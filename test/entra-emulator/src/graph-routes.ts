@@ -252,9 +252,12 @@ function listUsers({ req, ctx }: Call): EmuResponse {
   };
   if (count === 'true') body['@odata.count'] = matched.length;
   if (skip + top < matched.length) {
-    const next = new URLSearchParams(req.query);
-    next.set('$skiptoken', String(skip + top));
-    body['@odata.nextLink'] = `${ctx.tokens.origin()}/v1.0/users?${next.toString()}`;
+    // Graph writes OData system query options with a literal '$'.
+    const next = [...req.query.entries()]
+      .filter(([k]) => k !== '$skiptoken')
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    next.push(`$skiptoken=${skip + top}`);
+    body['@odata.nextLink'] = `${ctx.tokens.origin()}/v1.0/users?${next.join('&')}`;
   }
   body.value = page.map((r) => projectUser(r, select));
   return json(200, body);
