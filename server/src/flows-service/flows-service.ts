@@ -386,8 +386,19 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         return fail('method_not_available');
       }
       const destinationHash = keyring.lookupHash('destination', method.destination);
-      // The cool-down is one atomic hit per method destination: parallel requests cannot both pass.
       if (limits.resendCooldownSeconds > 0) {
+        // The cool-down runs from this method's last challenge (exact time); the atomic hit on top
+        // keeps two parallel requests from both passing.
+        const cooldownMs = limits.resendCooldownSeconds * 1000;
+        const last = (await store.challenges.listForFlow(flow.id))
+          .filter((c) => c.methodId === method.id)
+          .reduce((latest, c) => Math.max(latest, c.createdAt.getTime()), 0);
+        const sinceLast = clock.now().getTime() - last;
+        if (sinceLast < cooldownMs) {
+          return fail('resend_too_soon', {
+            retryAfter: Math.max(1, Math.ceil((cooldownMs - sinceLast) / 1000)),
+          });
+        }
         const wait = await overLimit(`resend:${context.subject}:${destinationHash}`, {
           max: 1,
           windowSeconds: limits.resendCooldownSeconds,
