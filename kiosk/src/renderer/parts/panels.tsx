@@ -1,0 +1,41 @@
+// In-page panels (never a browser dialog or window): the cancel confirmation and "Are you still there?".
+import { useTranslation } from 'react-i18next';
+import type { FlowActions } from '../flow-view.js';
+import { ScreenTitle } from './form-controls.js';
+import { useSecondsUntil } from './use-now.js';
+
+export function CancelPanel({ actions, busy }: { actions: FlowActions; busy: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <section className="panel" aria-labelledby="screen-title" data-panel="cancel">
+      <ScreenTitle>{t('cancel.title')}</ScreenTitle>
+      <p className="lead">{t('cancel.body')}</p>
+      <div className="actions">
+        <button type="button" className="button primary" onClick={actions.keepGoing}>
+          {t('cancel.keepGoing')}
+        </button>
+        <button type="button" className="button danger" onClick={actions.confirmCancel} disabled={busy}>
+          {t('cancel.confirm')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function InactivityPanel({ actions, endsAt }: { actions: FlowActions; endsAt: number }) {
+  const { t } = useTranslation();
+  const seconds = useSecondsUntil(endsAt);
+  return (
+    <section className="panel" aria-labelledby="screen-title" data-panel="inactivity">
+      <ScreenTitle>{t('inactivity.title')}</ScreenTitle>
+      <p className="lead" aria-live="polite" aria-atomic="true">
+        {t('inactivity.body', { count: seconds })}
+      </p>
+      <div className="actions">
+        <button type="button" className="button primary" onClick={actions.stillHere}>
+          {t('inactivity.stay')}
+        </button>
+      </div>
+    </section>
+  );
+}

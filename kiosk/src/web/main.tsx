@@ -1,0 +1,71 @@
+// The web host: the renderer in a browser tab, talking to its own origin. The server that serves
+// this page also serves /host-config.json (deployment settings, demo flag); without it the
+// defaults apply, so the page works behind any static file server too.
+import { StrictMode, useEffect } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createFetchTransport, demoOutboxSchema } from '@mypass/flows';
+import {
+  KioskApp,
+  createI18n,
+  defaultHostConfig,
+  initialLanguage,
+  parseHostConfig,
+  pickerLanguages,
+  type DemoSource,
+  type DemoUser,
+  type HostConfig,
+} from '../renderer/index.js';
+import '../renderer/kiosk.css';
+
+async function getJson(path: string): Promise<unknown> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+async function loadHostConfig(): Promise<HostConfig> {
+  try {
+    return parseHostConfig(await getJson('/host-config.json'));
+  } catch {
+    return defaultHostConfig;
+  }
+}
+
+const demoSource: DemoSource = {
+  outbox: async () => demoOutboxSchema.parse(await getJson('/api/demo/outbox')),
+  users: async () => {
+    const body = (await getJson('/api/demo/users')) as { users?: DemoUser[] };
+    return Array.isArray(body.users) ? body.users : [];
+  },
+};
+
+/** Marks the first render for the bench and the Chromium tests (data-ready, a performance mark). */
+function ReadyMarker() {
+  useEffect(() => {
+    performance.mark('mypass-first-render');
+    document.documentElement.dataset.ready = 'true';
+  }, []);
+  return null;
+}
+
+const config = await loadHostConfig();
+const i18n = createI18n();
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <KioskApp
+        transport={createFetchTransport('')}
+        config={config}
+        i18n={i18n}
+        initialLanguage={initialLanguage(
+          navigator.languages,
+          config.defaultLanguage,
+          pickerLanguages(config.allowedLanguages),
+        )}
+        {...(config.demo ? { demoSource } : {})}
+      />
+      <ReadyMarker />
+    </StrictMode>,
+  );
+}
