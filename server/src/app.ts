@@ -79,6 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // A URL the router cannot decode (`%zz`) is the client's fault, answered as a problem like any other.
+    frameworkErrors: (_error, _request, reply) => sendProblem(reply, 'invalid_request'),
   });
 
   // JSON only (api.md): Fastify's built-in text/plain parser would let other bodies reach validation.

@@ -60,28 +60,29 @@ export function registerFlowRoutes(app: FastifyInstance, deps: FlowRouteDeps): v
       method: operation.method,
       url: toRouterPath(operation.path),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const run = async () => {
+        // The answer is decided first and sent only after the floor, so no path answers sooner.
+        const decide = async (): Promise<ServiceResult<unknown>> => {
           let body: unknown = undefined;
           if (operation.request) {
             const parsed = operation.request.safeParse(request.body);
-            if (!parsed.success) return sendProblem(reply, 'invalid_request');
+            if (!parsed.success) return { ok: false, problem: { code: 'invalid_request' } };
             body = parsed.data;
           }
           const params = request.params as { flowId?: string };
-          const result = await handler({
+          return handler({
             flowId: params.flowId ?? '',
             token: bearerToken(request),
             body,
             ctx: { clientAddress: request.ip },
           });
-          if (!result.ok) {
-            const { code, ...extras } = result.problem;
-            return sendProblem(reply, code, extras);
-          }
-          if (operation.success.schema === null) return reply.code(operation.success.status).send();
-          return reply.code(operation.success.status).send(result.value);
         };
-        return floorMs ? withTimingFloor(floorMs, run) : run();
+        const result = floorMs ? await withTimingFloor(floorMs, decide) : await decide();
+        if (!result.ok) {
+          const { code, ...extras } = result.problem;
+          return sendProblem(reply, code, extras);
+        }
+        if (operation.success.schema === null) return reply.code(operation.success.status).send();
+        return reply.code(operation.success.status).send(result.value);
       },
     });
   }

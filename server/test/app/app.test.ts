@@ -133,6 +133,7 @@ describe('HTTP behaviour', () => {
       }),
       t.app.inject({ method: 'GET', url: '/api/v1/flows/f_unknown' }),
       t.app.inject({ method: 'GET', url: '/metrics' }),
+      t.app.inject({ method: 'GET', url: '/api/v1/flows/%zz' }),
     ]);
     for (const res of answers) {
       for (const [name, value] of Object.entries(securityHeaders)) expect(res.headers[name]).toBe(value);

@@ -58,19 +58,22 @@ export class ScriptedDirectory implements Directory {
   /** Passwords the directory refuses (its own banned list). */
   readonly bannedPasswords = new Set<string>();
   ready = true;
+  /** Simulated Graph latency per call (timing tests). */
+  latencyMs = 0;
 
   add(user: DirectoryUser, context: UserContext = makeContext()): this {
     this.users.push({ user, context });
     return this;
   }
 
-  private fault(call: DirectoryCall): DirectoryFailure | undefined {
+  private async fault(call: DirectoryCall): Promise<DirectoryFailure | undefined> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     return this.faults.get(call);
   }
 
   async lookupUser(identifier: string): Promise<DirectoryResult<LookupOutcome>> {
     this.calls.push({ call: 'lookupUser' });
-    const fault = this.fault('lookupUser');
+    const fault = await this.fault('lookupUser');
     if (fault) return fault;
     const wanted = identifier.trim().toLowerCase();
     const matches = this.users.filter(({ user }) =>
@@ -85,7 +88,7 @@ export class ScriptedDirectory implements Directory {
 
   async getUserContext(userId: string, groupIds: readonly string[]): Promise<DirectoryResult<UserContext>> {
     this.calls.push({ call: 'getUserContext', userId });
-    const fault = this.fault('getUserContext');
+    const fault = await this.fault('getUserContext');
     if (fault) return fault;
     const found = this.users.find((u) => u.user.id === userId);
     if (!found) return { ok: false, code: 'not_found' };
@@ -101,7 +104,7 @@ export class ScriptedDirectory implements Directory {
 
   async resetPassword(userId: string, newPassword: string): Promise<DirectoryResult<void>> {
     this.calls.push({ call: 'resetPassword', userId });
-    const fault = this.fault('resetPassword');
+    const fault = await this.fault('resetPassword');
     if (fault) return fault;
     if (this.bannedPasswords.has(newPassword))
       return { ok: false, code: 'password_rejected', upstreamCode: 'Request_BadRequest' };
@@ -111,7 +114,7 @@ export class ScriptedDirectory implements Directory {
 
   async revokeSignInSessions(userId: string): Promise<DirectoryResult<void>> {
     this.calls.push({ call: 'revokeSignInSessions', userId });
-    const fault = this.fault('revokeSignInSessions');
+    const fault = await this.fault('revokeSignInSessions');
     if (fault) return fault;
     this.revoked.push(userId);
     return { ok: true, value: undefined };
@@ -119,7 +122,7 @@ export class ScriptedDirectory implements Directory {
 
   async dismissUserRisk(userId: string): Promise<DirectoryResult<void>> {
     this.calls.push({ call: 'dismissUserRisk', userId });
-    const fault = this.fault('dismissUserRisk');
+    const fault = await this.fault('dismissUserRisk');
     if (fault) return fault;
     this.dismissed.push(userId);
     return { ok: true, value: undefined };
