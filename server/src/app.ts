@@ -11,7 +11,7 @@ import { createFlowsService, smsBudgetKey } from './flows-service/flows-service.
 import type { RandomSource } from './flows-service/ports.js';
 import { registerFlowRoutes } from './http/flow-routes.js';
 import { sendProblem } from './http/problem-reply.js';
-import { addSecurityHeaders } from './http/security-headers.js';
+import { addSecurityHeaders, applySecurityHeaders } from './http/security-headers.js';
 import { createMetrics } from './metrics.js';
 import type { Clock, Store } from './store/store.js';
 
@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     // A URL the router cannot decode (`%zz`) is the client's fault, answered as a problem like any other.
-    frameworkErrors: (_error, _request, reply) => sendProblem(reply, 'invalid_request'),
+    frameworkErrors: (_error, _request, reply) => sendProblem(applySecurityHeaders(reply), 'invalid_request'),
   });
 
   // JSON only (api.md): Fastify's built-in text/plain parser would let other bodies reach validation.

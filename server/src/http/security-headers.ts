@@ -1,6 +1,6 @@
 // Headers on EVERY answer, errors and 404s included: HSTS, no framing (CVE-2023-35719-style UI
 // embedding), no sniffing, no referrer, and no caching of anything the API says.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 export const securityHeaders: Readonly<Record<string, string>> = {
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
@@ -11,10 +11,16 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
+export function applySecurityHeaders(reply: FastifyReply): FastifyReply {
+  for (const [name, value] of Object.entries(securityHeaders)) void reply.header(name, value);
+  return reply;
+}
+
 export function addSecurityHeaders(app: FastifyInstance): void {
-  // onSend runs for every reply that goes out, including the error and not-found handlers' answers.
+  // onSend runs for every reply that goes out, including the error and not-found handlers' answers;
+  // the router's own errors (frameworkErrors) bypass hooks and call applySecurityHeaders themselves.
   app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(securityHeaders)) void reply.header(name, value);
+    applySecurityHeaders(reply);
     return payload;
   });
 }
