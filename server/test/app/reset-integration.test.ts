@@ -1,0 +1,265 @@
+// Done-when of issue 3: complete resets against the Entra ID emulator with the real connector (msal-node
+// and the Graph client over loopback HTTPS), e-mail through a real SMTP server, SMS through the webhook
+// gateway to a local HTTP server, the two-method policy, an at-risk user, and a gateway failure.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { simpleParser } from 'mailparser';
+import pino from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { deliveryConfigSchema } from '../../src/delivery/delivery-config.js';
+import { createDelivery } from '../../src/delivery/create-delivery.js';
+import type { Delivery } from '../../src/delivery/delivery.js';
+import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
+import { cryptoRandom } from '../../src/flows-service/crypto-random.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { emulatorDirectoryConfig } from '../directory/emulator-config.js';
+import { captured } from './captured-output.js';
+import { testConfig } from './test-app.js';
+import { expectNoSecretsCaptured } from '../security/secrets-scan.js';
+
+let emu: RunningEmulator;
+let directory: EntraDirectory;
+let smtp: SMTPServer;
+let smsGateway: Server;
+let app: FastifyInstance;
+let store: Store;
+let delivery: Delivery;
+const mails: { to: string; text: string }[] = [];
+const texts: { to: string; text: string }[] = [];
+let gatewayDown = false;
+
+async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    await delivery.worker.drainOnce();
+    const found = find();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const codeIn = (text: string): string => {
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (!code) throw new Error('no code in message');
+  captured.secrets.add(code);
+  return code;
+};
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
+  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
+  directory = connector.value;
+  captured.secrets.add(emu.apiApp.clientSecret);
+
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      void simpleParser(stream).then((parsed) => {
+        for (const to of session.envelope.rcptTo) mails.push({ to: to.address, text: parsed.text ?? '' });
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smsGateway = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      if (gatewayDown) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"rejected"}');
+        return;
+      }
+      const message = JSON.parse(body) as { to: string; text: string };
+      texts.push({ to: message.to, text: message.text });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"m1"}');
+    });
+  });
+  await new Promise<void>((resolve) => smsGateway.listen(0, '127.0.0.1', resolve));
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await delivery?.close();
+  await store?.close();
+  await directory?.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await new Promise<void>((resolve) => smsGateway.close(() => resolve()));
+  await emu?.close();
+  expectNoSecretsCaptured([emu.apiApp.clientSecret]);
+});
+
+beforeEach(async () => {
+  await app?.close();
+  await delivery?.close();
+  await store?.close();
+  store = await openStore('sqlite::memory:', {
+    keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
+  });
+  await store.migrate();
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        captured.logLines.push(chunk.toString('utf8'));
+        cb();
+      },
+    }),
+  );
+  const deliveryConfig = deliveryConfigSchema.parse({
+    sms: {
+      provider: 'webhook',
+      url: `http://127.0.0.1:${(smsGateway.address() as AddressInfo).port}/sms`,
+      secret: 'webhook-secret-0123456789abcdef0123456789',
+    },
+    email: {
+      provider: 'smtp',
+      host: '127.0.0.1',
+      port: (smtp.server.address() as AddressInfo).port,
+      security: 'none',
+      from: 'MyPass <no-reply@contoso.example>',
+    },
+    worker: { maxAttempts: 1, pollIntervalMs: 50 },
+  });
+  delivery = createDelivery(deliveryConfig, { store, logger });
+  const config = testConfig({
+    access: {
+      licensedGroups: [emu.groups['MyPass Licensed'] ?? ''],
+      policies: [
+        { name: 'two-methods', groups: [emu.groups['MyPass Two Methods'] ?? ''], methodsRequired: 2 },
+        { name: 'default' },
+      ],
+    },
+  });
+  app = await buildApp({
+    config,
+    directory,
+    delivery,
+    store,
+    clock: store.clock,
+    random: cryptoRandom,
+    logger,
+  });
+  await app.ready();
+  mails.length = 0;
+  texts.length = 0;
+  gatewayDown = false;
+});
+
+async function startFlow(username: string) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/flows',
+    payload: { purpose: 'reset', username },
+  });
+  expect(res.statusCode).toBe(201);
+  const body = res.json() as {
+    flowId: string;
+    flowToken: string;
+    methods: { id: string; kind: string; hint: string }[];
+  };
+  captured.secrets.add(body.flowToken);
+  const call = (method: 'GET' | 'POST', suffix: string, payload?: Record<string, unknown>) =>
+    app.inject({
+      method,
+      url: `/api/v1/flows/${body.flowId}${suffix}`,
+      headers: { authorization: `Bearer ${body.flowToken}` },
+      ...(payload ? { payload } : {}),
+    });
+  return { ...body, call };
+}
+
+type Flow = Awaited<ReturnType<typeof startFlow>>;
+
+async function proveSms(flow: Flow, confirm: string, to: string) {
+  const sent = await flow.call('POST', '/challenges', { method: 'sms:1', confirm });
+  expect(sent.statusCode).toBe(202);
+  const { challengeId } = sent.json() as { challengeId: string };
+  const message = await waitFor(() => texts.find((t) => t.to === to), `an SMS to ${to}`);
+  texts.splice(texts.indexOf(message), 1);
+  return flow.call('POST', '/verifications', { challengeId, code: codeIn(message.text) });
+}
+
+async function proveEmail(flow: Flow, address: string) {
+  const sent = await flow.call('POST', '/challenges', { method: 'email:1', confirm: address });
+  expect(sent.statusCode).toBe(202);
+  const { challengeId } = sent.json() as { challengeId: string };
+  const mail = await waitFor(() => mails.find((m) => m.to === address), `a mail to ${address}`);
+  mails.splice(mails.indexOf(mail), 1);
+  return flow.call('POST', '/verifications', { challengeId, code: codeIn(mail.text) });
+}
+
+async function finish(flow: Flow, upn: string) {
+  const before = emu.inspectUser(upn)?.lastPasswordChangeDateTime;
+  captured.secrets.add('Zebra-Lantern-Quiet-42');
+  const done = await flow.call('POST', '/password', { newPassword: 'Zebra-Lantern-Quiet-42' });
+  expect(done.statusCode).toBe(200);
+  expect(emu.inspectUser(upn)?.lastPasswordChangeDateTime).not.toBe(before);
+}
+
+describe('complete resets against the emulator', () => {
+  it('resets adele.vance by SMS and tells every registered method', async () => {
+    const flow = await startFlow('adele.vance@contoso.example');
+    expect(flow.methods.map((m) => m.kind)).toEqual(['sms', 'email']);
+    expect((await proveSms(flow, '20 12 34 56', '+4520123456')).json()).toMatchObject({ state: 'verified' });
+    await finish(flow, 'adele.vance@contoso.example');
+    await waitFor(() => mails.find((m) => m.to === 'adele.vance@gmail.example'), 'the notification mail');
+    await waitFor(() => texts.find((t) => t.to === '+4520123456'), 'the notification SMS');
+  });
+
+  it('resets adele.vance by e-mail through the SMTP server', async () => {
+    const flow = await startFlow('adele.vance@contoso.example');
+    expect((await proveEmail(flow, 'adele.vance@gmail.example')).json()).toMatchObject({ state: 'verified' });
+    await finish(flow, 'adele.vance@contoso.example');
+  });
+
+  it('asks lee.gu for two methods (MyPass Two Methods)', async () => {
+    const flow = await startFlow('lee.gu@contoso.example');
+    const first = await proveSms(flow, '+44 7400 123456', '+447400123456');
+    expect(first.json()).toMatchObject({ state: 'verifying', methodsRemaining: 1 });
+    const second = await proveEmail(flow, 'lee.gu@personal.example');
+    expect(second.json()).toMatchObject({ state: 'verified', methodsRemaining: 0 });
+    await finish(flow, 'lee.gu@contoso.example');
+  });
+
+  it('dismisses diego.siciliani’s risk only after his reset', async () => {
+    expect(emu.inspectUser('diego.siciliani@contoso.example')?.riskState).toBe('atRisk');
+    const flow = await startFlow('diego.siciliani@contoso.example');
+    await proveSms(flow, '20123457', '+4520123457');
+    await proveEmail(flow, 'diego.siciliani@mail.example');
+    expect(emu.inspectUser('diego.siciliani@contoso.example')?.riskState).toBe('atRisk');
+    await finish(flow, 'diego.siciliani@contoso.example');
+    expect(emu.inspectUser('diego.siciliani@contoso.example')?.riskState).toBe('dismissed');
+  });
+
+  it('shows a gateway failure, then succeeds on another method', async () => {
+    gatewayDown = true;
+    const flow = await startFlow('adele.vance@contoso.example');
+    const sent = await flow.call('POST', '/challenges', { method: 'sms:1', confirm: '+4520123456' });
+    const { challengeId } = sent.json() as { challengeId: string };
+    const state = await waitForStatus(flow, challengeId, 'failed');
+    expect(state).toBe('failed');
+    expect((await proveEmail(flow, 'adele.vance@gmail.example')).json()).toMatchObject({ state: 'verified' });
+    await finish(flow, 'adele.vance@contoso.example');
+  });
+});
+
+async function waitForStatus(flow: Flow, challengeId: string, status: string): Promise<string> {
+  for (let i = 0; i < 60; i++) {
+    await delivery.worker.drainOnce();
+    const body = (await flow.call('GET', '')).json() as {
+      challenges: { challengeId: string; status: string }[];
+    };
+    const found = body.challenges.find((c) => c.challengeId === challengeId)?.status;
+    if (found === status) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return 'timeout';
+}
