@@ -3,3 +3,7 @@ export * from './openapi.js';
 export * from './method-hints.js';
 export * from './password-rules.js';
 export * from './api-client.js';
+export * from './machines/problem-messages.js';
+export * from './machines/flow-machine.js';
+export * from './machines/reset-machine.js';
+export * from './machines/enroll-machine.js';

@@ -1,0 +1,851 @@
+// The self-service flow as an XState v5 machine (architecture.md "Flows"): welcome → identify → choose a
+// method and type its full number or address → enter the code (resend countdown, delivery polling, another
+// method when delivery fails) → another method while the policy wants more → new password (reset) or new
+// methods (enroll) → done. Cancel from everywhere; inactivity asks "Are you still there?", then wipes.
+//
+// No I/O here: every server call goes through the ApiClient given as input, so the same machine runs over
+// fetch (web), the preload bridge (kiosk) and app.inject (tests). Context holds message keys, never text.
+import { assign, fromCallback, fromPromise, not, raise, setup, stateIn } from 'xstate';
+import type { ApiClient, ApiResult, FlowAuth } from '../api-client.js';
+import {
+  codeSchema,
+  defaultPasswordPolicy,
+  limits,
+  type ChallengeAccepted,
+  type ChallengeRequest,
+  type ChallengeStatus,
+  type Completed,
+  type EnrollmentRequest,
+  type FlowCreated,
+  type FlowPublicState,
+  type FlowPurpose,
+  type Method,
+  type MethodId,
+  type PasswordPolicy,
+  type PasswordViolation,
+  type Problem,
+  type ProblemCode,
+  type VerificationRequest,
+  type VerificationResult,
+} from '../contract.js';
+import { evaluatePassword, type CommonPasswordChecker, type PasswordEvaluation } from '../password-rules.js';
+import { problemMessageKey } from './problem-messages.js';
+
+export interface FlowError {
+  code: ProblemCode;
+  /** `errors.<code>`; i18next picks the plural form from `count` (retryAfter or attemptsLeft). */
+  messageKey: string;
+  retryAfter?: number;
+  attemptsLeft?: number;
+  violations?: PasswordViolation[];
+}
+
+export interface FlowMachineInput {
+  client: ApiClient;
+  /** The language on screen; sent with the start request so messages go out in it. */
+  locale?: string;
+  /** Inactivity before "Are you still there?" (default 60 s). */
+  inactivityMs?: number;
+  /** Length of the "Are you still there?" countdown (default 15 s). */
+  stillThereSeconds?: number;
+  /** How often the delivery status is polled while a code is on its way (default 3 s). */
+  pollIntervalMs?: number;
+  /** Loads the common-password checker (the UI passes loadCommonPasswordChecker; absent = rules pending). */
+  loadPasswordChecker?: () => Promise<CommonPasswordChecker>;
+}
+
+export interface FlowContext {
+  purpose: FlowPurpose;
+  client: ApiClient;
+  loadPasswordChecker: (() => Promise<CommonPasswordChecker>) | null;
+  inactivityMs: number;
+  stillThereSeconds: number;
+  pollIntervalMs: number;
+  locale: string | undefined;
+  username: string;
+  flow: FlowAuth | null;
+  expiresAt: string | null;
+  methods: Method[];
+  verified: MethodId[];
+  methodsRemaining: number | null;
+  selectedMethodId: MethodId | null;
+  /** What the user typed for the selected method; kept so "send a new code" can repeat it. */
+  confirmation: string | null;
+  challenge: ChallengeAccepted | null;
+  /** Seconds until "send a new code" is allowed. */
+  resendIn: number;
+  deliveryStatus: ChallengeStatus | null;
+  attemptsLeft: number | null;
+  policy: PasswordPolicy | null;
+  checker: CommonPasswordChecker | null;
+  /** The new password between typing and the server's answer; cleared on done and on every wipe. */
+  passwordDraft: string;
+  passwordEvaluation: PasswordEvaluation | null;
+  serverViolations: PasswordViolation[];
+  error: FlowError | null;
+  /** An informational message key (`another.body`, `code.deliveryFailed`). */
+  notice: string | null;
+  /** Seconds until a retry is allowed after directory_unavailable. */
+  retryIn: number;
+  /** Seconds left in "Are you still there?". */
+  stillThereIn: number;
+}
+
+export type FlowEvent =
+  | { type: 'START' }
+  | { type: 'SET_LOCALE'; locale: string }
+  | { type: 'SUBMIT_USERNAME'; username: string }
+  | { type: 'BACK' }
+  | { type: 'SELECT_METHOD'; methodId: MethodId }
+  | { type: 'SUBMIT_CONFIRMATION'; confirm: string }
+  | { type: 'SUBMIT_CODE'; code: string }
+  | { type: 'RESEND' }
+  | { type: 'CHOOSE_OTHER_METHOD' }
+  | { type: 'PASSWORD_INPUT'; password: string }
+  | { type: 'SUBMIT_PASSWORD'; password: string }
+  | { type: 'SUBMIT_CURRENT_PASSWORD'; password: string }
+  | { type: 'SUBMIT_ENROLLMENT'; methods: EnrollmentRequest['methods'] }
+  | { type: 'RETRY' }
+  | { type: 'START_OVER' }
+  | { type: 'FINISH' }
+  | { type: 'CANCEL' }
+  | { type: 'STILL_HERE' }
+  /** The UI reports typing and touches that send no other event, so a slow typist is not wiped. */
+  | { type: 'ACTIVITY' }
+  | { type: 'RESEND_TICK' }
+  | { type: 'RETRY_TICK' }
+  | { type: 'PRESENCE_TICK' }
+  | { type: 'INACTIVITY_TIMEOUT' };
+
+/** Events a person causes: each one restarts the inactivity timer and dismisses "Are you still there?". */
+export const userEventTypes = [
+  'START',
+  'SET_LOCALE',
+  'SUBMIT_USERNAME',
+  'BACK',
+  'SELECT_METHOD',
+  'SUBMIT_CONFIRMATION',
+  'SUBMIT_CODE',
+  'RESEND',
+  'CHOOSE_OTHER_METHOD',
+  'PASSWORD_INPUT',
+  'SUBMIT_PASSWORD',
+  'SUBMIT_CURRENT_PASSWORD',
+  'SUBMIT_ENROLLMENT',
+  'RETRY',
+  'START_OVER',
+  'FINISH',
+  'STILL_HERE',
+  'ACTIVITY',
+] as const satisfies readonly FlowEvent['type'][];
+
+const defaults = {
+  inactivityMs: 60_000,
+  stillThereSeconds: 15,
+  pollIntervalMs: 3_000,
+  retryAfter: 30,
+} as const;
+
+/** The outcome carried by a done event of one of the API actors (`xstate.done.actor.*`). */
+function outputOf(event: unknown): ApiResult<unknown> | undefined {
+  const output = (event as { output?: unknown }).output;
+  if (output && typeof output === 'object' && 'ok' in output) return output as ApiResult<unknown>;
+  return undefined;
+}
+function problemOf(event: unknown): Problem | undefined {
+  const output = outputOf(event);
+  return output && !output.ok ? output.problem : undefined;
+}
+function valueOf<T>(event: unknown): T {
+  const output = outputOf(event);
+  if (!output?.ok) throw new Error('valueOf on a problem');
+  return output.value as T;
+}
+function toFlowError(problem: Problem): FlowError {
+  const error: FlowError = { code: problem.code, messageKey: problemMessageKey(problem.code) };
+  if (problem.retryAfter !== undefined) error.retryAfter = problem.retryAfter;
+  if (problem.attemptsLeft !== undefined) error.attemptsLeft = problem.attemptsLeft;
+  if (problem.violations !== undefined) error.violations = problem.violations;
+  return error;
+}
+/** An actor that failed instead of answering (a bug in a transport): shown like an unavailable service. */
+const serviceUnavailable: FlowError = {
+  code: 'service_unavailable',
+  messageKey: problemMessageKey('service_unavailable'),
+};
+
+function freshContext(input: FlowMachineInput, purpose: FlowPurpose): FlowContext {
+  return {
+    purpose,
+    client: input.client,
+    loadPasswordChecker: input.loadPasswordChecker ?? null,
+    inactivityMs: input.inactivityMs ?? defaults.inactivityMs,
+    stillThereSeconds: input.stillThereSeconds ?? defaults.stillThereSeconds,
+    pollIntervalMs: input.pollIntervalMs ?? defaults.pollIntervalMs,
+    locale: input.locale,
+    username: '',
+    flow: null,
+    expiresAt: null,
+    methods: [],
+    verified: [],
+    methodsRemaining: null,
+    selectedMethodId: null,
+    confirmation: null,
+    challenge: null,
+    resendIn: 0,
+    deliveryStatus: null,
+    attemptsLeft: null,
+    policy: null,
+    checker: null,
+    passwordDraft: '',
+    passwordEvaluation: null,
+    serverViolations: [],
+    error: null,
+    notice: null,
+    retryIn: 0,
+    stillThereIn: 0,
+  };
+}
+
+function requireAuth(context: FlowContext): FlowAuth {
+  if (!context.flow) throw new Error('No flow');
+  return context.flow;
+}
+
+function evaluateFor(context: FlowContext, password: string): PasswordEvaluation {
+  return evaluatePassword(password, context.policy ?? defaultPasswordPolicy, {
+    userNameParts: context.username ? [context.username] : [],
+    checker: context.checker,
+  });
+}
+
+export function createFlowMachine(purpose: FlowPurpose) {
+  return setup({
+    types: {
+      context: {} as FlowContext,
+      events: {} as FlowEvent,
+      input: {} as FlowMachineInput,
+    },
+    actors: {
+      startFlow: fromPromise<
+        ApiResult<FlowCreated>,
+        { client: ApiClient; username: string; locale?: string }
+      >(({ input }) =>
+        input.client.startFlow({
+          purpose,
+          username: input.username,
+          ...(input.locale ? { locale: input.locale } : {}),
+        }),
+      ),
+      createChallenge: fromPromise<
+        ApiResult<ChallengeAccepted>,
+        { client: ApiClient; auth: FlowAuth; body: ChallengeRequest }
+      >(({ input }) => input.client.createChallenge(input.auth, input.body)),
+      verify: fromPromise<
+        ApiResult<VerificationResult>,
+        { client: ApiClient; auth: FlowAuth; body: VerificationRequest }
+      >(({ input }) => input.client.verify(input.auth, input.body)),
+      getFlow: fromPromise<ApiResult<FlowPublicState>, { client: ApiClient; auth: FlowAuth }>(({ input }) =>
+        input.client.getFlow(input.auth),
+      ),
+      getPasswordPolicy: fromPromise<ApiResult<PasswordPolicy>, { client: ApiClient; auth: FlowAuth }>(
+        ({ input }) => input.client.getPasswordPolicy(input.auth),
+      ),
+      setPassword: fromPromise<
+        ApiResult<Completed>,
+        { client: ApiClient; auth: FlowAuth; newPassword: string }
+      >(({ input }) => input.client.setPassword(input.auth, { newPassword: input.newPassword })),
+      enroll: fromPromise<
+        ApiResult<Completed>,
+        { client: ApiClient; auth: FlowAuth; body: EnrollmentRequest }
+      >(({ input }) => input.client.enroll(input.auth, input.body)),
+      cancelFlow: fromPromise<ApiResult<undefined> | null, { client: ApiClient; auth: FlowAuth | null }>(
+        ({ input }) => (input.auth ? input.client.cancelFlow(input.auth) : Promise.resolve(null)),
+      ),
+      loadPasswordChecker: fromPromise<
+        CommonPasswordChecker | null,
+        { load: (() => Promise<CommonPasswordChecker>) | null }
+      >(({ input }) => (input.load ? input.load() : Promise.resolve(null))),
+      /** Sends `event` every second: the resend, retry and "still there?" countdowns. */
+      ticker: fromCallback<FlowEvent, { event: 'RESEND_TICK' | 'RETRY_TICK' | 'PRESENCE_TICK' }>(
+        ({ sendBack, input }) => {
+          const id = setInterval(() => sendBack({ type: input.event }), 1000);
+          return () => clearInterval(id);
+        },
+      ),
+    },
+    delays: {
+      inactivity: ({ context }) => context.inactivityMs,
+      poll: ({ context }) => context.pollIntervalMs,
+    },
+    guards: {
+      succeeded: ({ event }) => outputOf(event)?.ok === true,
+      problemIs: ({ event }, params: { codes: readonly ProblemCode[] }) => {
+        const problem = problemOf(event);
+        return problem !== undefined && params.codes.includes(problem.code);
+      },
+      verificationComplete: ({ event }) => {
+        const output = outputOf(event);
+        return output?.ok === true && (output.value as VerificationResult).state === 'verified';
+      },
+      isEnroll: ({ context }) => context.purpose === 'enroll',
+      usernameAcceptable: ({ event }) =>
+        event.type === 'SUBMIT_USERNAME' &&
+        event.username.trim().length > 0 &&
+        event.username.length <= limits.usernameMax,
+      methodSelectable: ({ context, event }) =>
+        event.type === 'SELECT_METHOD' &&
+        context.methods.some((m) => m.id === event.methodId && m.kind !== 'password') &&
+        !context.verified.includes(event.methodId),
+      selectsPassword: ({ context, event }) =>
+        event.type === 'SELECT_METHOD' &&
+        context.purpose === 'enroll' &&
+        context.methods.some((m) => m.id === event.methodId && m.kind === 'password') &&
+        !context.verified.includes(event.methodId),
+      confirmationAcceptable: ({ context, event }) =>
+        event.type === 'SUBMIT_CONFIRMATION' &&
+        context.selectedMethodId !== null &&
+        event.confirm.trim().length > 0 &&
+        event.confirm.length <= limits.confirmMax,
+      resendTooSoonForSelectedMethod: ({ context, event }) =>
+        problemOf(event)?.code === 'resend_too_soon' &&
+        context.challenge !== null &&
+        context.challenge.method === context.selectedMethodId,
+      codeWellFormed: ({ event }) =>
+        event.type === 'SUBMIT_CODE' && codeSchema.safeParse(event.code.trim()).success,
+      resendAllowed: ({ context }) => context.resendIn === 0,
+      resendCountingDown: ({ context }) => context.resendIn > 0,
+      retryAllowed: ({ context }) => context.retryIn === 0,
+      retryCountingDown: ({ context }) => context.retryIn > 0,
+      hasOtherMethod: ({ context }) =>
+        context.methods.some(
+          (m) =>
+            m.id !== context.selectedMethodId && !context.verified.includes(m.id) && m.kind !== 'password',
+        ),
+      deliveryPending: ({ context }) => context.deliveryStatus === 'queued',
+      passwordAcceptable: ({ context, event }) =>
+        event.type === 'SUBMIT_PASSWORD' && evaluateFor(context, event.password).violations.length === 0,
+      currentPasswordAcceptable: ({ event }) =>
+        event.type === 'SUBMIT_CURRENT_PASSWORD' &&
+        event.password.length > 0 &&
+        event.password.length <= limits.passwordMaxUnits,
+      enrollmentAcceptable: ({ event }) => event.type === 'SUBMIT_ENROLLMENT' && event.methods.length > 0,
+      lastStillThereSecond: ({ context }) => context.stillThereIn <= 1,
+      sessionActive: not(stateIn('#steps.welcome')),
+    },
+    actions: {
+      wipe: assign(({ context }) =>
+        freshContext(
+          {
+            client: context.client,
+            inactivityMs: context.inactivityMs,
+            stillThereSeconds: context.stillThereSeconds,
+            pollIntervalMs: context.pollIntervalMs,
+            ...(context.loadPasswordChecker ? { loadPasswordChecker: context.loadPasswordChecker } : {}),
+          },
+          context.purpose,
+        ),
+      ),
+      forgetSecrets: assign({ passwordDraft: '', passwordEvaluation: null }),
+      clearMessages: assign({ error: null, notice: null }),
+      setLocale: assign({
+        locale: ({ context, event }) => (event.type === 'SET_LOCALE' ? event.locale : context.locale),
+      }),
+      rememberUsername: assign({
+        username: ({ context, event }) =>
+          event.type === 'SUBMIT_USERNAME' ? event.username.trim() : context.username,
+        error: null,
+      }),
+      refuseInput: assign({
+        error: { code: 'invalid_request', messageKey: problemMessageKey('invalid_request') },
+      }),
+      assignProblem: assign(({ event }) => {
+        const problem = problemOf(event);
+        return { error: problem ? toFlowError(problem) : serviceUnavailable, notice: null };
+      }),
+      assignActorFailure: assign({ error: serviceUnavailable }),
+      assignFlowCreated: assign(({ event }) => {
+        const created = valueOf<FlowCreated>(event);
+        return {
+          flow: { flowId: created.flowId, flowToken: created.flowToken },
+          expiresAt: created.expiresAt,
+          methods: created.methods,
+          error: null,
+        };
+      }),
+      selectMethod: assign({
+        selectedMethodId: ({ context, event }) =>
+          event.type === 'SELECT_METHOD' ? event.methodId : context.selectedMethodId,
+        error: null,
+        notice: null,
+      }),
+      rememberConfirmation: assign({
+        confirmation: ({ context, event }) =>
+          event.type === 'SUBMIT_CONFIRMATION' ? event.confirm : context.confirmation,
+        error: null,
+      }),
+      assignChallenge: assign(({ event }) => {
+        const challenge = valueOf<ChallengeAccepted>(event);
+        return {
+          challenge,
+          resendIn: challenge.resendAfter,
+          deliveryStatus: 'queued' as const,
+          attemptsLeft: null,
+          error: null,
+          notice: null,
+        };
+      }),
+      waitBeforeResend: assign({
+        resendIn: ({ context, event }) => problemOf(event)?.retryAfter ?? context.resendIn,
+      }),
+      countDownResend: assign({ resendIn: ({ context }) => Math.max(0, context.resendIn - 1) }),
+      assignDeliveryStatus: assign(({ context, event }) => {
+        const state = valueOf<FlowPublicState>(event);
+        const challenge = state.challenges.find((c) => c.challengeId === context.challenge?.challengeId);
+        const status = challenge?.status ?? context.deliveryStatus;
+        return {
+          deliveryStatus: status,
+          notice: status === 'failed' ? 'code.deliveryFailed' : context.notice,
+        };
+      }),
+      assignAttemptsLeft: assign({
+        attemptsLeft: ({ context, event }) => problemOf(event)?.attemptsLeft ?? context.attemptsLeft,
+      }),
+      assignVerification: assign(({ event }) => {
+        const result = valueOf<VerificationResult>(event);
+        return {
+          verified: result.verified,
+          methodsRemaining: result.methodsRemaining,
+          error: null,
+          notice: result.state === 'verified' ? null : 'another.body',
+          selectedMethodId: null,
+          confirmation: null,
+          challenge: null,
+          deliveryStatus: null,
+          attemptsLeft: null,
+          resendIn: 0,
+        };
+      }),
+      leaveMethod: assign({
+        selectedMethodId: null,
+        confirmation: null,
+        challenge: null,
+        deliveryStatus: null,
+        attemptsLeft: null,
+        error: null,
+      }),
+      assignPolicy: assign({ policy: ({ event }) => valueOf<PasswordPolicy>(event) }),
+      assignDefaultPolicy: assign({ policy: defaultPasswordPolicy }),
+      assignChecker: assign(({ context, event }) => {
+        const checker = (event as { output?: CommonPasswordChecker | null }).output ?? null;
+        const next = { ...context, checker };
+        return {
+          checker,
+          passwordEvaluation: context.passwordDraft ? evaluateFor(next, context.passwordDraft) : null,
+        };
+      }),
+      evaluateDraft: assign(({ context, event }) => {
+        const password =
+          event.type === 'PASSWORD_INPUT' || event.type === 'SUBMIT_PASSWORD' ? event.password : '';
+        return {
+          passwordDraft: password,
+          passwordEvaluation: evaluateFor(context, password),
+          serverViolations: [],
+          error: null,
+        };
+      }),
+      refusePassword: assign(({ context }) => ({
+        error: {
+          code: 'password_policy' as const,
+          messageKey: problemMessageKey('password_policy'),
+          violations: context.passwordEvaluation?.violations ?? [],
+        },
+      })),
+      assignServerViolations: assign({
+        serverViolations: ({ event }) => problemOf(event)?.violations ?? [],
+      }),
+      startRetryCountdown: assign({
+        retryIn: ({ event }) => problemOf(event)?.retryAfter ?? defaults.retryAfter,
+      }),
+      countDownRetry: assign({ retryIn: ({ context }) => Math.max(0, context.retryIn - 1) }),
+      startStillThere: assign({ stillThereIn: ({ context }) => context.stillThereSeconds }),
+      countDownStillThere: assign({ stillThereIn: ({ context }) => Math.max(0, context.stillThereIn - 1) }),
+    },
+  }).createMachine({
+    id: `${purpose}Flow`,
+    type: 'parallel',
+    context: ({ input }) => freshContext(input, purpose),
+    states: {
+      steps: {
+        id: 'steps',
+        initial: 'welcome',
+        on: {
+          SET_LOCALE: { actions: 'setLocale' },
+          CANCEL: { target: '.cancelling' },
+          INACTIVITY_TIMEOUT: { target: '.cancelling' },
+        },
+        states: {
+          welcome: {
+            on: { START: { target: 'identify', actions: 'clearMessages' } },
+          },
+          identify: {
+            on: {
+              SUBMIT_USERNAME: [
+                { guard: 'usernameAcceptable', target: 'startingFlow', actions: 'rememberUsername' },
+                { actions: 'refuseInput' },
+              ],
+              BACK: { target: 'welcome', actions: 'wipe' },
+            },
+          },
+          startingFlow: {
+            invoke: {
+              src: 'startFlow',
+              input: ({ context }) => ({
+                client: context.client,
+                username: context.username,
+                ...(context.locale ? { locale: context.locale } : {}),
+              }),
+              onDone: [
+                { guard: 'succeeded', target: 'chooseMethod', actions: 'assignFlowCreated' },
+                { target: 'identify', actions: 'assignProblem' },
+              ],
+              onError: { target: 'identify', actions: 'assignActorFailure' },
+            },
+          },
+          chooseMethod: {
+            on: {
+              SELECT_METHOD: [
+                { guard: 'selectsPassword', target: 'enterPassword', actions: 'selectMethod' },
+                { guard: 'methodSelectable', actions: 'selectMethod' },
+              ],
+              SUBMIT_CONFIRMATION: [
+                { guard: 'confirmationAcceptable', target: 'sendingCode', actions: 'rememberConfirmation' },
+                { actions: 'refuseInput' },
+              ],
+            },
+          },
+          sendingCode: {
+            invoke: {
+              src: 'createChallenge',
+              input: ({ context }) => ({
+                client: context.client,
+                auth: requireAuth(context),
+                body: { method: context.selectedMethodId ?? '', confirm: context.confirmation ?? '' },
+              }),
+              onDone: [
+                { guard: 'succeeded', target: 'enterCode', actions: 'assignChallenge' },
+                {
+                  guard: 'resendTooSoonForSelectedMethod',
+                  target: 'enterCode',
+                  actions: ['assignProblem', 'waitBeforeResend'],
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  target: 'expired',
+                  actions: 'assignProblem',
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  target: 'attemptsExhausted',
+                  actions: 'assignProblem',
+                },
+                { target: 'chooseMethod', actions: 'assignProblem' },
+              ],
+              onError: { target: 'chooseMethod', actions: 'assignActorFailure' },
+            },
+          },
+          enterCode: {
+            initial: 'waitingForDelivery',
+            invoke: { src: 'ticker', input: { event: 'RESEND_TICK' } },
+            on: {
+              RESEND_TICK: { guard: 'resendCountingDown', actions: 'countDownResend' },
+              SUBMIT_CODE: [{ guard: 'codeWellFormed', target: 'verifyingCode' }, { actions: 'refuseInput' }],
+              RESEND: { guard: 'resendAllowed', target: 'sendingCode' },
+              CHOOSE_OTHER_METHOD: {
+                guard: 'hasOtherMethod',
+                target: 'chooseMethod',
+                actions: 'leaveMethod',
+              },
+            },
+            states: {
+              waitingForDelivery: {
+                after: { poll: { guard: 'deliveryPending', target: 'checkingDelivery' } },
+              },
+              checkingDelivery: {
+                invoke: {
+                  src: 'getFlow',
+                  input: ({ context }) => ({ client: context.client, auth: requireAuth(context) }),
+                  onDone: [
+                    {
+                      guard: 'succeeded',
+                      target: 'waitingForDelivery',
+                      actions: 'assignDeliveryStatus',
+                      reenter: true,
+                    },
+                    {
+                      guard: { type: 'problemIs', params: { codes: ['flow_not_found'] } },
+                      target: '#steps.expired',
+                      actions: 'assignProblem',
+                    },
+                    {
+                      guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                      target: '#steps.attemptsExhausted',
+                      actions: 'assignProblem',
+                    },
+                    // A failed poll is not the user's problem: try again at the next interval.
+                    { target: 'waitingForDelivery', reenter: true },
+                  ],
+                  onError: { target: 'waitingForDelivery', reenter: true },
+                },
+              },
+            },
+          },
+          verifyingCode: {
+            invoke: {
+              src: 'verify',
+              input: ({ context, event }) => ({
+                client: context.client,
+                auth: requireAuth(context),
+                body: {
+                  challengeId: context.challenge?.challengeId ?? '',
+                  code: event.type === 'SUBMIT_CODE' ? event.code.trim() : '',
+                },
+              }),
+              onDone: [
+                { guard: 'verificationComplete', target: 'verified', actions: 'assignVerification' },
+                { guard: 'succeeded', target: 'chooseMethod', actions: 'assignVerification' },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  target: 'expired',
+                  actions: 'assignProblem',
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  target: 'attemptsExhausted',
+                  actions: 'assignProblem',
+                },
+                { target: 'enterCode', actions: ['assignProblem', 'assignAttemptsLeft'] },
+              ],
+              onError: { target: 'enterCode', actions: 'assignActorFailure' },
+            },
+          },
+          // Enroll only: the current password, accepted by the server after one code was verified.
+          enterPassword: {
+            on: {
+              SUBMIT_CURRENT_PASSWORD: [
+                { guard: 'currentPasswordAcceptable', target: 'verifyingPassword' },
+                { actions: 'refuseInput' },
+              ],
+              CHOOSE_OTHER_METHOD: { target: 'chooseMethod', actions: 'leaveMethod' },
+            },
+          },
+          verifyingPassword: {
+            invoke: {
+              src: 'verify',
+              input: ({ context, event }) => ({
+                client: context.client,
+                auth: requireAuth(context),
+                body: {
+                  method: 'password' as const,
+                  password: event.type === 'SUBMIT_CURRENT_PASSWORD' ? event.password : '',
+                },
+              }),
+              onDone: [
+                { guard: 'verificationComplete', target: 'verified', actions: 'assignVerification' },
+                { guard: 'succeeded', target: 'chooseMethod', actions: 'assignVerification' },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['flow_not_verified'] } },
+                  target: 'chooseMethod',
+                  actions: ['assignProblem', 'leaveMethod'],
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['flow_not_found'] } },
+                  target: 'expired',
+                  actions: 'assignProblem',
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  target: 'attemptsExhausted',
+                  actions: 'assignProblem',
+                },
+                { target: 'enterPassword', actions: 'assignProblem' },
+              ],
+              onError: { target: 'enterPassword', actions: 'assignActorFailure' },
+            },
+          },
+          verified: {
+            always: [{ guard: 'isEnroll', target: 'addMethods' }, { target: 'loadingPolicy' }],
+          },
+          loadingPolicy: {
+            invoke: {
+              src: 'getPasswordPolicy',
+              input: ({ context }) => ({ client: context.client, auth: requireAuth(context) }),
+              onDone: [
+                { guard: 'succeeded', target: 'newPassword', actions: 'assignPolicy' },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  target: 'expired',
+                  actions: 'assignProblem',
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  target: 'attemptsExhausted',
+                  actions: 'assignProblem',
+                },
+                // Without the policy the defaults guide the user; the server's check is the one that counts.
+                { target: 'newPassword', actions: 'assignDefaultPolicy' },
+              ],
+              onError: { target: 'newPassword', actions: 'assignDefaultPolicy' },
+            },
+          },
+          newPassword: {
+            invoke: {
+              src: 'loadPasswordChecker',
+              input: ({ context }) => ({ load: context.checker ? null : context.loadPasswordChecker }),
+              onDone: { guard: ({ event }) => event.output !== null, actions: 'assignChecker' },
+            },
+            on: {
+              PASSWORD_INPUT: { actions: 'evaluateDraft' },
+              SUBMIT_PASSWORD: [
+                { guard: 'passwordAcceptable', target: 'settingPassword', actions: 'evaluateDraft' },
+                { actions: ['evaluateDraft', 'refusePassword'] },
+              ],
+            },
+          },
+          settingPassword: {
+            invoke: {
+              src: 'setPassword',
+              input: ({ context }) => ({
+                client: context.client,
+                auth: requireAuth(context),
+                newPassword: context.passwordDraft,
+              }),
+              onDone: [
+                { guard: 'succeeded', target: 'done' },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['password_policy'] } },
+                  target: 'newPassword',
+                  actions: ['assignProblem', 'assignServerViolations'],
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['directory_unavailable'] } },
+                  target: 'directoryUnavailable',
+                  actions: ['assignProblem', 'startRetryCountdown'],
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  target: 'expired',
+                  actions: 'assignProblem',
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  target: 'attemptsExhausted',
+                  actions: 'assignProblem',
+                },
+                { target: 'newPassword', actions: 'assignProblem' },
+              ],
+              onError: { target: 'newPassword', actions: 'assignActorFailure' },
+            },
+          },
+          directoryUnavailable: {
+            invoke: { src: 'ticker', input: { event: 'RETRY_TICK' } },
+            on: {
+              RETRY_TICK: { guard: 'retryCountingDown', actions: 'countDownRetry' },
+              RETRY: { guard: 'retryAllowed', target: 'settingPassword' },
+            },
+          },
+          // Enroll only: the new methods (the enrollment issue builds the confirmation of each).
+          addMethods: {
+            on: {
+              SUBMIT_ENROLLMENT: [
+                { guard: 'enrollmentAcceptable', target: 'enrolling' },
+                { actions: 'refuseInput' },
+              ],
+            },
+          },
+          enrolling: {
+            invoke: {
+              src: 'enroll',
+              input: ({ context, event }) => ({
+                client: context.client,
+                auth: requireAuth(context),
+                body: { methods: event.type === 'SUBMIT_ENROLLMENT' ? event.methods : [] },
+              }),
+              onDone: [
+                { guard: 'succeeded', target: 'done' },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  target: 'expired',
+                  actions: 'assignProblem',
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  target: 'attemptsExhausted',
+                  actions: 'assignProblem',
+                },
+                { target: 'addMethods', actions: 'assignProblem' },
+              ],
+              onError: { target: 'addMethods', actions: 'assignActorFailure' },
+            },
+          },
+          done: {
+            entry: 'forgetSecrets',
+            on: { FINISH: { target: 'welcome', actions: 'wipe' } },
+          },
+          expired: {
+            entry: 'forgetSecrets',
+            on: { START_OVER: { target: 'welcome', actions: 'wipe' } },
+          },
+          attemptsExhausted: {
+            entry: 'forgetSecrets',
+            on: { START_OVER: { target: 'welcome', actions: 'wipe' } },
+          },
+          cancelling: {
+            entry: 'forgetSecrets',
+            invoke: {
+              src: 'cancelFlow',
+              input: ({ context }) => ({ client: context.client, auth: context.flow }),
+              onDone: { target: 'welcome', actions: 'wipe' },
+              onError: { target: 'welcome', actions: 'wipe' },
+            },
+            // Already leaving: a second cancel or timeout changes nothing.
+            on: { CANCEL: {}, INACTIVITY_TIMEOUT: {} },
+          },
+        },
+      },
+      presence: {
+        initial: 'watching',
+        states: {
+          watching: {
+            after: {
+              inactivity: [
+                { guard: 'sessionActive', target: 'askingStillThere' },
+                { target: 'watching', reenter: true },
+              ],
+            },
+            on: Object.fromEntries(
+              userEventTypes.map((type) => [type, { target: 'watching', reenter: true }]),
+            ),
+          },
+          askingStillThere: {
+            entry: 'startStillThere',
+            invoke: { src: 'ticker', input: { event: 'PRESENCE_TICK' } },
+            on: {
+              ...Object.fromEntries(userEventTypes.map((type) => [type, { target: 'watching' }])),
+              PRESENCE_TICK: [
+                {
+                  guard: 'lastStillThereSecond',
+                  target: 'watching',
+                  actions: ['countDownStillThere', raise({ type: 'INACTIVITY_TIMEOUT' })],
+                },
+                { actions: 'countDownStillThere' },
+              ],
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+export type FlowMachine = ReturnType<typeof createFlowMachine>;
