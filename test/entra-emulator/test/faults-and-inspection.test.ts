@@ -192,3 +192,16 @@ describe('loopback only', () => {
     await expect(startEmulator({ host: '0.0.0.0' })).rejects.toThrow(/127\.0\.0\.1/);
   });
 });
+
+describe('fixed ids', () => {
+  it('are the ones the README lists', () => {
+    expect(emu.tenantId).toBe('317649d5-0ed2-52ef-81bc-9e1748ed4acb');
+    expect(emu.apiApp.clientId).toBe('ece8052c-61ed-53a9-b3ae-f6f7ae62ec1f');
+    expect(emu.adminApp.clientId).toBe('78690e21-1c27-5c36-ac84-c6034b1998d4');
+    expect(emu.groups).toMatchObject({
+      'MyPass Licensed': '2164d55f-4293-569e-89b1-b79d200433d1',
+      'MyPass Two Methods': '8facd0fc-ea2c-5d3c-bf7d-ec3e70997082',
+      'Helpdesk Operators': '490ad30c-c27b-5d7e-aa4e-99e032daa293',
+    });
+  });
+});
