@@ -1,0 +1,150 @@
+// The local stack the demo and the bench run: the Entra ID emulator in this process, the MyPass API
+// as a child process that trusts the emulator's CA through NODE_EXTRA_CA_CERTS (read only at
+// process start, the production mechanism), configured by a YAML file in a temporary folder.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { stringify } from 'yaml';
+import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import { loadOrCreateTestCa } from '@mypass/entra-emulator/with-test-ca';
+import { readDemoUsers, type DemoUser } from './demo-users.js';
+
+export const repositoryRoot = resolve(import.meta.dirname, '..');
+
+export interface LocalStackOptions {
+  apiPort: number;
+  emulatorPort: number;
+  generatedUsers?: number;
+  /** Extra configuration merged over the demo configuration (sections replace whole). */
+  config?: Record<string, unknown>;
+  /** Lines the API prints on its standard output (the demo's codes among them). */
+  onApiLine?: (line: string) => void;
+  /** Where the API's standard error goes (default: this process's). */
+  apiStderr?: 'inherit' | 'ignore';
+}
+
+export interface LocalStack {
+  emulator: RunningEmulator;
+  api: ChildProcess;
+  apiUrl: string;
+  demoUsers: DemoUser[];
+  /** Resolves when /readyz answers 200 (a token was obtained from the emulator). */
+  ready(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${name}=${raw} is not a TCP port (1-65535).`);
+  }
+  return port;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const ca = loadOrCreateTestCa(join(repositoryRoot, '.cache', 'demo-ca'));
+  const emulator = await startEmulator({
+    port: options.emulatorPort,
+    ca,
+    generatedUsers: options.generatedUsers ?? 0,
+  });
+  const workDir = mkdtempSync(join(tmpdir(), 'mypass-local-'));
+  const demoUsers = await readDemoUsers(emulator.origin, ca.certPem);
+  const demoUsersFile = join(workDir, 'demo-users.json');
+  writeFileSync(
+    demoUsersFile,
+    JSON.stringify({ users: demoUsers.filter((u) => !/^user\d+@/.test(u.userPrincipalName)) }),
+  );
+
+  const config = {
+    demo: true,
+    directory: {
+      tenantId: emulator.tenantId,
+      clientId: emulator.apiApp.clientId,
+      authorityHost: emulator.origin,
+      graphUrl: emulator.origin,
+    },
+    server: { host: '127.0.0.1', port: options.apiPort },
+    store: { url: `sqlite:${join(workDir, 'mypass.db')}` },
+    access: {
+      licensedGroups: [emulator.groups['MyPass Licensed']],
+      denyList: ['break.glass@contoso.example'],
+      policies: [
+        { name: 'two-methods', groups: [emulator.groups['MyPass Two Methods']], methodsRequired: 2 },
+        { name: 'default', groups: [] },
+      ],
+    },
+    ...options.config,
+  };
+  const configPath = join(workDir, 'mypass.yaml');
+  writeFileSync(
+    configPath,
+    `# Written by scripts/local-stack.ts for the local demo tenant.\n${stringify(config)}`,
+  );
+
+  const api = spawn(
+    process.execPath,
+    [
+      '--conditions=development',
+      '--import',
+      'tsx',
+      join(repositoryRoot, 'server/src/cli.ts'),
+      'serve',
+      '--config',
+      configPath,
+    ],
+    {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', options.apiStderr ?? 'inherit'],
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: ca.certPath,
+        // Secrets go by environment, as production's should, never into the file.
+        AZURE_CLIENT_SECRET: emulator.apiApp.clientSecret,
+        MYPASS_DECOY_KEY: randomBytes(32).toString('base64url'),
+        MYPASS_DEMO_USERS_FILE: demoUsersFile,
+      },
+    },
+  );
+  // stdout is a pipe (stdio above), so it is always there.
+  const lines = createInterface({ input: api.stdout as NodeJS.ReadableStream });
+  lines.on('line', (line) => (options.onApiLine ?? ((l: string) => console.log(l)))(line));
+
+  const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  let stopped = false;
+  return {
+    emulator,
+    api,
+    apiUrl,
+    demoUsers,
+    async ready(timeoutMs) {
+      const by = Date.now() + timeoutMs;
+      for (;;) {
+        if (api.exitCode !== null) throw new Error(`the MyPass API exited (code ${api.exitCode})`);
+        const ok = await fetch(`${apiUrl}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return;
+        if (Date.now() > by) throw new Error(`the MyPass API was not ready within ${timeoutMs / 1000} s`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (api.exitCode === null) {
+        const exited = new Promise((r) => api.once('exit', r));
+        api.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      }
+      await emulator.close();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
