@@ -43,7 +43,16 @@ export function screen(page: Page): Promise<string | null> {
 }
 
 export async function waitForScreen(page: Page, name: string): Promise<void> {
-  await page.waitForSelector(`.kiosk[data-screen="${name}"][data-busy="false"]`, { timeout: 15_000 });
+  try {
+    await page.waitForSelector(`.kiosk[data-screen="${name}"][data-busy="false"]`, { timeout: 15_000 });
+  } catch (error) {
+    // Say where the page is instead, and what it told the person.
+    const where = await page.locator('.kiosk').getAttribute('data-screen');
+    const alert = await page.locator('[role="alert"]').allTextContents();
+    throw new Error(`expected screen ${name}, still on ${where ?? '?'} ${JSON.stringify(alert)}`, {
+      cause: error,
+    });
+  }
 }
 
 export async function pickLanguage(page: Page, tag: string): Promise<void> {
