@@ -757,7 +757,34 @@ export async function handleGraph(ctx: GraphContext, req: EmuRequest): Promise<E
   if ('status' in caller) return caller;
   if (r.permission && !hasAny(caller, r.permission)) return denied(req);
   const params = (r.pattern.exec(path)?.groups ?? {}) as Record<string, string>;
-  return r.handler({ req, caller, params, ctx });
+  const res = await r.handler({ req, caller, params, ctx });
+  // Users validate and project $select themselves; elsewhere keep id, @odata.type and what was asked.
+  const select = req.query.get('$select');
+  if (select === null || res.status !== 200 || r.template === '/users' || r.template === '/users/{id}')
+    return res;
+  return {
+    ...res,
+    body: projectSelected(
+      res.body,
+      select.split(',').map((p) => p.trim()),
+    ),
+  };
+}
+
+function projectSelected(body: unknown, select: string[]): unknown {
+  const keep = (entity: object): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(entity).filter(([k]) => k === 'id' || k.startsWith('@odata.') || select.includes(k)),
+    );
+  if (typeof body !== 'object' || body === null) return body;
+  const value = readProp(body, 'value');
+  if (Array.isArray(value)) {
+    return {
+      ...body,
+      value: value.map((v: unknown) => (typeof v === 'object' && v !== null ? keep(v) : v)),
+    };
+  }
+  return keep(body);
 }
 
 interface BatchItem {

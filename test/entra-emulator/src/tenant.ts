@@ -69,6 +69,8 @@ export interface Tenant {
   id: string;
   domain: string;
   users: Map<string, UserRecord>;
+  /** By lower-case user principal name (UPNs never change here). */
+  usersByUpn: Map<string, UserRecord>;
   groups: Map<string, GroupRecord>;
   roleAssignments: RoleAssignment[];
   roleEligibilities: RoleEligibility[];
@@ -585,6 +587,7 @@ export function createTenant(opts: { generatedUsers?: number; apiAppRoles?: stri
     id: TENANT_ID,
     domain: TENANT_DOMAIN,
     users,
+    usersByUpn: new Map([...users.values()].map((r) => [r.user.userPrincipalName.toLowerCase(), r])),
     groups,
     roleAssignments,
     roleEligibilities,
@@ -604,11 +607,8 @@ export function createTenant(opts: { generatedUsers?: number; apiAppRoles?: stri
 
 /** Find a user by object id or user principal name (case-insensitive, as Entra compares UPNs). */
 export function findUser(tenant: Tenant, idOrUpn: string): UserRecord | undefined {
-  const byId = tenant.users.get(idOrUpn.toLowerCase());
-  if (byId) return byId;
-  const upn = idOrUpn.toLowerCase();
-  for (const r of tenant.users.values()) if (r.user.userPrincipalName.toLowerCase() === upn) return r;
-  return undefined;
+  const key = idOrUpn.toLowerCase();
+  return tenant.users.get(key) ?? tenant.usersByUpn.get(key);
 }
 
 /** Every group the object belongs to, directly or through nested groups. */

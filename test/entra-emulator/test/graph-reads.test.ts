@@ -312,6 +312,19 @@ describe('methods, memberships, privilege and risk', () => {
     });
     expect(ids.body.value).toEqual([role?.id]);
 
+    const selected = await graph<List>(
+      emu,
+      token,
+      'GET',
+      `/users/${patti}/transitiveMemberOf?$select=id,roleTemplateId,isAssignableToRole`,
+    );
+    expect(selected.body.value).toContainEqual({
+      '@odata.type': '#microsoft.graph.directoryRole',
+      id: role?.id,
+      roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+    });
+    expect(selected.body.value.every((o) => !('displayName' in o))).toBe(true);
+
     const raul = await userId('raul.razo@contoso.example');
     const raulRes = await graph<List>(emu, token, 'GET', `/users/${raul}/transitiveMemberOf`);
     expect(raulRes.body.value).toEqual(
