@@ -1,0 +1,141 @@
+// `mypass doctor [--config FILE]`: loads the configuration, asks Entra ID what the app may do,
+// prints the report; exit code 1 on any failure, 2 on a configuration or usage error.
+import { parseArgs } from 'node:util';
+import type { DirectoryConfig } from '../config/directory-config.js';
+import { formatConfigProblems, loadConfig } from '../config/load-config.js';
+import { createEntraConnection } from '../directory/entra-connection.js';
+import { readCertificateCredential } from '../directory/msal-credentials.js';
+import type { CliCommand, CliIo } from './cli-io.js';
+import { runDoctorChecks, type DoctorFeatures, type DoctorSettings } from './doctor-checks.js';
+import { hasFailure, type Finding } from './doctor-findings.js';
+import { connectionProbe } from './doctor-probe.js';
+import { renderDoctorReport } from './doctor-report.js';
+
+const USAGE = `usage: mypass doctor [--config FILE]
+
+Checks the Entra ID app registration MyPass runs as: token, application permissions (missing and
+excess), the service principal's directory role and scope, licensed and policy groups, the expiry
+of the client secret or certificate, and whether the password grant is usable.
+
+  -c, --config FILE   configuration file (YAML or JSON); default $MYPASS_CONFIG, else environment only
+  -h, --help          this text
+
+Exit code: 0 no failures, 1 at least one failure, 2 configuration or usage error.
+`;
+
+/** Reads the features doctor checks permissions for, defensively: other sections own these fields. */
+export function doctorFeatures(
+  config: { directory: DirectoryConfig } & Record<string, unknown>,
+): DoctorFeatures {
+  const access = (config['access'] ?? {}) as { licensedGroups?: unknown; policies?: unknown };
+  const policies = Array.isArray(access.policies) ? (access.policies as Record<string, unknown>[]) : [];
+  const afterReset = policies.map(
+    (p) => (p['afterReset'] ?? {}) as { dismissRisk?: unknown; revokeSessions?: unknown },
+  );
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return {
+    // Dismissal is on by default in the policy schema; off only when every policy turns it off.
+    dismissRisk: afterReset.length === 0 || afterReset.some((a) => a.dismissRisk !== false),
+    revokeSessions: afterReset.some((a) => a.revokeSessions === true),
+    passwordGrant: config.directory.passwordGrant.enabled,
+    licensedGroupIds: strings(access.licensedGroups),
+    policyGroupIds: policies.flatMap((p) => strings(p['groups'])),
+  };
+}
+
+export async function doctor(
+  configFile: string | undefined,
+  io: CliIo,
+  now = new Date(),
+): Promise<{ exitCode: number; findings: Finding[] }> {
+  const loaded = await loadConfig({ ...(configFile !== undefined ? { file: configFile } : {}), env: io.env });
+  if (!loaded.ok) {
+    io.stderr(
+      `mypass doctor: the configuration is not valid\n${formatConfigProblems(loaded.error.problems)}\n`,
+    );
+    return { exitCode: 2, findings: [] };
+  }
+  const config = loaded.config;
+  const directory = config.directory;
+  const header = {
+    tenantId: directory.tenantId,
+    clientId: directory.clientId,
+    credential: directory.clientSecret !== undefined ? ('client secret' as const) : ('certificate' as const),
+    authorityHost: directory.authorityHost,
+    graphUrl: directory.graphUrl,
+    proxy: directory.proxy
+      ? directory.proxy.url.replace(/\/\/[^@/]*@/, '//***@')
+      : 'HTTPS_PROXY/NO_PROXY from the environment, if set',
+  };
+  const features = doctorFeatures(
+    config as unknown as { directory: DirectoryConfig } & Record<string, unknown>,
+  );
+
+  let credential: DoctorSettings['credential'];
+  if (directory.clientSecret !== undefined) {
+    credential = { kind: 'secret', hint: directory.clientSecret.slice(0, 3) };
+  } else {
+    try {
+      const cert = await readCertificateCredential(directory.clientCertificatePath ?? '');
+      credential = { kind: 'certificate', thumbprintSha1: cert.thumbprintSha1, notAfter: cert.notAfter };
+    } catch (error) {
+      const findings: Finding[] = [
+        {
+          check: 'token',
+          status: 'fail',
+          summary: `The certificate file cannot be used: ${(error as Error).message}.`,
+          fix: 'directory.clientCertificatePath (AZURE_CLIENT_CERTIFICATE_PATH) must name a readable PEM file with the PRIVATE KEY and the CERTIFICATE.',
+        },
+      ];
+      io.stdout(renderDoctorReport(header, findings));
+      return { exitCode: 1, findings };
+    }
+  }
+
+  const connection = await createEntraConnection(directory);
+  if (!connection.ok) {
+    const findings: Finding[] = [
+      {
+        check: 'token',
+        status: 'fail',
+        summary: `The connector could not start (${connection.upstreamCode ?? connection.code}).`,
+        fix: 'Check the directory section of the configuration.',
+      },
+    ];
+    io.stdout(renderDoctorReport(header, findings));
+    return { exitCode: 1, findings };
+  }
+  try {
+    const findings = await runDoctorChecks(connectionProbe(connection.value), { features, credential, now });
+    io.stdout(renderDoctorReport(header, findings));
+    return { exitCode: hasFailure(findings) ? 1 : 0, findings };
+  } finally {
+    await connection.value.close();
+  }
+}
+
+export const doctorCommand: CliCommand = {
+  summary:
+    "check the Entra ID app registration's permissions, role, groups, credential expiry and password grant",
+  usage: USAGE,
+  async run(args, io) {
+    let values: { config?: string | undefined; help?: boolean | undefined };
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      io.stderr(`mypass doctor: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    return (await doctor(values.config ?? io.env['MYPASS_CONFIG'], io)).exitCode;
+  },
+};
