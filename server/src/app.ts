@@ -26,6 +26,8 @@ export interface AppDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
+  /** Serve HTTPS directly (otherwise behind a TLS-terminating proxy listed in trustedProxies). */
+  https?: { key: Buffer; cert: Buffer };
 }
 
 export const bodyLimitBytes = 16 * 1024;
@@ -37,9 +39,12 @@ const clientErrorCodes: Record<string, ProblemCode> = {
 };
 
 /** Every route template with its methods, to tell 405 from 404. */
-function routeTable(): { pattern: RegExp; methods: string[] }[] {
+function routeTable(demo: boolean): { pattern: RegExp; methods: string[] }[] {
   const byPath = new Map<string, string[]>();
-  for (const op of [...Object.values(operations), ...Object.values(serviceOperations)]) {
+  const service = Object.values(serviceOperations).filter(
+    (op) => demo || op !== serviceOperations.demoOutbox,
+  );
+  for (const op of [...Object.values(operations), ...service]) {
     byPath.set(op.path, [...(byPath.get(op.path) ?? []), op.method]);
   }
   byPath.set('/metrics', ['GET']);
@@ -70,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
   const app = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: requestLogger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
     // X-Forwarded-For is believed only from configured proxies (CIDRs); everyone else is the peer.
@@ -98,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   addSecurityHeaders(app);
   metrics.instrument(app);
 
-  const routes = routeTable();
+  const routes = routeTable(config.demo && delivery.demoOutbox !== undefined);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const route = routes.find((r) => r.pattern.test(path));
