@@ -1,23 +1,10 @@
-// Message and UI resources per language. Each language is a folder named by its BCP 47 tag.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type englishMessages from '../en/messages.json';
-
-export type MessageResources = typeof englishMessages;
-
-/** Languages with a messages.json, in addition to English. Extended as languages are added. */
-export const messageLanguages = ['en'] as const;
-
-const cache = new Map<string, MessageResources>();
-
-/** The SMS/e-mail templates for one language (falls back to English). Server-side only. */
-export function loadMessages(tag: string): MessageResources {
-  const lang = (messageLanguages as readonly string[]).includes(tag) ? tag : 'en';
-  let resources = cache.get(lang);
-  if (!resources) {
-    const file = fileURLToPath(new URL(`../${lang}/messages.json`, import.meta.url));
-    resources = JSON.parse(readFileSync(file, 'utf8')) as MessageResources;
-    cache.set(lang, resources);
-  }
-  return resources;
-}
+// @mypass/locales, browser-safe entry: language list, BCP 47 matching, UI resources for i18next.
+// The Node-only message reader is in ./node.ts (@mypass/locales/node).
+export type { UiResources } from './i18next-types.js';
+export type { MessageResources } from './message-types.js';
+export { languages, languageTags, pseudoLocale, dirOf, isLanguageTag } from './languages.js';
+export type { Language, LanguageTag } from './languages.js';
+export { resolveLanguage, fallbackLanguage } from './resolve-language.js';
+export { pseudoLocalize, pseudoLocalizeText } from './pseudo-locale.js';
+export { bundledUi, defaultNS, loadUiResources, loadLanguage } from './ui-resources.js';
+export type { ResourceTarget } from './ui-resources.js';
