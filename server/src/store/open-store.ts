@@ -39,6 +39,41 @@ const pgTypes = {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** Unique-key violations (a duplicate id) versus everything else (the database is not usable). */
+function toStoreError(error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const conflict =
+    code === '23505' || (typeof code === 'string' && /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(code));
+  return conflict
+    ? new StoreError('store_conflict', 'a row with this key already exists', { cause: error })
+    : new StoreError('store_unavailable', 'the store did not complete the operation', { cause: error });
+}
+
+/** Every repository method fails with a StoreError (stable code), never a driver's own error. */
+function guarded(repositories: Repositories): Repositories {
+  const wrap = <T extends object>(repository: T): T => {
+    const out: Record<string, unknown> = {};
+    for (const [name, fn] of Object.entries(repository)) {
+      out[name] =
+        typeof fn === 'function'
+          ? (...args: unknown[]) =>
+              (fn as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) =>
+                Promise.reject(toStoreError(error)),
+              )
+          : fn;
+    }
+    return out as T;
+  };
+  return {
+    flows: wrap(repositories.flows),
+    challenges: wrap(repositories.challenges),
+    counters: wrap(repositories.counters),
+    outbox: wrap(repositories.outbox),
+    audit: wrap(repositories.audit),
+  };
+}
+
 export async function openStore(url: string, options: OpenStoreOptions): Promise<Store> {
   const keyring: CodeKeyring = 'codeHmac' in options.keys ? options.keys : createCodeKeyring(options.keys);
   const clock = options.clock ?? systemClock;
@@ -48,11 +83,18 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const path = sqlitePath(url);
-    const database = new Database(path);
-    if (path !== ':memory:') database.pragma('journal_mode = WAL');
-    database.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
-    database.pragma('foreign_keys = ON');
-    database.pragma('synchronous = NORMAL');
+    let database: Database.Database;
+    try {
+      database = new Database(path);
+      if (path !== ':memory:') database.pragma('journal_mode = WAL');
+      database.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
+      database.pragma('foreign_keys = ON');
+      database.pragma('synchronous = NORMAL');
+    } catch (error) {
+      throw new StoreError('store_unavailable', `cannot open SQLite database ${describeStoreUrl(url)}`, {
+        cause: error,
+      });
+    }
     db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     dialect = 'postgres';
@@ -85,7 +127,7 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
   }
 
   const repositories = (executor: Kysely<Schema>): Repositories =>
-    createRepositories({ db: executor, dialect, keyring, clock });
+    guarded(createRepositories({ db: executor, dialect, keyring, clock }));
   const root = repositories(db);
 
   return {

@@ -104,6 +104,15 @@ describeEachStore('store', (target) => {
       ).toBeUndefined();
     });
 
+    it('refuses a duplicate flow id with a stable code', async () => {
+      const input = newFlow();
+      await store.flows.create(input);
+      await expect(store.flows.create(input)).rejects.toMatchObject({
+        name: 'StoreError',
+        code: 'store_conflict',
+      });
+    });
+
     it('stores a decoy flow with no user', async () => {
       const input = newFlow({ userId: null, decoy: true });
       const created = await store.flows.create(input);
@@ -498,6 +507,28 @@ describe('openStore', () => {
     await expect(openStore('mysql://localhost/db', { keys: testKeys })).rejects.toMatchObject({
       code: 'store_unavailable',
     });
+  });
+
+  it('reports a SQLite file it cannot open, and an unreachable PostgreSQL, as store_unavailable', async () => {
+    await expect(
+      openStore('sqlite:/nonexistent-dir/sub/mypass.db', { keys: testKeys }),
+    ).rejects.toMatchObject({
+      code: 'store_unavailable',
+    });
+    const unreachable = 'postgres://mypass:secret-password@127.0.0.1:1/mypass';
+    const error: unknown = await openStore(unreachable, { keys: testKeys, schema: 'x' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'store_unavailable' });
+    // The message names the database, never its password.
+    expect(String((error as Error).message)).not.toContain('secret-password');
+    const lazy = await openStore(unreachable, { keys: testKeys });
+    expect(await lazy.ping()).toBe(false);
+    await expect(lazy.flows.get('f_x')).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'store_unavailable',
+    });
+    await lazy.close();
   });
 
   it('refuses a keyring without keys', async () => {
