@@ -278,17 +278,26 @@ export async function runDoctorChecks(probe: DoctorProbe, settings: DoctorSettin
       fix: `Remove ${excess.join(', ')} from the app's API permissions (and revoke the admin consent for them).`,
     });
   }
-  for (const [permission, what] of [
-    ['Application.Read.All', "the app's credential expiry"],
-    ['RoleManagement.Read.Directory', "the service principal's directory roles"],
-  ] as const) {
-    if (!roles.has(permission) && !roles.has('Directory.Read.All') && !roles.has('Directory.ReadWrite.All')) {
-      findings.push({
-        check: 'permissions.doctor',
-        status: 'info',
-        summary: `Without ${permission}, doctor cannot check ${what}.`,
-      });
-    }
+  const directoryRead = roles.has('Directory.Read.All') || roles.has('Directory.ReadWrite.All');
+  if (
+    !roles.has('RoleManagement.Read.Directory') &&
+    !roles.has('RoleEligibilitySchedule.Read.Directory') &&
+    !directoryRead
+  ) {
+    findings.push({
+      check: 'permissions.pim',
+      status: 'warn',
+      summary:
+        'Without RoleManagement.Read.Directory, PIM-eligible administrators are not recognised as privileged.',
+      fix: 'Add the application permission RoleManagement.Read.Directory (or RoleEligibilitySchedule.Read.Directory) and grant admin consent.',
+    });
+  }
+  if (!roles.has('Application.Read.All') && !directoryRead) {
+    findings.push({
+      check: 'permissions.doctor',
+      status: 'info',
+      summary: "Without Application.Read.All, doctor cannot read the client secret's expiry.",
+    });
   }
 
   // 3. The service principal's directory role and its scope.
