@@ -499,6 +499,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           startingFlow: {
             invoke: {
+              id: 'startFlow',
               src: 'startFlow',
               input: ({ context }) => ({
                 client: context.client,
@@ -526,6 +527,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           sendingCode: {
             invoke: {
+              id: 'createChallenge',
               src: 'createChallenge',
               input: ({ context }) => ({
                 client: context.client,
@@ -556,7 +558,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           enterCode: {
             initial: 'waitingForDelivery',
-            invoke: { src: 'ticker', input: { event: 'RESEND_TICK' } },
+            invoke: { id: 'resendTicker', src: 'ticker', input: { event: 'RESEND_TICK' } },
             on: {
               RESEND_TICK: { guard: 'resendCountingDown', actions: 'countDownResend' },
               SUBMIT_CODE: [{ guard: 'codeWellFormed', target: 'verifyingCode' }, { actions: 'refuseInput' }],
@@ -573,6 +575,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
               },
               checkingDelivery: {
                 invoke: {
+                  id: 'getFlow',
                   src: 'getFlow',
                   input: ({ context }) => ({ client: context.client, auth: requireAuth(context) }),
                   onDone: [
@@ -602,6 +605,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           verifyingCode: {
             invoke: {
+              id: 'verifyCode',
               src: 'verify',
               input: ({ context, event }) => ({
                 client: context.client,
@@ -641,6 +645,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           verifyingPassword: {
             invoke: {
+              id: 'verifyPassword',
               src: 'verify',
               input: ({ context, event }) => ({
                 client: context.client,
@@ -678,6 +683,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           loadingPolicy: {
             invoke: {
+              id: 'getPasswordPolicy',
               src: 'getPasswordPolicy',
               input: ({ context }) => ({ client: context.client, auth: requireAuth(context) }),
               onDone: [
@@ -700,6 +706,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           newPassword: {
             invoke: {
+              id: 'loadPasswordChecker',
               src: 'loadPasswordChecker',
               input: ({ context }) => ({ load: context.checker ? null : context.loadPasswordChecker }),
               onDone: { guard: ({ event }) => event.output !== null, actions: 'assignChecker' },
@@ -714,6 +721,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           settingPassword: {
             invoke: {
+              id: 'setPassword',
               src: 'setPassword',
               input: ({ context }) => ({
                 client: context.client,
@@ -748,7 +756,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
             },
           },
           directoryUnavailable: {
-            invoke: { src: 'ticker', input: { event: 'RETRY_TICK' } },
+            invoke: { id: 'retryTicker', src: 'ticker', input: { event: 'RETRY_TICK' } },
             on: {
               RETRY_TICK: { guard: 'retryCountingDown', actions: 'countDownRetry' },
               RETRY: { guard: 'retryAllowed', target: 'settingPassword' },
@@ -765,6 +773,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           enrolling: {
             invoke: {
+              id: 'enroll',
               src: 'enroll',
               input: ({ context, event }) => ({
                 client: context.client,
@@ -803,6 +812,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           cancelling: {
             entry: 'forgetSecrets',
             invoke: {
+              id: 'cancelFlow',
               src: 'cancelFlow',
               input: ({ context }) => ({ client: context.client, auth: context.flow }),
               onDone: { target: 'welcome', actions: 'wipe' },
@@ -829,7 +839,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
           },
           askingStillThere: {
             entry: 'startStillThere',
-            invoke: { src: 'ticker', input: { event: 'PRESENCE_TICK' } },
+            invoke: { id: 'presenceTicker', src: 'ticker', input: { event: 'PRESENCE_TICK' } },
             on: {
               ...Object.fromEntries(userEventTypes.map((type) => [type, { target: 'watching' }])),
               PRESENCE_TICK: [
