@@ -7,7 +7,6 @@ import type { ApiResult } from '../api-client.js';
 import {
   makeProblem,
   type ChallengeStatus,
-  type FlowPurpose,
   type MethodId,
   type OperationName,
   type ProblemCode,
