@@ -26,7 +26,10 @@ export interface CodeHmac {
 export interface CodeKeyring {
   /** The id of the key that signs now (the first in the configured list). */
   readonly currentKeyId: string;
-  /** HMAC of a code bound to its flow and method (the flow binds the user): LTB #520, PWM #556. */
+  /**
+   * HMAC of a code bound to its flow and method; a flow's user never changes, so this binds the
+   * user too (LTB Self Service Password #520, PWM #556: codes not bound to their user).
+   */
   codeHmac(code: string, flowId: string, methodId: string): CodeHmac;
   /** Constant-time check against a stored HMAC made with `keyId`; an unknown key id never matches. */
   verifyCode(code: string, flowId: string, methodId: string, stored: CodeHmac): boolean;

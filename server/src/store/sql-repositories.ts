@@ -141,7 +141,6 @@ function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
         set.verified_at = changes.verifiedAt === null ? null : ms(changes.verifiedAt);
       if (changes.expiresAt !== undefined) set.expires_at = ms(changes.expiresAt);
       if (changes.methodsVerified !== undefined) set.methods_verified = verifiedJson(changes.methodsVerified);
-      if (changes.userId !== undefined) set.user_id = changes.userId;
       if (changes.context !== undefined) set.context = JSON.stringify(changes.context);
       if (Object.keys(set).length === 0) {
         const row = await db

@@ -1,7 +1,7 @@
 // The port between the MyPass API and its state: flows, challenges, counters, the outbox and the
 // audit. One interface, two dialects (SQLite for one node, PostgreSQL for several): every state
-// change that must hold under concurrent requests is a single conditional statement or a
-// transaction, never a read-then-write in application code (architecture.md "Server-side flow state").
+// change that must hold under concurrent requests is a single conditional statement, a
+// compare-and-set or a transaction, never an unguarded read-then-write (architecture.md "Server-side flow state").
 //
 // Nothing secret is stored in clear text (threat-model.md T8): flow tokens as SHA-256, codes as
 // keyed HMACs with a key id, identifiers and destinations as keyed lookup hashes, outbox payloads
@@ -100,7 +100,7 @@ export interface FlowChanges {
   verifiedAt?: Date | null;
   expiresAt?: Date;
   methodsVerified?: VerifiedMethod[];
-  userId?: string | null;
+  /** No userId: a flow's user never changes, so a code bound to the flow is bound to its user. */
   context?: FlowContext;
 }
 
@@ -124,13 +124,12 @@ export interface FlowRepository {
    */
   recordFailedAttempt(flowId: string, max: number): Promise<FailedAttemptResult>;
   /**
-   * Conditional update: applies `changes` only while the flow is in one of `from` states
-   * (and, with `version`, only if nobody changed it since — compare-and-set on attempts/verified).
-   * Returns the updated flow, or undefined when the condition did not hold.
+   * Conditional update (one UPDATE … WHERE state IN (…) RETURNING): applies `changes` only while
+   * the flow is in one of `from` states. Returns the updated flow, or undefined when it was not.
    */
   transition(id: string, from: readonly FlowState[], changes: FlowChanges): Promise<FlowRecord | undefined>;
   /**
-   * Adds a verified method atomically (row lock / single writer). When the flow then has
+   * Adds a verified method atomically (compare-and-set on the stored list). When the flow then has
    * `required` distinct verified methods, state becomes "verified" and verifiedAt = now.
    * Returns undefined if the flow is not in "verifying"/"verified" state.
    */
