@@ -18,7 +18,7 @@ import type {
   UserContext,
 } from './directory.js';
 import { createEntraConnection, type EntraConnection } from './entra-connection.js';
-import { aadstsNumber, failureFromStatus, toDirectoryFailure } from './graph-errors.js';
+import { aadstsNumber, failureFromStatus, parseRetryAfter, toDirectoryFailure } from './graph-errors.js';
 import { guidEqualsFilter, isGuid, userLookupFilter } from './odata-filter.js';
 import { OperationDeadline } from './operation-deadline.js';
 import { passwordGrantOutcome } from './password-grant.js';
@@ -155,10 +155,7 @@ export class EntraDirectory implements Directory {
           body: { ids: groups },
         });
       }
-      const batch = (await this.connection.api('/$batch', deadline).post({ requests })) as {
-        responses?: BatchResponse[];
-      };
-      const byId = new Map((batch.responses ?? []).map((r) => [r.id, r]));
+      const byId = await this.sendBatch(requests, deadline);
       const get = (id: string): BatchResponse =>
         byId.get(id) ?? { id, status: 500, body: { error: { code: 'missing_batch_response' } } };
       const okBody = <T>(r: BatchResponse): T | DirectoryFailure =>
@@ -236,6 +233,40 @@ export class EntraDirectory implements Directory {
       }));
       return ok({ memberOfGroupIds, privilegedBy: [...privilegedBy], phoneMethods, emailMethods, riskState });
     });
+  }
+
+  /**
+   * POST /$batch. The RetryHandler sees only the outer 200, so throttled or unavailable inner
+   * requests are re-sent here, alone, after their Retry-After — while that fits in the time cap.
+   */
+  private async sendBatch(
+    requests: BatchRequest[],
+    deadline: OperationDeadline,
+  ): Promise<Map<string, BatchResponse>> {
+    const answers = new Map<string, BatchResponse>();
+    let pending = requests;
+    for (let round = 0; pending.length > 0 && round < 4; round++) {
+      const batch = (await this.connection.api('/$batch', deadline).post({ requests: pending })) as {
+        responses?: BatchResponse[];
+      };
+      for (const r of batch.responses ?? []) answers.set(r.id, r);
+      const retryable = pending.filter((q) => [429, 503, 504].includes(answers.get(q.id)?.status ?? 0));
+      if (retryable.length === 0) break;
+      const wait = Math.max(
+        1,
+        ...retryable.map((q) => {
+          const header = Object.entries(answers.get(q.id)?.headers ?? {}).find(
+            ([k]) => k.toLowerCase() === 'retry-after',
+          );
+          return parseRetryAfter(header?.[1]) ?? 1;
+        }),
+      );
+      deadline.lastRetryAfter = wait;
+      if (!deadline.allowsWait(wait)) break;
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      pending = retryable;
+    }
+    return answers;
   }
 
   /**

@@ -1,5 +1,5 @@
 // Graph and token-endpoint failures, through the real msal-node and Graph client, as typed values.
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import { DEFAULT_API_APP_ROLES, startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
 import { emulatorDirectoryConfig } from './emulator-config.js';
@@ -100,16 +100,7 @@ describe('Graph faults', () => {
         code: 'permission_denied',
       });
     } finally {
-      emu.setApiAppRoles([
-        'User.Read.All',
-        'GroupMember.Read.All',
-        'User-PasswordProfile.ReadWrite.All',
-        'UserAuthenticationMethod.Read.All',
-        'IdentityRiskyUser.ReadWrite.All',
-        'User.RevokeSessions.All',
-        'Application.Read.All',
-        'RoleManagement.Read.Directory',
-      ]);
+      emu.setApiAppRoles([...DEFAULT_API_APP_ROLES]);
     }
   });
 
@@ -119,6 +110,46 @@ describe('Graph faults', () => {
       ok: false,
       code: 'not_found',
     });
+  });
+});
+
+describe('$batch', () => {
+  it('re-sends a throttled request inside the batch after its Retry-After, alone', async () => {
+    const directory = await connector();
+    const found = await directory.lookupUser(ADELE);
+    if (!found.ok || found.value.kind !== 'found') throw new Error('adele not found');
+    emu.faults.add({
+      method: 'GET',
+      pathPrefix: '/v1.0/users/',
+      fault: { kind: 'status', status: 429, retryAfterSeconds: 1 },
+      times: 1,
+    });
+    emu.resetCounters();
+    const r = await directory.getUserContext(found.value.user.id, []);
+    expect(r.ok && r.value.phoneMethods.length).toBe(1);
+    expect(emu.counters()['POST /v1.0/$batch']).toBe(2);
+  });
+
+  it('treats unreadable risk and PIM eligibility (403) as none, and logs it', async () => {
+    emu.setApiAppRoles(['User.Read.All', 'GroupMember.Read.All', 'UserAuthenticationMethod.Read.All']);
+    try {
+      const warnings: Record<string, unknown>[] = [];
+      const created = await createEntraDirectory(emulatorDirectoryConfig(emu), {
+        warn: (details) => warnings.push(details),
+      });
+      if (!created.ok) throw new Error(created.code);
+      opened.push(created.value);
+      const found = await created.value.lookupUser('diego.siciliani@contoso.example');
+      if (!found.ok || found.value.kind !== 'found') throw new Error('diego not found');
+      const r = await created.value.getUserContext(found.value.user.id, []);
+      expect(r.ok && r.value.riskState).toBe('none');
+      expect(warnings).toEqual([
+        { status: 403, read: 'roleEligibilitySchedules' },
+        { status: 403, read: 'riskyUsers' },
+      ]);
+    } finally {
+      emu.setApiAppRoles([...DEFAULT_API_APP_ROLES]);
+    }
   });
 });
 
