@@ -18,6 +18,8 @@ export interface EmulatorOptions {
    * from the same certificate client inside that window is refused while this is on.
    */
   rejectReplayedAssertions?: boolean;
+  /** Lifetime of issued access tokens (default 3600 s, as Entra); short values let tests see expiry. */
+  accessTokenLifetimeSeconds?: number;
 }
 
 /** How the password grant answers a user's *right* password (wrong ones always get AADSTS50126). */

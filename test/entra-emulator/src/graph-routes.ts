@@ -721,13 +721,17 @@ export function routeTemplate(method: string, graphPath: string): string | null 
   return null;
 }
 
+function unauthorized(ctx: GraphContext, req: EmuRequest, message: string): EmuResponse {
+  const res = graphError(req, 401, 'InvalidAuthenticationToken', message);
+  const challenge = `Bearer realm="", authorization_uri="${ctx.tokens.origin()}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`;
+  return { ...res, headers: { ...res.headers, 'www-authenticate': challenge } };
+}
+
 async function authenticate(ctx: GraphContext, req: EmuRequest): Promise<GraphCaller | EmuResponse> {
   const h = req.headers.authorization ?? '';
-  if (!/^bearer\s+\S/i.test(h)) {
-    return graphError(req, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
-  }
+  if (!/^bearer\s+\S/i.test(h)) return unauthorized(ctx, req, 'Access token is empty.');
   const result = await verifyGraphToken(ctx.tokens, h.replace(/^bearer\s+/i, '').trim());
-  if (typeof result === 'string') return graphError(req, 401, 'InvalidAuthenticationToken', result);
+  if (typeof result === 'string') return unauthorized(ctx, req, result);
   return result;
 }
 

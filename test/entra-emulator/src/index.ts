@@ -148,6 +148,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   }
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${String(port)}`);
+  const lifetime = opts.accessTokenLifetimeSeconds ?? 3600;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 86_400) {
+    throw new Error('accessTokenLifetimeSeconds must be 1..86400');
+  }
   const generatedUsers = opts.generatedUsers ?? 0;
   if (!Number.isInteger(generatedUsers) || generatedUsers < 0 || generatedUsers > 200_000) {
     throw new Error(`generatedUsers must be 0..200000`);
@@ -173,6 +177,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     count: (k) => counters.inc(k),
     seenAssertions: new Map(),
     rejectReplayedAssertions: () => opts.rejectReplayedAssertions ?? true,
+    tokenLifetimeSeconds: opts.accessTokenLifetimeSeconds ?? 3600,
   };
   const graph: GraphContext = {
     tenant,

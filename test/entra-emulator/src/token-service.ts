@@ -10,7 +10,6 @@ import { GRAPH_APP_ROLE_IDS, MICROSOFT_GRAPH_APP_ID } from './graph-permissions.
 import { findUser, type AppRecord, type Tenant } from './tenant.js';
 
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
-const TOKEN_LIFETIME_S = 3600;
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface SigningKey {
@@ -33,6 +32,8 @@ export interface TokenServiceContext {
   /** Client assertions already seen (jti → expiry), for replay rejection. */
   seenAssertions: Map<string, number>;
   rejectReplayedAssertions: () => boolean;
+  /** Access and id token lifetime (Entra: about an hour). */
+  tokenLifetimeSeconds: number;
 }
 
 /** The tenant path segment resolves by tenant id or by the verified domain name. */
@@ -371,7 +372,7 @@ async function signAccessToken(ctx: TokenServiceContext, claims: JWTPayload): Pr
     iss: `https://sts.windows.net/${ctx.tenant.id}/`,
     iat: now,
     nbf: now,
-    exp: now + TOKEN_LIFETIME_S,
+    exp: now + ctx.tokenLifetimeSeconds,
     tid: ctx.tenant.id,
     uti: randomBytes(16).toString('base64url'),
     ver: '1.0',
@@ -458,8 +459,8 @@ async function clientCredentials(
     200,
     {
       token_type: 'Bearer',
-      expires_in: TOKEN_LIFETIME_S - 1,
-      ext_expires_in: TOKEN_LIFETIME_S - 1,
+      expires_in: ctx.tokenLifetimeSeconds - 1,
+      ext_expires_in: ctx.tokenLifetimeSeconds - 1,
       access_token: accessToken,
     },
     { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },
@@ -568,7 +569,7 @@ async function passwordGrant(
     iss: `${ctx.origin()}/${ctx.tenant.id}/v2.0`,
     iat: now,
     nbf: now,
-    exp: now + TOKEN_LIFETIME_S,
+    exp: now + ctx.tokenLifetimeSeconds,
     name: u.displayName,
     oid: u.id,
     preferred_username: u.userPrincipalName,
@@ -583,8 +584,8 @@ async function passwordGrant(
     {
       token_type: 'Bearer',
       scope: [...granted, ...oidcScopes].join(' '),
-      expires_in: TOKEN_LIFETIME_S - 1,
-      ext_expires_in: TOKEN_LIFETIME_S - 1,
+      expires_in: ctx.tokenLifetimeSeconds - 1,
+      ext_expires_in: ctx.tokenLifetimeSeconds - 1,
       access_token: accessToken,
       refresh_token: `1.${randomBytes(48).toString('base64url')}`,
       id_token: idToken,

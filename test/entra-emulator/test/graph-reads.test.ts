@@ -34,6 +34,7 @@ describe('bearer validation', () => {
     expect(res.body.error.innerError['client-request-id']).toBe('abc-123');
     expect(res.headers.get('request-id')).toBe(res.body.error.innerError['request-id']);
     expect(res.headers.get('client-request-id')).toBe('abc-123');
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
   });
 
   it('answers 401 for a token signed by someone else, and for garbage', async () => {
