@@ -2,6 +2,7 @@
 // named in itself and marked with its own lang/dir so it is pronounced and shaped correctly.
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { pseudoLocale } from '@mypass/locales';
 import type { PickerLanguage } from '../i18n-setup.js';
 
 interface Props {
@@ -41,7 +42,8 @@ export function LanguagePicker({ languages, current, onPick }: Props) {
               <button
                 type="button"
                 className="button language-option"
-                lang={l.tag}
+                lang={l.tag === pseudoLocale ? 'en' : l.tag}
+                data-tag={l.tag}
                 dir={l.dir}
                 aria-current={l.tag === current ? 'true' : undefined}
                 onClick={() => {

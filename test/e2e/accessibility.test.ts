@@ -1,0 +1,95 @@
+// Every screen in English, Arabic and German: a screenshot of each (artifacts/screenshots/) and,
+// in English and Arabic, zero axe-core violations against the WCAG 2.2 AA rules.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+import { startStack, type Stack } from './stack.js';
+import {
+  capture,
+  chooseMethod,
+  codeFor,
+  enterCode,
+  identify,
+  openKiosk,
+  pickLanguage,
+  setNewPassword,
+  start,
+  waitForScreen,
+} from './kiosk-page.js';
+
+const run = chromiumAvailable();
+let stack: Stack;
+let browser: Browser;
+
+const walks = [
+  { lang: 'en', user: 'isaiah.langer', axe: true },
+  { lang: 'ar', user: 'miriam.graham', axe: true },
+  { lang: 'de', user: 'johanna.lorenz', axe: false },
+] as const;
+
+describe.runIf(run)('every screen, accessible and photographed', () => {
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  for (const { lang, user, axe } of walks) {
+    it(`walks every screen in ${lang}`, async () => {
+      const k = await openKiosk(browser, stack.origin, { fakeClock: true });
+      const { page } = k;
+      const shot = (name: string) => capture(page, name, { axe });
+      if (lang !== 'en') await pickLanguage(page, lang);
+      await shot('01-welcome');
+      await page.click('.language-button');
+      await shot('02-language-picker');
+      await page.click('.language-button');
+      await start(page);
+      await shot('03-identify');
+      await identify(page, `${user}@contoso.example`);
+      await shot('04-choose-method');
+      await page.locator('input[name="method"]').first().check();
+      await shot('05-choose-method-confirm');
+      await page.click('.cancel-row button');
+      await shot('06-cancel-panel');
+      await page.click('[data-panel="cancel"] button.primary');
+      await waitForScreen(page, 'chooseMethod');
+      const sentAfter = Date.now() - 1000;
+      await chooseMethod(page, 'sms', stack.phoneOf(user));
+      await shot('07-enter-code');
+      const code = await codeFor(stack.origin, stack.phoneOf(user), sentAfter);
+      await enterCode(page, code === '000000' ? '111111' : '000000', 'enterCode');
+      await shot('08-code-invalid');
+      await enterCode(page, code);
+      await page.fill('input[name="new-password"]', 'short');
+      await page.fill('input[name="confirm-password"]', 'shorter');
+      await shot('09-new-password');
+      await page.clock.fastForward(61_000);
+      await page.waitForSelector('[data-panel="inactivity"]');
+      await shot('10-inactivity');
+      await page.click('[data-panel="inactivity"] button');
+      await waitForScreen(page, 'newPassword');
+      await setNewPassword(page, 'Willow-Beacon-3390');
+      await shot('11-done');
+      expect(k.problems).toEqual([]);
+      await k.close();
+    }, 180_000);
+  }
+
+  it('keeps every screen usable at 200 % zoom and with the pseudo-locale (no horizontal scrolling)', async () => {
+    const k = await openKiosk(browser, stack.origin, { locale: 'en-US' });
+    const { page } = k;
+    await page.setViewportSize({ width: 640, height: 800 });
+    await page.evaluate(() => {
+      document.documentElement.classList.add('zoom-test');
+    });
+    await start(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflow).toBe(false);
+    await k.close();
+  });
+});
