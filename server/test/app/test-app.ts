@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import { buildApp, type AppConfig } from '../../src/app.js';
 import { serviceSections } from '../../src/config/service-config.js';
 import type { Delivery } from '../../src/delivery/delivery.js';
@@ -30,8 +31,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** What a test may override, in the configuration file's (input) form. */
 export type ConfigOverrides = {
-  [K in keyof AppConfig]?: AppConfig[K] extends object ? Partial<AppConfig[K]> : AppConfig[K];
+  demo?: boolean;
+  server?: z.input<typeof serviceSections.server>;
+  flows?: Partial<z.input<typeof serviceSections.flows>>;
+  limits?: z.input<typeof serviceSections.limits>;
+  access?: z.input<typeof serviceSections.access>;
 };
 
 /** Production defaults, without timing floors (tests that measure time set them). */
