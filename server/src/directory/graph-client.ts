@@ -23,7 +23,7 @@ class DirectoryFetchHandler implements Middleware {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const options = context.options ?? {};
     const headers: Record<string, string> = {};
-    new Headers(options.headers as HeadersInit | undefined).forEach((value, key) => {
+    new Headers(options.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, key) => {
       headers[key] = value;
     });
     const response = await fetchThroughDirectory(this.http, url, {
