@@ -30,7 +30,8 @@ function noteFor(user: InspectedUser): string {
   if (user.userType === 'Guest') notes.push('guest');
   if (user.riskState === 'atRisk') notes.push('at risk');
   if (user.employeeId) notes.push(`employee ID ${user.employeeId}`);
-  if (user.preferredLanguage) notes.push(`prefers ${user.preferredLanguage}`);
+  if (user.preferredLanguage && user.preferredLanguage !== 'en-US')
+    notes.push(`prefers ${user.preferredLanguage}`);
   if (user.directoryRoles?.length) notes.push(`role: ${user.directoryRoles.join(', ')}`);
   const groups = user.groups ?? [];
   if (groups.includes('MyPass Two Methods')) notes.push('needs two methods');

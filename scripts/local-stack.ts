@@ -69,8 +69,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       authorityHost: emulator.origin,
       graphUrl: emulator.origin,
     },
-    server: { host: '127.0.0.1', port: options.apiPort },
-    store: { url: `sqlite:${join(workDir, 'mypass.db')}` },
+    // Warnings only, so the codes the demo prints stand out; the audit still goes to the store.
+    server: { host: '127.0.0.1', port: options.apiPort, logLevel: 'warn' },
+    delivery: {
+      sms: { provider: 'demo' },
+      email: { provider: 'demo' },
+      // The demo tenant's phones: Denmark, the US, Germany, Saudi Arabia, the United Kingdom.
+      smsCountries: ['DK', 'US', 'DE', 'SA', 'GB'],
+      helpdesk: 'the Contoso helpdesk, +45 70 10 20 30',
+    },
+    // Keys made for this run only; the file is readable by its owner alone (mode 0600 below).
+    store: {
+      url: `sqlite:${join(workDir, 'mypass.db')}`,
+      codeKeys: [{ id: 'demo1', secret: randomBytes(32).toString('base64url') }],
+    },
+    flows: { decoyKey: randomBytes(32).toString('base64url') },
     access: {
       licensedGroups: [emulator.groups['MyPass Licensed']],
       denyList: ['break.glass@contoso.example'],
@@ -106,7 +119,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         NODE_EXTRA_CA_CERTS: ca.certPath,
         // Secrets go by environment, as production's should, never into the file.
         AZURE_CLIENT_SECRET: emulator.apiApp.clientSecret,
-        MYPASS_DECOY_KEY: randomBytes(32).toString('base64url'),
         MYPASS_DEMO_USERS_FILE: demoUsersFile,
       },
     },
