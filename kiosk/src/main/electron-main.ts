@@ -34,7 +34,10 @@ function stop(reason: ExitReason, detail?: string): never {
   process.exit(exitCodes[reason]);
 }
 
-const refused = findRefusedArgument(process.argv);
+// A compile-time constant in bundles (installer/kiosk/bundle-kiosk.ts): "1" only in the Playwright
+// test build, whose inspector fuse is on too. A release bundle refuses debug switches, whatever the env.
+const testBuild = process.env.MYPASS_KIOSK_TEST_BUILD === '1';
+const refused = testBuild ? undefined : findRefusedArgument(process.argv);
 if (refused) stop('refusedArguments', refused.name);
 const switches = parseKioskSwitches(process.argv.slice(1));
 if (!switches.ok) stop('configurationError', switches.name);

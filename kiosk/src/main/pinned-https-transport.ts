@@ -15,7 +15,7 @@ import {
   problemTypeBase,
   type OperationName,
   type ProblemCode,
-} from '@mypass/flows';
+} from '@mypass/flows/contract';
 
 export interface BridgeResponse {
   readonly status: number;

@@ -4,7 +4,9 @@ import { bridgeChannels } from '../../src/preload/bridge-contract.js';
 
 type Handler = (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>;
 
-function setup(request = async () => ({ status: 200, body: { ok: 1 } })) {
+function setup(
+  request: () => Promise<{ status: number; body: unknown }> = async () => ({ status: 200, body: { ok: 1 } }),
+) {
   const handlers = new Map<string, Handler>();
   const observed: unknown[] = [];
   registerBridgeHandlers(
