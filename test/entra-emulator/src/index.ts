@@ -1,6 +1,7 @@
 // The Entra ID emulator: one HTTPS origin on 127.0.0.1 serving the identity platform under
 // /{tenant}/… and Microsoft Graph under /v1.0/…, with a seeded in-memory tenant.
 // TEST INFRASTRUCTURE ONLY: a production configuration must never point at it.
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -357,7 +358,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const isGraph = req.path.startsWith('/v1.0');
     const outHeaders: Record<string, string> = { ...response.headers };
     if (isGraph) {
-      outHeaders['request-id'] ??= fixedId(`request:${Date.now()}:${Math.random()}`);
+      outHeaders['request-id'] ??= randomUUID();
       outHeaders['client-request-id'] ??= req.headers['client-request-id'] ?? outHeaders['request-id'];
     }
     if (response.body === undefined) {

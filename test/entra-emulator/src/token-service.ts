@@ -1,7 +1,7 @@
 // The identity platform half: OpenID metadata, instance discovery, JWKS and the v2.0 token
 // endpoint (client credentials with a secret or a certificate assertion; the password grant with
 // Microsoft's AADSTS error bodies). Bodies follow what login.microsoftonline.com answers.
-import { X509Certificate, createPublicKey, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
@@ -211,9 +211,7 @@ async function verifyAssertion(
   const audiences = [ctx.tenant.id, ctx.tenant.domain].map((t) => `${o}/${t}/oauth2/v2.0/token`);
   let payload: JWTPayload;
   try {
-    const publicKey = createPublicKey(
-      new X509Certificate(cert.certPem).publicKey.export({ format: 'pem', type: 'spki' }),
-    );
+    const publicKey = new X509Certificate(cert.certPem).publicKey;
     ({ payload } = await jwtVerify(assertion, publicKey, {
       algorithms: ['RS256', 'PS256'],
       requiredClaims: ['exp', 'aud', 'iss', 'sub', 'jti'],
