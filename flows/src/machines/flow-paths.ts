@@ -51,8 +51,10 @@ export interface FlowModelOptions {
   };
   /** Delivery states the poll may report. */
   deliveryStatuses?: ChallengeStatus[];
-  /** Whether the first verification may leave one method remaining (the two-method policy). */
-  secondMethod?: boolean;
+  /** How many methods the user's policy requires: 1, 2 (the two-method group) or either (scripted tests). */
+  methodsRequired?: 1 | 2 | 'either';
+  /** Whether the delivery poll is modelled (a server test leaves it to the scripted tests). */
+  poll?: boolean;
   /** Whether "send a new code" is modelled (needs a zero cool-down). */
   resend?: boolean;
   /** Whether CANCEL is offered in every state after welcome. */
@@ -192,7 +194,11 @@ export function flowModelEvents(snapshot: FlowSnapshot, options: FlowModelOption
       events.push({ type: 'SUBMIT_CODE', code: '123456' });
       if (options.resend) events.push({ type: 'RESEND' });
       events.push({ type: 'CHOOSE_OTHER_METHOD' });
-      if (step === 'enterCode.waitingForDelivery' && c.deliveryStatus === 'queued') {
+      if (
+        options.poll !== false &&
+        step === 'enterCode.waitingForDelivery' &&
+        c.deliveryStatus === 'queued'
+      ) {
         events.push({ type: `xstate.after.poll.${c.purpose}Flow.steps.enterCode.waitingForDelivery` });
       }
       if (step === 'enterCode.checkingDelivery') {
@@ -225,10 +231,15 @@ export function flowModelEvents(snapshot: FlowSnapshot, options: FlowModelOption
       break;
     case 'verifyingCode': {
       const verified: MethodId[] = [...c.verified, ...(c.challenge ? [c.challenge.method] : [])];
+      const required = options.methodsRequired ?? 1;
+      const remaining = required === 2 ? Math.max(0, 2 - verified.length) : 0;
       events.push(
-        done('verifyCode', { ok: true, value: { state: 'verified', verified, methodsRemaining: 0 } }),
+        done('verifyCode', {
+          ok: true,
+          value: { state: remaining === 0 ? 'verified' : 'verifying', verified, methodsRemaining: remaining },
+        }),
       );
-      if (options.secondMethod && c.verified.length === 0) {
+      if (required === 'either' && c.verified.length === 0) {
         events.push(
           done('verifyCode', { ok: true, value: { state: 'verifying', verified, methodsRemaining: 1 } }),
         );

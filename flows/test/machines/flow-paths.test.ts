@@ -37,7 +37,7 @@ const modelOptions: FlowModelOptions = {
     setPassword: ['password_policy', 'directory_unavailable', 'flow_not_verified'],
     verifyPassword: ['password_invalid', 'flow_not_verified'],
   },
-  secondMethod: true,
+  methodsRequired: 'either',
   resend: true,
   cancel: false,
 };
