@@ -2,7 +2,7 @@
 // embedded default) or `postgres://user:password@host:port/db` (several nodes). Both go through
 // the same repositories and migrations.
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { createCodeKeyring, type CodeKeyring } from './code-keyring.js';
 import type { Database as Schema } from './database-schema.js';
@@ -38,6 +38,27 @@ const pgTypes = {
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running a small statement, and
+ * the queries are parameterized, so a few dozen SQL strings cover them all. Safe because
+ * better-sqlite3 runs each statement to completion synchronously (no streaming queries here).
+ */
+function withStatementCache(database: Database.Database, capacity = 256): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(query: string) {
+      let statement = cache.get(query);
+      if (!statement) {
+        statement = database.prepare(query);
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
+        cache.set(query, statement);
+      }
+      return statement;
+    },
+  };
+}
 
 /** Unique-key violations (a duplicate id) versus everything else (the database is not usable). */
 function toStoreError(error: unknown): StoreError {
@@ -95,7 +116,7 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
         cause: error,
       });
     }
-    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     dialect = 'postgres';
     const schema = options.schema;
