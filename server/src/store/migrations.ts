@@ -2,28 +2,30 @@
 // the same list runs on SQLite and PostgreSQL. Append new migrations; never edit an applied one.
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 
+// Strings are `text` in both dialects: SQLite would ignore a varchar length that PostgreSQL
+// enforces, and the two must accept exactly the same rows.
 const initial: Migration = {
   // Kysely<any> is the documented type for migrations: they run against the schema as it was then.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('flows')
-      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('token_hash', 'varchar(64)', (c) => c.notNull())
-      .addColumn('purpose', 'varchar(16)', (c) => c.notNull())
-      .addColumn('user_id', 'varchar(64)')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('token_hash', 'text', (c) => c.notNull())
+      .addColumn('purpose', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text')
       .addColumn('decoy', 'integer', (c) => c.notNull())
-      .addColumn('identifier_hash', 'varchar(64)', (c) => c.notNull())
-      .addColumn('policy_name', 'varchar(128)', (c) => c.notNull())
+      .addColumn('identifier_hash', 'text', (c) => c.notNull())
+      .addColumn('policy_name', 'text', (c) => c.notNull())
       .addColumn('methods', 'text', (c) => c.notNull())
       .addColumn('methods_verified', 'text', (c) => c.notNull())
       .addColumn('attempts_used', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('verified_at', 'bigint')
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
-      .addColumn('state', 'varchar(32)', (c) => c.notNull())
-      .addColumn('locale', 'varchar(35)', (c) => c.notNull())
-      .addColumn('client_address', 'varchar(64)')
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('locale', 'text', (c) => c.notNull())
+      .addColumn('client_address', 'text')
       .addColumn('context', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('flows_expires_at').on('flows').column('expires_at').execute();
@@ -31,22 +33,22 @@ const initial: Migration = {
 
     await db.schema
       .createTable('challenges')
-      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('flow_id', 'varchar(64)', (c) => c.notNull().references('flows.id').onDelete('cascade'))
-      .addColumn('method_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('destination_hash', 'varchar(64)', (c) => c.notNull())
-      .addColumn('code_hmac', 'varchar(64)', (c) => c.notNull())
-      .addColumn('key_id', 'varchar(32)', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('flow_id', 'text', (c) => c.notNull().references('flows.id').onDelete('cascade'))
+      .addColumn('method_id', 'text', (c) => c.notNull())
+      .addColumn('destination_hash', 'text', (c) => c.notNull())
+      .addColumn('code_hmac', 'text', (c) => c.notNull())
+      .addColumn('key_id', 'text', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('consumed_at', 'bigint')
-      .addColumn('delivery_status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('delivery_status', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('challenges_flow_id').on('challenges').column('flow_id').execute();
 
     await db.schema
       .createTable('counters')
-      .addColumn('key', 'varchar(256)', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
       .addColumn('window_start', 'bigint', (c) => c.notNull())
       .addColumn('window_end', 'bigint', (c) => c.notNull())
       .addColumn('count', 'integer', (c) => c.notNull())
@@ -56,17 +58,17 @@ const initial: Migration = {
 
     await db.schema
       .createTable('outbox')
-      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('channel', 'varchar(16)', (c) => c.notNull())
-      .addColumn('destination', 'varchar(320)', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('destination', 'text', (c) => c.notNull())
       .addColumn('payload', 'text', (c) => c.notNull())
-      .addColumn('status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
-      .addColumn('last_error_code', 'varchar(64)')
+      .addColumn('last_error_code', 'text')
       // No foreign keys: a message outlives its flow's retention (and notifications have none).
-      .addColumn('challenge_id', 'varchar(64)')
-      .addColumn('flow_id', 'varchar(64)')
+      .addColumn('challenge_id', 'text')
+      .addColumn('flow_id', 'text')
       .addColumn('expires_at', 'bigint')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('sent_at', 'bigint')
@@ -76,13 +78,13 @@ const initial: Migration = {
 
     await db.schema
       .createTable('audit')
-      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('at', 'bigint', (c) => c.notNull())
-      .addColumn('event', 'varchar(64)', (c) => c.notNull())
-      .addColumn('flow_id', 'varchar(64)')
-      .addColumn('user_id', 'varchar(64)')
-      .addColumn('identifier_hash', 'varchar(64)')
-      .addColumn('client_address', 'varchar(64)')
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('flow_id', 'text')
+      .addColumn('user_id', 'text')
+      .addColumn('identifier_hash', 'text')
+      .addColumn('client_address', 'text')
       .addColumn('detail', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('audit_flow_id').on('audit').column('flow_id').execute();
