@@ -56,8 +56,9 @@ export const languageTags: readonly LanguageTag[] = languages.map((l) => l.tag);
 
 const byTag = new Map<string, Language>(languages.map((l) => [l.tag.toLowerCase(), l]));
 
+/** True for a shipped tag spelled exactly as its folder (use resolveLanguage for anything else). */
 export function isLanguageTag(tag: string): tag is LanguageTag {
-  return byTag.has(tag.toLowerCase()) && languageTags.includes(tag as LanguageTag);
+  return languageTags.includes(tag as LanguageTag);
 }
 
 /** Text direction for a tag (any tag: ar-SA, fa-IR and he-IL are rtl too). */

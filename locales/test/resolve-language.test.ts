@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dirOf, languages, resolveLanguage } from '../src/index.js';
+import { dirOf, isLanguageTag, languages, resolveLanguage } from '../src/index.js';
 
 describe('resolveLanguage', () => {
   it.each([
@@ -65,5 +65,15 @@ describe('dirOf', () => {
 
   it('agrees with the language list', () => {
     expect(languages.filter((l) => l.dir === 'rtl').map((l) => l.tag)).toEqual(['ar', 'he', 'fa']);
+  });
+});
+
+describe('isLanguageTag', () => {
+  it('accepts shipped tags as spelled by their folders, nothing else', () => {
+    expect(isLanguageTag('pt-BR')).toBe(true);
+    expect(isLanguageTag('zh-Hant')).toBe(true);
+    expect(isLanguageTag('pt-br')).toBe(false);
+    expect(isLanguageTag('de-DE')).toBe(false);
+    expect(isLanguageTag('qps-ploc')).toBe(false);
   });
 });
