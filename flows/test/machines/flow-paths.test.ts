@@ -71,7 +71,7 @@ async function replay(machine: FlowMachine, steps: Path['steps']) {
   actor.start();
   for (const [i, step] of steps.entries()) {
     const event = step.event;
-    if (event.type === 'xstate.init') continue;
+    if ((event.type as string) === 'xstate.init') continue;
     if (event.type.startsWith('xstate.done.actor.')) {
       const id = event.type.slice('xstate.done.actor.'.length);
       const op = invocationOperations[id];
