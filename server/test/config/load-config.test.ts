@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatConfigProblems, loadConfig } from '../../src/config/load-config.js';
+import { z } from 'zod';
+import { directoryConfigSchema } from '../../src/config/directory-config.js';
+import {
+  formatConfigProblems,
+  loadConfig as loadFullConfig,
+  type LoadConfigOptions,
+} from '../../src/config/load-config.js';
 import { isLoopbackHost } from '../../src/config/loopback-host.js';
 
 const TENANT = '0f6a5e1c-3b52-4c1e-9a47-2f1d8c7b6a01';
@@ -16,6 +22,11 @@ function file(name: string, text: string): string {
 }
 
 const noEnv = { NODE_ENV: 'production' };
+
+// The loader over the directory section alone: the API's own sections are tested with their modules
+// (and the whole schema by the doctor tests).
+const directoryOnly = z.strictObject({ directory: directoryConfigSchema, demo: z.boolean().default(false) });
+const loadConfig = (options: LoadConfigOptions) => loadFullConfig({ schema: directoryOnly, ...options });
 
 describe('loadConfig', () => {
   it('loads a YAML file and fills the defaults', async () => {
@@ -152,6 +163,8 @@ describe('loadConfig', () => {
     ]);
     const underTest = await loadConfig({ file: file('loop.yaml', text), env: { NODE_ENV: 'test' } });
     expect(underTest.ok).toBe(true);
+    const demo = await loadConfig({ file: file('demo.yaml', `demo: true\n${text}`), env: noEnv });
+    expect(demo.ok).toBe(true);
   });
 
   it('answers a missing file as a problem, not an exception', async () => {
