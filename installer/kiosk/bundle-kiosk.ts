@@ -1,6 +1,7 @@
 // Bundles the kiosk for Electron into kiosk/dist/electron: main.cjs and preload.cjs with esbuild
 // (a sandboxed preload must be one CommonJS file), the renderer with Vite. The test build flavour is
 // a compile-time constant, so a release bundle has no code path that accepts debug switches.
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -35,6 +36,11 @@ export async function bundleKiosk(options: { testBuild: boolean }): Promise<void
     target: 'chrome130',
   });
   await viteBuild({ configFile: path.join(kioskDir, 'vite.electron.config.ts'), logLevel: 'warn' });
+  // Lets `electron kiosk/dist/electron` start the bundle directly (Playwright, development).
+  await writeFile(
+    path.join(outDir, 'package.json'),
+    `${JSON.stringify({ name: 'mypass-kiosk', version: '0.1.0', private: true, main: 'main.cjs', type: 'commonjs' }, null, 2)}\n`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

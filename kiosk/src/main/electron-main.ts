@@ -63,10 +63,11 @@ async function main(): Promise<void> {
   await app.whenReady();
   const defaultSession = session.defaultSession;
   lockSession(defaultSession);
-  const appRoot = app.getAppPath();
+  // The CJS bundle's own folder (dist/electron, inside app.asar when packaged): renderer/ and preload.cjs sit beside it.
+  const bundleDir = __dirname;
   protocol.handle(
     appScheme,
-    createAppProtocolHandler({ root: path.join(appRoot, 'dist', 'electron', 'renderer'), path, readFile }),
+    createAppProtocolHandler({ root: path.join(bundleDir, 'renderer'), path, readFile }),
   );
   protocol.handle('file', refuseFileProtocol);
 
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     observe: (op, params, response) => tracker.observe(op, params, response),
   });
 
-  const window = new BrowserWindow(kioskWindowOptions(path.join(appRoot, 'dist', 'electron', 'preload.cjs')));
+  const window = new BrowserWindow(kioskWindowOptions(path.join(bundleDir, 'preload.cjs')));
   window.setAlwaysOnTop(true, alwaysOnTopLevel);
   window.setMenu(null);
   window.once('ready-to-show', () => {
