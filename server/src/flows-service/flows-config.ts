@@ -34,47 +34,45 @@ export const limitsConfigSchema = z
 
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 
-export const flowsConfigSchema = z
-  .strictObject({
-    lifetimeSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .default(15 * 60),
-    codeLifetimeSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(600)
-      .default(10 * 60),
-    codeLength: z.number().int().min(6).max(10).default(6),
-    verifiedWindowSeconds: z
-      .number()
-      .int()
-      .min(30)
-      .max(300)
-      .default(5 * 60),
-    /**
-     * Every start/challenge/verification answers no sooner than this (T2): the floor must exceed the real
-     * path's p99 (see the bench), so real and decoy flows cannot be told apart by time.
-     */
-    timingFloorMs: z
-      .strictObject({
-        start: z.number().int().min(0).default(250),
-        challenge: z.number().int().min(0).default(120),
-        verification: z.number().int().min(0).default(120),
-      })
-      .default({ start: 250, challenge: 120, verification: 120 }),
-    /** After this, a challenge that was never sent (decoy, mismatch) shows `sent`, like a delivered one. */
-    simulatedDeliveryMs: z.number().int().min(0).default(1500),
-    /** Key for decoy methods (stable per normalized name); at least 32 characters. MYPASS_DECOY_KEY. */
-    decoyKey: z.string().min(32),
-    /** Default region for numbers typed without a country code when the user has no usageLocation. */
-    defaultRegion: z
-      .string()
-      .regex(/^[A-Z]{2}$/)
-      .default('DK'),
-  })
-  .describe('flows');
+export const flowsConfigSchema = z.strictObject({
+  lifetimeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .default(15 * 60),
+  codeLifetimeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(600)
+    .default(10 * 60),
+  codeLength: z.number().int().min(6).max(10).default(6),
+  verifiedWindowSeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(300)
+    .default(5 * 60),
+  /**
+   * Every start/challenge/verification answers no sooner than this (T2): the floor must exceed the real
+   * path's p99 (see the bench), so real and decoy flows cannot be told apart by time.
+   */
+  timingFloorMs: z
+    .strictObject({
+      start: z.number().int().min(0).default(250),
+      challenge: z.number().int().min(0).default(120),
+      verification: z.number().int().min(0).default(120),
+    })
+    .default({ start: 250, challenge: 120, verification: 120 }),
+  /** After this, a challenge that was never sent (decoy, mismatch) shows `sent`, like a delivered one. */
+  simulatedDeliveryMs: z.number().int().min(0).default(1500),
+  /** Key for decoy methods (stable per normalized name); at least 32 characters. MYPASS_DECOY_KEY. */
+  decoyKey: z.string().min(32),
+  /** Default region for numbers typed without a country code when the user has no usageLocation. */
+  defaultRegion: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('DK'),
+});
 
 export type FlowsConfig = z.infer<typeof flowsConfigSchema>;

@@ -343,7 +343,14 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         identifierHash,
         policyName,
         methods:
-          real?.methods ?? decoyMethods(flowsConfig.decoyKey, normalizedName, flowsConfig.defaultRegion),
+          real?.methods ??
+          // A refused user shows the same decoy whichever of their names was typed (UPN, mail,
+          // employee ID), as a real user shows the same methods; unknown names key on the name.
+          decoyMethods(
+            flowsConfig.decoyKey,
+            userId ? `user\0${userId}` : normalizedName,
+            flowsConfig.defaultRegion,
+          ),
         expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
         locale: input.locale ?? 'en',
         clientAddress: ctx.clientAddress,

@@ -124,6 +124,7 @@ export function scriptedTenant(): ScriptedDirectory {
     makeUser({
       id: 'b0000000-0000-4000-8000-000000000005',
       userPrincipalName: 'megan.admin@contoso.example',
+      employeeId: 'E9001',
     }),
     makeContext({
       memberOfGroupIds: licensed,

@@ -55,6 +55,15 @@ describe('decoy flows', () => {
     expect(hints.size).toBeGreaterThan(3);
   });
 
+  it('shows a refused user the same decoy under each of their names, like a real user', async () => {
+    const byUpn = await start(t.app, 'megan.admin@contoso.example');
+    const byEmployeeId = await start(t.app, 'E9001');
+    expect(byEmployeeId.body.methods).toEqual(byUpn.body.methods);
+    const realByUpn = await start(t.app, people.adele.upn);
+    const realById = await start(t.app, 'E1001');
+    expect(realById.body.methods).toEqual(realByUpn.body.methods);
+  });
+
   it('never delivers a code, even when the typed number is anything at all', async () => {
     const decoy = await start(t.app, 'nobody.here@contoso.example');
     for (const method of decoy.body.methods) {

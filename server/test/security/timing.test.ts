@@ -10,7 +10,7 @@ import { expectNoSecretsCaptured } from './secrets-scan.js';
 
 const rounds = 24;
 const toleranceMs = 12;
-const floors = { start: 90, challenge: 40, verification: 40 };
+const floors = { start: 150, challenge: 60, verification: 60 };
 const raised = {
   startsPerName: { max: 10_000, windowSeconds: 900 },
   startsPerUser: { max: 10_000, windowSeconds: 900 },
