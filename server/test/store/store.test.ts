@@ -107,7 +107,11 @@ describeEachStore('store', (target) => {
     it('accepts the same long values on both dialects', async () => {
       const long = 'x'.repeat(500);
       const input = newFlow({ locale: long, policyName: long, clientAddress: long });
-      expect(await store.flows.create(input)).toMatchObject({ locale: long, policyName: long, clientAddress: long });
+      expect(await store.flows.create(input)).toMatchObject({
+        locale: long,
+        policyName: long,
+        clientAddress: long,
+      });
       expect((await store.counters.hit(long, 60, 1)).count).toBe(1);
     });
 
