@@ -15,8 +15,8 @@ export interface FlowMessage {
 export interface ChallengeView {
   readonly method: Method;
   readonly codeLength: number;
-  /** Epoch milliseconds when "send a new code" becomes possible. */
-  readonly resendAt: number;
+  /** Seconds until "send a new code" is allowed. */
+  readonly resendIn: number;
   /** The gateway reported that delivery failed: offer another method. */
   readonly deliveryFailed: boolean;
 }
@@ -38,8 +38,10 @@ export interface FlowView {
   readonly violations: readonly PasswordViolation[];
   /** The in-page "Stop and clear the screen?" panel is open. */
   readonly confirmingCancel: boolean;
-  /** "Are you still there?" is showing; epoch milliseconds when everything is wiped. */
-  readonly inactivityEndsAt?: number;
+  /** "Are you still there?" is showing; seconds until everything is wiped. */
+  readonly stillThereIn?: number;
+  /** The directory could not be reached: seconds until the same step may be retried. */
+  readonly retryIn?: number;
 }
 
 export interface FlowActions {
@@ -58,5 +60,7 @@ export interface FlowActions {
   finish(): void;
   /** Any touch, click or key press: restarts the inactivity timer. */
   activity(): void;
-  back(): void;
+  /** The new password as typed (the machine evaluates it and counts it as activity). */
+  passwordInput(password: string): void;
+  retry(): void;
 }

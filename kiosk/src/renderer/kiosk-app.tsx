@@ -68,13 +68,17 @@ function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: Kio
     document.title = t('app.title');
   }, [t, language]);
   const step = stepOf[view.screen];
-  const content =
-    view.inactivityEndsAt !== undefined ? (
-      <InactivityPanel actions={actions} endsAt={view.inactivityEndsAt} />
+  const panel =
+    view.stillThereIn !== undefined ? (
+      <InactivityPanel actions={actions} seconds={view.stillThereIn} />
     ) : view.confirmingCancel ? (
       <CancelPanel actions={actions} busy={view.busy} />
-    ) : (
-      <>
+    ) : null;
+  // The screen stays mounted (hidden) under a panel, so "No, go on" and "I'm here" return to what was typed.
+  const content = (
+    <>
+      {panel}
+      <div className="screen" hidden={panel !== null}>
         {step !== undefined ? (
           <div className="progress">
             <p className="progress-text">{t('progress.step', { step, total: totalSteps })}</p>
@@ -90,8 +94,9 @@ function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: Kio
             </button>
           </div>
         ) : null}
-      </>
-    );
+      </div>
+    </>
+  );
 
   return (
     <div
@@ -106,7 +111,7 @@ function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: Kio
         {config.demo ? <span className="demo-badge">{t('demo.badge')}</span> : null}
         <LanguagePicker languages={offered} current={language} onPick={pick} />
       </header>
-      <main className="card" aria-labelledby="screen-title" aria-busy={view.busy}>
+      <main className="card" aria-labelledby={panel ? 'panel-title' : 'screen-title'} aria-busy={view.busy}>
         {content}
       </main>
       {config.onScreenKeyboard ? <OnScreenKeyboard /> : null}

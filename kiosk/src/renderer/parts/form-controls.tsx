@@ -2,13 +2,21 @@
 import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } from 'react';
 
 /** The screen's heading. It takes focus when the screen appears so screen readers announce it. */
-export function ScreenTitle({ children, focus = true }: { children: ReactNode; focus?: boolean }) {
+export function ScreenTitle({
+  children,
+  focus = true,
+  id = 'screen-title',
+}: {
+  children: ReactNode;
+  focus?: boolean;
+  id?: string;
+}) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (focus) ref.current?.focus();
   }, [focus]);
   return (
-    <h1 id="screen-title" className="screen-title" tabIndex={-1} ref={ref}>
+    <h1 id={id} className="screen-title" tabIndex={-1} ref={ref}>
       {children}
     </h1>
   );

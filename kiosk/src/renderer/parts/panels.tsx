@@ -2,13 +2,12 @@
 import { useTranslation } from 'react-i18next';
 import type { FlowActions } from '../flow-view.js';
 import { ScreenTitle } from './form-controls.js';
-import { useSecondsUntil } from './use-now.js';
 
 export function CancelPanel({ actions, busy }: { actions: FlowActions; busy: boolean }) {
   const { t } = useTranslation();
   return (
-    <section className="panel" aria-labelledby="screen-title" data-panel="cancel">
-      <ScreenTitle>{t('cancel.title')}</ScreenTitle>
+    <section className="panel" aria-labelledby="panel-title" data-panel="cancel">
+      <ScreenTitle id="panel-title">{t('cancel.title')}</ScreenTitle>
       <p className="lead">{t('cancel.body')}</p>
       <div className="actions">
         <button type="button" className="button primary" onClick={actions.keepGoing}>
@@ -22,12 +21,11 @@ export function CancelPanel({ actions, busy }: { actions: FlowActions; busy: boo
   );
 }
 
-export function InactivityPanel({ actions, endsAt }: { actions: FlowActions; endsAt: number }) {
+export function InactivityPanel({ actions, seconds }: { actions: FlowActions; seconds: number }) {
   const { t } = useTranslation();
-  const seconds = useSecondsUntil(endsAt);
   return (
-    <section className="panel" aria-labelledby="screen-title" data-panel="inactivity">
-      <ScreenTitle>{t('inactivity.title')}</ScreenTitle>
+    <section className="panel" aria-labelledby="panel-title" data-panel="inactivity">
+      <ScreenTitle id="panel-title">{t('inactivity.title')}</ScreenTitle>
       <p className="lead" aria-live="polite" aria-atomic="true">
         {t('inactivity.body', { count: seconds })}
       </p>

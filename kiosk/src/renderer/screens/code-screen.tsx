@@ -5,14 +5,13 @@ import { useTranslation } from 'react-i18next';
 import type { FlowView, FlowActions } from '../flow-view.js';
 import { ScreenTitle, TextField } from '../parts/form-controls.js';
 import { withIsolated } from '../parts/isolated-text.js';
-import { useSecondsUntil } from '../parts/use-now.js';
 import { selectableMethods } from './method-screen.js';
 
 export function CodeScreen({ view, actions }: { view: FlowView; actions: FlowActions }) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
   const challenge = view.challenge;
-  const resendIn = useSecondsUntil(challenge?.resendAt);
+  const resendIn = challenge?.resendIn ?? 0;
   if (!challenge) return null;
   const codeLength = challenge.codeLength;
   const hasOtherMethod = selectableMethods(view).length > 1;

@@ -100,7 +100,10 @@ export function PasswordScreen({ view, actions }: { view: FlowView; actions: Flo
       <TextField
         label={t('password.label')}
         value={password}
-        onValue={setPassword}
+        onValue={(v) => {
+          setPassword(v);
+          actions.passwordInput(v);
+        }}
         name="new-password"
         type={shown ? 'text' : 'password'}
         autoComplete="new-password"
@@ -149,9 +152,22 @@ export function PasswordScreen({ view, actions }: { view: FlowView; actions: Flo
         {...(mismatch ? { error: t('password.mismatch') } : {})}
       />
       <div className="actions">
-        <button type="submit" className="button primary" disabled={view.busy || !ready}>
-          {t('password.submit')}
-        </button>
+        {view.retryIn !== undefined ? (
+          // The directory was unreachable: the same password is sent again when the wait is over.
+          <button
+            type="button"
+            className="button primary"
+            onClick={actions.retry}
+            disabled={view.retryIn > 0}
+          >
+            {t('common.tryAgain')}
+            {view.retryIn > 0 ? ` (${view.retryIn})` : ''}
+          </button>
+        ) : (
+          <button type="submit" className="button primary" disabled={view.busy || !ready}>
+            {t('password.submit')}
+          </button>
+        )}
       </div>
     </form>
   );
