@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // X-Forwarded-For is believed only from configured proxies (CIDRs); everyone else is the peer.
     trustProxy: config.server.trustedProxies.length > 0 ? config.server.trustedProxies : false,
     // Long ids must reach the flow handler (flow_not_found), not the router's generic 404.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,

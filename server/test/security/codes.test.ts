@@ -183,6 +183,7 @@ describe('the flow token', () => {
       { flowId: 'f_doesnotexist', flowToken: flow.flowToken },
       { flowId: "f_'; drop table flows;--", flowToken: flow.flowToken },
       { flowId: flow.flowId, flowToken: 'A'.repeat(43) },
+      { flowId: `f_${'A'.repeat(500)}`, flowToken: flow.flowToken },
       { flowId: flow.flowId, flowToken: '' },
     ];
     const answers = [];
