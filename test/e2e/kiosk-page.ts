@@ -20,11 +20,13 @@ export interface KioskPage {
 export async function openKiosk(
   browser: Browser,
   origin: string,
-  options: { locale?: string; fakeClock?: boolean } = {},
+  options: { locale?: string; fakeClock?: boolean; zoom200?: boolean } = {},
 ): Promise<KioskPage> {
+  // 200 % zoom of a 1000×900 window is a 500×450 CSS-pixel viewport at twice the device scale.
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
-    viewport: { width: 1000, height: 900 },
+    viewport: options.zoom200 ? { width: 500, height: 450 } : { width: 1000, height: 900 },
+    deviceScaleFactor: options.zoom200 ? 2 : 1,
   });
   const page = await context.newPage();
   const problems: string[] = [];
