@@ -209,6 +209,24 @@ describe('resetPassword', () => {
     expect(emu.counters()['GET /v1.0/users/{id}']).toBe(1);
   });
 
+  it('re-reads after a dropped connection on the PATCH, and reports unavailable when nothing changed', async () => {
+    const id = await userId('alex.wilber');
+    emu.faults.add({
+      method: 'PATCH',
+      pathPrefix: '/v1.0/users/',
+      fault: { kind: 'drop_connection' },
+      times: 1,
+    });
+    emu.resetCounters();
+    const r = await directory.resetPassword(
+      id,
+      'Dropped-Lantern-3310!',
+      emu.inspectUser(id)?.lastPasswordChangeDateTime,
+    );
+    expect(r).toMatchObject({ ok: false, code: 'directory_unavailable' });
+    expect(emu.counters()['GET /v1.0/users/{id}']).toBe(1);
+  });
+
   it('answers directory_unavailable when a 504 came before any change', async () => {
     const id = await userId('alex.wilber');
     emu.faults.add({
@@ -305,6 +323,16 @@ describe('checkPassword (password grant)', () => {
     } finally {
       emu.setPasswordGrantOutcome(upn('lynne.robbins'), 'success');
     }
+  });
+
+  it('refuses to check when the password grant is switched off in the configuration', async () => {
+    const off = await connector({ passwordGrant: { enabled: false } });
+    expect(await off.checkPassword(upn('lynne.robbins'), 'Contoso-Oasis-2026!')).toEqual({
+      ok: false,
+      code: 'configuration_error',
+      upstreamCode: 'password_grant_disabled',
+    });
+    await off.close();
   });
 
   it('removes the account from the msal cache after every check', async () => {
