@@ -19,7 +19,7 @@ import { loadPolicy } from './policy-sources.js';
 import { openProviderPipe, type Outcome, type ProviderPipe } from './provider-pipe.js';
 import { readRegistryPolicy } from './registry-policy.js';
 import { lockSession } from './session-lockdown.js';
-import { createTempProfile, redirectProfilePaths } from './temp-profile.js';
+import { createTempProfile, redirectProfilePaths, removeStaleProfiles } from './temp-profile.js';
 import { lockWebContents } from './web-contents-lockdown.js';
 import { alwaysOnTopLevel, kioskWindowOptions } from './window-options.js';
 import { bridgeChannels } from '../preload/bridge-contract.js';
@@ -43,12 +43,15 @@ const switches = parseKioskSwitches(process.argv.slice(1));
 if (!switches.ok) stop('configurationError', switches.name);
 
 app.enableSandbox();
+// The lock is keyed on the userData folder, so take it before userData moves to the fresh profile.
+if (!app.requestSingleInstanceLock()) stop('alreadyRunning');
+removeStaleProfiles();
 const profile = createTempProfile();
 redirectProfilePaths(app, profile);
 app.commandLine.appendSwitch('disk-cache-dir', path.join(profile.dir, 'cache'));
+// crashReporter is never started, so Crashpad writes no dumps; crashDumps points into the profile anyway.
 app.on('will-quit', () => profile.remove());
 process.on('exit', () => profile.remove());
-if (!app.requestSingleInstanceLock()) stop('alreadyRunning');
 protocol.registerSchemesAsPrivileged([
   // standard + secure: a real origin (app://mypass) with secure-context features; nothing else.
   {
@@ -94,7 +97,12 @@ async function main(): Promise<void> {
   });
   const tracker = createFlowOutcomeTracker((end) => void finish(end));
   async function finish(end: FlowEnd | { outcome: 'timeout' | 'error' }): Promise<void> {
-    if (runMode === 'standing') return;
+    if (runMode === 'standing') {
+      // T11: the next person starts from an empty browser profile too (the renderer wipes its own state).
+      await defaultSession.clearStorageData().catch(() => undefined);
+      await defaultSession.clearCache().catch(() => undefined);
+      return;
+    }
     const outcome: Outcome = end.outcome;
     await new Promise((resolve) => setTimeout(resolve, finishDelayMs[outcome]));
     if (pipe) {
