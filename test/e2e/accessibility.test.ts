@@ -89,6 +89,8 @@ describe.runIf(run)('every screen, accessible and photographed', () => {
       expect(overflow, `horizontal overflow on ${name}`).toBeLessThanOrEqual(0);
     };
     await pickLanguage(page, 'qps-ploc');
+    // Pseudo-localized text is bracketed and accented: "[Ŕéšéţ ýöûŕ þàššŵöŕð !!!!!!!]".
+    expect(await page.textContent('h1')).toMatch(/^\[Ŕéšéţ/);
     await fits('01-welcome');
     await start(page);
     await fits('03-identify');

@@ -8,6 +8,7 @@ import {
   dirOf,
   languages,
   loadLanguage,
+  loadUiResources,
   pseudoLocale,
   resolveLanguage,
   type LanguageTag,
@@ -65,6 +66,14 @@ export function createI18n(): i18n {
 
 /** Switches language (loading it first when needed) and updates <html lang dir>. */
 export async function switchLanguage(instance: i18n, tag: string): Promise<void> {
+  if (tag === pseudoLocale) {
+    // i18next looks "qps-ploc" up as "qps-Ploc" (it reads "ploc" as a script subtag), so the
+    // pseudo-locale's bundle must be stored under that spelling or English shows instead.
+    const code = instance.services.languageUtils.formatLanguageCode(tag);
+    if (!instance.hasResourceBundle(code, defaultNS)) {
+      instance.addResourceBundle(code, defaultNS, await loadUiResources(pseudoLocale));
+    }
+  }
   await loadLanguage(instance, tag as LanguageTag | typeof pseudoLocale);
   syncDocumentLanguage(tag);
 }
