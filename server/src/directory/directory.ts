@@ -91,8 +91,16 @@ export interface Directory {
   lookupUser(identifier: string): Promise<DirectoryResult<LookupOutcome>>;
   /** Memberships, privilege, registered methods and risk in one round trip ($batch). */
   getUserContext(userId: string, groupIds: readonly string[]): Promise<DirectoryResult<UserContext>>;
-  /** Set a new password (PATCH passwordProfile); an ambiguous answer is resolved by re-reading lastPasswordChangeDateTime. */
-  resetPassword(userId: string, newPassword: string): Promise<DirectoryResult<void>>;
+  /**
+   * Set a new password (PATCH passwordProfile); an ambiguous answer is resolved by re-reading
+   * lastPasswordChangeDateTime. `knownLastChange` (the look-up's value) makes that re-read exact;
+   * without it the connector compares with its own clock.
+   */
+  resetPassword(
+    userId: string,
+    newPassword: string,
+    knownLastChange?: string | null,
+  ): Promise<DirectoryResult<void>>;
   revokeSignInSessions(userId: string): Promise<DirectoryResult<void>>;
   dismissUserRisk(userId: string): Promise<DirectoryResult<void>>;
   /** Check a password with the password grant; the msal account is removed afterwards. */
