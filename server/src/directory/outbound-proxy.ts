@@ -48,6 +48,9 @@ export function fetchThroughDirectory(
     ...(init.headers ? { headers: init.headers } : {}),
     ...(init.body !== undefined ? { body: init.body } : {}),
     signal,
+    // Neither Entra nor Graph redirects these calls; never carry a bearer token or a password
+    // after one.
+    redirect: 'error',
     dispatcher: http.dispatcher,
   });
 }
