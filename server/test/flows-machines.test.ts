@@ -1,0 +1,290 @@
+// Path-based tests of the flows' reset machine against the real server in-process (testing.md): xstate/graph
+// walks the machine with the model of @mypass/flows, and each shortest path to a terminal screen — and a
+// cancel from every screen — is replayed by a real actor whose transport is app.inject, with the Entra ID
+// emulator behind the real connector and codes read from the demo outbox.
+import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import {
+  createApiClient,
+  fillPath,
+  operations,
+  resetMachine,
+  type ApiResult,
+  type Transport,
+} from '@mypass/flows';
+import {
+  flowModelEvents,
+  serializeFlowSnapshot,
+  stepOf,
+  terminalSteps,
+  type FlowModelEvent,
+  type FlowModelOptions,
+  type FlowSnapshot,
+} from '@mypass/flows/machines/flow-paths';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActor, waitFor, type Actor } from 'xstate';
+import { getShortestPaths, type StatePath } from 'xstate/graph';
+import { buildApp } from '../src/app.js';
+import { createDelivery } from '../src/delivery/create-delivery.js';
+import { deliveryConfigSchema } from '../src/delivery/delivery-config.js';
+import type { Delivery } from '../src/delivery/delivery.js';
+import { createEntraDirectory, type EntraDirectory } from '../src/directory/entra-directory.js';
+import { cryptoRandom } from '../src/flows-service/crypto-random.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+import { testConfig } from './app/test-app.js';
+import { emulatorDirectoryConfig } from './directory/emulator-config.js';
+
+type Path = StatePath<FlowSnapshot, FlowModelEvent>;
+
+let emu: RunningEmulator;
+let directory: EntraDirectory;
+let store: Store;
+let delivery: Delivery;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
+  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
+  directory = connector.value;
+  store = await openStore('sqlite::memory:', {
+    keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
+  });
+  await store.migrate();
+  const logger = pino({ level: 'silent' });
+  delivery = createDelivery(
+    deliveryConfigSchema.parse({ sms: { provider: 'demo' }, email: { provider: 'demo' } }),
+    {
+      store,
+      logger,
+    },
+  );
+  const many = { max: 10_000, windowSeconds: 3600 };
+  app = await buildApp({
+    config: testConfig({
+      demo: true,
+      // Many flows for the same people in one run: the limits are proven in server/test/security.
+      limits: {
+        startsPerName: many,
+        startsPerUser: many,
+        startsPerAddress: many,
+        codesPerDestination: many,
+        codesPerUser: many,
+        failures: many,
+        // The per-destination cool-down spans flows; the paths start a new flow for the same people at once.
+        resendCooldownSeconds: 0,
+      },
+      access: {
+        licensedGroups: [emu.groups['MyPass Licensed'] ?? ''],
+        policies: [
+          { name: 'two-methods', groups: [emu.groups['MyPass Two Methods'] ?? ''], methodsRequired: 2 },
+          { name: 'default' },
+        ],
+      },
+    }),
+    directory,
+    delivery,
+    store,
+    clock: store.clock,
+    random: cryptoRandom,
+    logger,
+  });
+  await app.ready();
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await delivery?.close();
+  await store?.close();
+  await directory?.close();
+  await emu?.close();
+});
+
+/** The machine's transport in these tests: the real app, in-process. */
+const injectTransport: Transport = {
+  async request(op, params) {
+    const definition = operations[op];
+    const response = await app.inject({
+      method: definition.method,
+      url: fillPath(definition.path, params.flowId === undefined ? {} : { flowId: params.flowId }),
+      headers: params.flowToken === undefined ? {} : { authorization: `Bearer ${params.flowToken}` },
+      ...(params.body === undefined ? {} : { payload: params.body as object }),
+    });
+    return {
+      status: response.statusCode,
+      body: response.body ? (JSON.parse(response.body) as unknown) : undefined,
+    };
+  },
+};
+
+/** The newest code the demo outbox holds (one flow runs at a time). */
+async function latestCode(): Promise<string> {
+  await delivery.worker.drainOnce();
+  const code = delivery.demoOutbox?.list().find((m) => m.code !== undefined)?.code;
+  if (!code) throw new Error('no code in the demo outbox');
+  return code;
+}
+
+function outcomeOf(event: FlowModelEvent | undefined): ApiResult<unknown> | undefined {
+  return event && 'output' in event ? (event.output as ApiResult<unknown>) : undefined;
+}
+
+let passwordSerial = 0;
+/** Client-side rules accept it; the emulator's banned list (contoso, mypass) rejects it: rejected_by_directory. */
+const bannedByDirectory = 'ContosoMypass!7';
+
+async function replay(steps: Path['steps']): Promise<Actor<typeof resetMachine>> {
+  delivery.demoOutbox?.clear();
+  const actor = createActor(resetMachine, {
+    input: {
+      client: createApiClient(injectTransport),
+      // Polling and inactivity are the scripted tests' business; here they would race the path.
+      pollIntervalMs: 3_600_000,
+      inactivityMs: 3_600_000,
+    },
+  });
+  actor.start();
+  for (const [i, step] of steps.entries()) {
+    const event = step.event;
+    if ((event.type as string) === 'xstate.init' || event.type.startsWith('xstate.done.actor.')) {
+      // The server answers by itself; the check below waits for the answer the path expects.
+    } else if (event.type === 'SUBMIT_CODE') {
+      const outcome = outcomeOf(steps[i + 1]?.event);
+      const right = await latestCode();
+      const wrong = right === '000000' ? '111111' : '000000';
+      if (outcome?.ok) {
+        actor.send({ type: 'SUBMIT_CODE', code: right });
+      } else if (outcome?.problem.code === 'attempts_exhausted') {
+        // Wrong codes until the server declares the flow dead; the next step checks the dead end.
+        for (let n = 0; n < 10 && stepOf(actor.getSnapshot()) !== 'attemptsExhausted'; n++) {
+          actor.send({ type: 'SUBMIT_CODE', code: wrong });
+          await waitFor(actor, (s) => stepOf(s) !== 'verifyingCode', { timeout: 10_000 });
+        }
+        continue;
+      } else {
+        actor.send({ type: 'SUBMIT_CODE', code: wrong });
+      }
+    } else if (event.type === 'SUBMIT_PASSWORD') {
+      const outcome = outcomeOf(steps[i + 1]?.event);
+      const password = outcome?.ok === false ? bannedByDirectory : `Bl8ckCoffee!Morning${++passwordSerial}`;
+      actor.send({ type: 'SUBMIT_PASSWORD', password });
+    } else {
+      actor.send(event as Parameters<typeof actor.send>[0]);
+    }
+    const expected = serializeFlowSnapshot(step.state);
+    await waitFor(actor, (s) => serializeFlowSnapshot(s) === expected, { timeout: 10_000 }).catch(() => {
+      expect(serializeFlowSnapshot(actor.getSnapshot()), `step ${i}: ${event.type}`).toBe(expected);
+    });
+  }
+  return actor;
+}
+
+function pathsFor(options: FlowModelOptions): Path[] {
+  const inert = createApiClient({ request: () => new Promise<never>(() => undefined) });
+  return getShortestPaths(resetMachine, {
+    input: { client: inert },
+    events: (s) => flowModelEvents(s, options) as never,
+    serializeState: (s) => serializeFlowSnapshot(s),
+  }) as unknown as Path[];
+}
+
+const name = (p: Path) => p.steps.map((s) => s.event.type.replace('xstate.done.actor.', '✓')).join(' › ');
+
+describe.each([
+  {
+    who: 'adele.vance (one method)',
+    options: {
+      username: 'adele.vance@contoso.example',
+      confirmations: { sms: '20 12 34 56', email: 'adele.vance@gmail.example' },
+      methodsRequired: 1,
+      problems: { verifyCode: ['code_invalid', 'attempts_exhausted'], setPassword: ['password_policy'] },
+      poll: false,
+      cancel: false,
+    } satisfies FlowModelOptions,
+  },
+  {
+    who: 'lee.gu (two-method policy)',
+    options: {
+      username: 'lee.gu@contoso.example',
+      confirmations: { sms: '07400 123456', email: 'lee.gu@personal.example' },
+      methodsRequired: 2,
+      poll: false,
+      cancel: false,
+    } satisfies FlowModelOptions,
+  },
+])('reset machine against the real server: $who', ({ options }) => {
+  const paths = pathsFor(options);
+  const terminal = paths.filter((p) => (terminalSteps as readonly string[]).includes(stepOf(p.state)));
+
+  it('has paths to the terminal screens the server can produce', () => {
+    const reached = new Set(terminal.map((p) => stepOf(p.state)));
+    expect(reached).toContain('done');
+    if (options.problems?.verifyCode) expect(reached).toContain('attemptsExhausted');
+  });
+
+  it.each(terminal.map((p) => [name(p), p] as const))(
+    '%s',
+    async (_, path) => {
+      const actor = await replay(path.steps);
+      const snapshot = actor.getSnapshot();
+      if (stepOf(snapshot) === 'done') {
+        expect(snapshot.context.verified).toHaveLength(options.methodsRequired);
+      }
+      actor.stop();
+    },
+    60_000,
+  );
+
+  // Screens that show a problem the server answered (a wrong code, a password the directory rejects).
+  const problems = paths.filter((p) => p.state.context.error !== null && !terminal.includes(p));
+  it.each(problems.map((p) => [serializeFlowSnapshot(p.state), p] as const))(
+    'shows %s',
+    async (_, path) => {
+      const actor = await replay(path.steps);
+      expect(actor.getSnapshot().context.error?.code).toBe(path.state.context.error?.code);
+      if (path.state.context.error?.code === 'password_policy') {
+        expect(actor.getSnapshot().context.serverViolations).toEqual(['rejected_by_directory']);
+      }
+      actor.stop();
+    },
+    60_000,
+  );
+
+  // A cancel from every screen deletes the flow on the server: its token no longer opens it.
+  const screens = new Map<string, Path>();
+  for (const p of paths) {
+    const step = stepOf(p.state);
+    const known = screens.get(step);
+    if (
+      !['welcome', 'cancelling', 'startingFlow'].includes(step) &&
+      (!known || known.steps.length > p.steps.length)
+    ) {
+      screens.set(step, p);
+    }
+  }
+  it.each([...screens])(
+    'cancels from %s',
+    async (_, path) => {
+      const actor = await replay(path.steps);
+      const flow = actor.getSnapshot().context.flow;
+      actor.send({ type: 'CANCEL' });
+      await waitFor(actor, (s) => stepOf(s) === 'welcome', { timeout: 10_000 });
+      expect(actor.getSnapshot().context.flow).toBeNull();
+      if (flow) {
+        const after = await createApiClient(injectTransport).getFlow(flow);
+        if (stepOf(path.state) === 'done') {
+          // A completed reset stays completed (kept for the record); there is nothing left to cancel.
+          expect(after.ok && after.value.state).toBe('completed');
+        } else {
+          expect(!after.ok && after.problem.code).toBe(
+            stepOf(path.state) === 'attemptsExhausted' ? 'attempts_exhausted' : 'flow_not_found',
+          );
+        }
+      }
+      actor.stop();
+    },
+    60_000,
+  );
+});
