@@ -131,8 +131,12 @@ export class EntraDirectory implements Directory {
     return this.connection.run<UserContext>(async (deadline) => {
       const user = `/users/${userId}`;
       const requests: BatchRequest[] = [
-        { id: 'phones', method: 'GET', url: `${user}/authentication/phoneMethods` },
-        { id: 'emails', method: 'GET', url: `${user}/authentication/emailMethods` },
+        {
+          id: 'phones',
+          method: 'GET',
+          url: `${user}/authentication/phoneMethods?$select=id,phoneNumber,phoneType`,
+        },
+        { id: 'emails', method: 'GET', url: `${user}/authentication/emailMethods?$select=id,emailAddress` },
         // Directory roles and role-assignable groups, transitively; paged only past 999 entries.
         {
           id: 'memberOf',
