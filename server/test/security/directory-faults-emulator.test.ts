@@ -89,6 +89,28 @@ describe('every directory call failing leaves the flow unfinished', () => {
   );
 });
 
+describe('an ambiguous password change', () => {
+  it('a 504 after the change was applied is resolved by re-reading it: completed, once', async () => {
+    const app = await freshApp();
+    const flow = await start(app.app, upn);
+    const sent = (await challenge(app.app, flow, 'sms:1', '+4520123456')).json() as { challengeId: string };
+    await app.delivery.worker.drainOnce();
+    const code = app.delivery.sent.find((m) => m.challengeId === sent.challengeId)?.code ?? '';
+    await verify(app.app, flow, sent.challengeId, code);
+    const before = emu.inspectUser(upn)?.lastPasswordChangeDateTime;
+    emu.faults.add({
+      method: 'PATCH',
+      pathPrefix: '/v1.0/users/',
+      fault: { kind: 'status_after_apply', status: 504 },
+      times: 1,
+    });
+    const res = await setPassword(app.app, flow, 'Zebra-Lantern-Quiet-42');
+    expect(res.statusCode).toBe(200);
+    expect(emu.inspectUser(upn)?.lastPasswordChangeDateTime).not.toBe(before);
+    expect(await app.store.audit.list({ event: 'completed' })).toHaveLength(1);
+  });
+});
+
 describe('hostile names (T6)', () => {
   it("finds o'brien@contoso.example exactly", async () => {
     const app = await freshApp();
