@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { loadOrCreateTestCa } from '@mypass/entra-emulator/with-test-ca';
+import { ensureWebBuild } from '../test/e2e/web-build.js';
 import { readDemoUsers, type DemoUser } from './demo-users.js';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..');
@@ -47,6 +48,8 @@ export function portFromEnv(name: string, fallback: number): number {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // The web page the API serves: built once, rebuilt when its sources changed.
+  ensureWebBuild();
   const ca = loadOrCreateTestCa(join(repositoryRoot, '.cache', 'demo-ca'));
   const emulator = await startEmulator({
     port: options.emulatorPort,
@@ -78,12 +81,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       smsCountries: ['DK', 'US', 'DE', 'SA', 'GB'],
       helpdesk: 'the Contoso helpdesk, +45 70 10 20 30',
     },
-    // Keys made for this run only; the file is readable by its owner alone (mode 0600 below).
-    store: {
-      url: `sqlite:${join(workDir, 'mypass.db')}`,
-      codeKeys: [{ id: 'demo1', secret: randomBytes(32).toString('base64url') }],
-    },
-    flows: { decoyKey: randomBytes(32).toString('base64url') },
+    store: { url: `sqlite:${join(workDir, 'mypass.db')}` },
+    webUi: { helpdeskPhone: '+45 70 10 20 30', helpdeskText: 'Contoso IT helpdesk' },
     access: {
       licensedGroups: [emulator.groups['MyPass Licensed']],
       denyList: ['break.glass@contoso.example'],
@@ -119,6 +118,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         NODE_EXTRA_CA_CERTS: ca.certPath,
         // Secrets go by environment, as production's should, never into the file.
         AZURE_CLIENT_SECRET: emulator.apiApp.clientSecret,
+        // Keys made for this run only.
+        MYPASS_CODE_KEYS: `demo1:${randomBytes(32).toString('base64url')}`,
+        MYPASS_DECOY_KEY: randomBytes(32).toString('base64url'),
         MYPASS_DEMO_USERS_FILE: demoUsersFile,
       },
     },

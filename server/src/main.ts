@@ -2,22 +2,39 @@
 // delivery, build the app, start the outbox worker, listen. `mypass serve` and the demo call
 // startServer; running this file directly does the same with $MYPASS_CONFIG.
 import { readFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { formatConfigProblems, loadConfig } from './config/load-config.js';
 import type { MyPassConfig } from './config/schema.js';
 import { createDelivery } from './delivery/create-delivery.js';
-import type { Delivery, DeliveryDeps } from './delivery/delivery.js';
+import type { Delivery, DeliveryDeps, DemoOutbox } from './delivery/delivery.js';
 import { checkDemoMode } from './demo-guard.js';
 import { createEntraDirectory } from './directory/entra-directory.js';
 import { cryptoRandom } from './flows-service/crypto-random.js';
+import { registerWebUi } from './http/web-ui.js';
 import { openStore } from './store/open-store.js';
 
 export interface RunningServer {
   url: string;
   delivery: Delivery;
   close(): Promise<void>;
+}
+
+/** The repository's web UI build, beside this package (src/ or dist/ alike). */
+const defaultWebUiDir = fileURLToPath(new URL('../../kiosk/dist/web', import.meta.url));
+
+/**
+ * The demo prints every message it "sends" on its own standard output, never through the logger
+ * (api.md, "Demo only"). The `[demo] code` line format is read by `npm run bench`.
+ */
+function printDemoMessages(outbox: DemoOutbox): void {
+  outbox.onMessage((entry) => {
+    const line = entry.code
+      ? `[demo] code ${entry.code} -> ${entry.to} (${entry.channel})`
+      : `[demo] ${entry.channel} -> ${entry.to}: ${entry.text.replace(/\s+/g, ' ')}`;
+    process.stdout.write(`${line}\n`);
+  });
 }
 
 export class StartupError extends Error {
@@ -72,6 +89,15 @@ export async function startServer(
       logger,
       ...(https ? { https } : {}),
     });
+    if (config.webUi.enabled) {
+      const { enabled: _enabled, dir, demoUsersFile, ...hostConfig } = config.webUi;
+      registerWebUi(app, {
+        dir: dir ?? defaultWebUiDir,
+        demo: config.demo ? (demoUsersFile ? { usersFile: demoUsersFile } : {}) : false,
+        hostConfig,
+      });
+    }
+    if (config.demo && delivery.demoOutbox) printDemoMessages(delivery.demoOutbox);
     closers.push(() => app.close());
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     delivery.worker.start();

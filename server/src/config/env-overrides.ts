@@ -8,8 +8,11 @@ export interface EnvOverride {
   env: string;
   /** Where the value goes in the configuration. */
   path: readonly string[];
-  /** How the string is read; numbers and booleans are validated by the schema afterwards. */
-  type: 'string' | 'integer' | 'boolean';
+  /**
+   * How the string is read; numbers and booleans are validated by the schema afterwards.
+   * `key-list` is `id:secret,id:secret` (newest first), for rotatable keys.
+   */
+  type: 'string' | 'integer' | 'boolean' | 'key-list';
   /** Never echoed in errors or reports. */
   secret?: boolean;
   /** Paths removed when this variable is set (an env credential replaces the file's whole credential). */
@@ -86,5 +89,56 @@ export const envOverrides: readonly EnvOverride[] = [
     path: ['directory', 'passwordGrant', 'enabled'],
     type: 'boolean',
     description: 'Allow the password grant (enrollment with the current password)',
+  },
+  {
+    env: 'MYPASS_HOST',
+    path: ['server', 'host'],
+    type: 'string',
+    description: 'Address the API listens on',
+  },
+  {
+    env: 'MYPASS_PORT',
+    path: ['server', 'port'],
+    type: 'integer',
+    description: 'TCP port the API listens on',
+  },
+  {
+    env: 'MYPASS_LOG_LEVEL',
+    path: ['server', 'logLevel'],
+    type: 'string',
+    description: 'pino log level',
+  },
+  {
+    env: 'MYPASS_DATABASE_URL',
+    path: ['store', 'url'],
+    type: 'string',
+    secret: true,
+    description: 'Store: sqlite:/path/file.db or postgres://user:password@host/db',
+  },
+  {
+    env: 'MYPASS_CODE_KEYS',
+    path: ['store', 'codeKeys'],
+    type: 'key-list',
+    secret: true,
+    description: 'Keys for code HMACs and outbox encryption, `id:secret,id:secret`, newest first',
+  },
+  {
+    env: 'MYPASS_DECOY_KEY',
+    path: ['flows', 'decoyKey'],
+    type: 'string',
+    secret: true,
+    description: 'Key that makes decoy methods stable per name (at least 32 characters)',
+  },
+  {
+    env: 'MYPASS_WEB_UI_DIR',
+    path: ['webUi', 'dir'],
+    type: 'string',
+    description: 'Folder of the built web UI (kiosk/dist/web)',
+  },
+  {
+    env: 'MYPASS_DEMO_USERS_FILE',
+    path: ['webUi', 'demoUsersFile'],
+    type: 'string',
+    description: 'Demo only: the demo users list the web page shows',
   },
 ];

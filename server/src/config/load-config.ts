@@ -69,6 +69,18 @@ function deleteIn(target: Record<string, unknown>, path: readonly string[]): voi
 }
 
 function readEnvValue(row: EnvOverride, raw: string): unknown {
+  if (row.type === 'key-list') {
+    return raw
+      .split(',')
+      .filter((entry) => entry.trim() !== '')
+      .map((entry) => {
+        const at = entry.indexOf(':');
+        // A malformed entry keeps its text so the schema reports it (never echoing the value).
+        return at < 0
+          ? { id: entry.trim(), secret: '' }
+          : { id: entry.slice(0, at).trim(), secret: entry.slice(at + 1).trim() };
+      });
+  }
   if (row.type === 'integer') return /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
   if (row.type === 'boolean') {
     const v = raw.trim().toLowerCase();

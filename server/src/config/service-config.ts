@@ -23,6 +23,27 @@ export const serverConfigSchema = z
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
+/** The web page (the kiosk's React UI served by the API) and what it is told about its host. */
+export const webUiConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** The Vite build (kiosk/dist/web); by default the repository's build beside this package. */
+    dir: z.string().min(1).optional(),
+    /** Demo only: the launcher's list of demo users, shown in the page's demo panel. */
+    demoUsersFile: z.string().min(1).optional(),
+    defaultLanguage: z.string().min(2).max(35).optional(),
+    allowedLanguages: z.array(z.string().min(2).max(35)).optional(),
+    inactivityTimeoutSeconds: z.number().int().min(15).max(600).default(60),
+    onScreenKeyboard: z.boolean().default(false),
+    helpdeskPhone: z.string().min(1).max(40).optional(),
+    helpdeskText: z.string().min(1).max(300).optional(),
+    /** Replaces the built-in guidance about Microsoft's own "Forgot my password" link. */
+    guidanceOverride: z.string().min(1).max(1000).optional(),
+  })
+  .default({ enabled: true, inactivityTimeoutSeconds: 60, onScreenKeyboard: false });
+
+export type WebUiConfig = z.infer<typeof webUiConfigSchema>;
+
 export const serviceSections = {
   /** `demo: true` — HTTP on 127.0.0.1 only, demo delivery providers, the demo outbox route, emulator hosts. */
   demo: z.boolean().default(false),
@@ -32,4 +53,5 @@ export const serviceSections = {
   flows: flowsConfigSchema,
   limits: limitsConfigSchema,
   access: policiesConfigSchema.default(policiesConfigSchema.parse({})),
+  webUi: webUiConfigSchema,
 } satisfies Record<string, z.ZodType>;
