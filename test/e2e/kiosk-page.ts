@@ -43,15 +43,15 @@ export async function openKiosk(
 }
 
 export function screen(page: Page): Promise<string | null> {
-  return page.locator('.kiosk').getAttribute('data-screen');
+  return page.locator('main').getAttribute('data-screen');
 }
 
 export async function waitForScreen(page: Page, name: string): Promise<void> {
   try {
-    await page.waitForSelector(`.kiosk[data-screen="${name}"][data-busy="false"]`, { timeout: 15_000 });
+    await page.waitForSelector(`main[data-screen="${name}"][data-busy="false"]`, { timeout: 15_000 });
   } catch (error) {
     // Say where the page is instead, and what it told the person.
-    const where = await page.locator('.kiosk').getAttribute('data-screen');
+    const where = await page.locator('main').getAttribute('data-screen');
     const alert = await page.locator('[role="alert"]').allTextContents();
     throw new Error(`expected screen ${name}, still on ${where ?? '?'} ${JSON.stringify(alert)}`, {
       cause: error,

@@ -1,9 +1,10 @@
 // The web host: the renderer in a browser tab, talking to its own origin. The server that serves
 // this page also serves /host-config.json (deployment settings, demo flag); without it the
 // defaults apply, so the page works behind any static file server too.
+import { hostConfigResponse } from './host-config-request.js';
 import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createFetchTransport, demoOutboxSchema } from '@mypass/flows';
+import type { DemoOutbox } from '@mypass/flows';
 import {
   KioskApp,
   createI18n,
@@ -24,15 +25,16 @@ async function getJson(path: string): Promise<unknown> {
 }
 
 async function loadHostConfig(): Promise<HostConfig> {
-  try {
-    return parseHostConfig(await getJson('/host-config.json'));
-  } catch {
-    return defaultHostConfig;
-  }
+  const body = await hostConfigResponse;
+  return body === undefined ? defaultHostConfig : parseHostConfig(body);
 }
 
 const demoSource: DemoSource = {
-  outbox: async () => demoOutboxSchema.parse(await getJson('/api/demo/outbox')),
+  // Demo only, and shown as text: a light shape check keeps zod out of the first screen's bundle.
+  outbox: async () => {
+    const body = (await getJson('/api/demo/outbox')) as Partial<DemoOutbox>;
+    return { messages: Array.isArray(body.messages) ? body.messages : [] };
+  },
   users: async () => {
     const body = (await getJson('/api/demo/users')) as { users?: DemoUser[] };
     return Array.isArray(body.users) ? body.users : [];
@@ -55,7 +57,8 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <KioskApp
-        transport={createFetchTransport('')}
+        // The fetch transport lives with the API client in the flow chunk, loaded after the first screen.
+        transport={() => import('@mypass/flows').then((m) => m.createFetchTransport(''))}
         config={config}
         i18n={i18n}
         initialLanguage={initialLanguage(

@@ -1,17 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import type { HostConfig } from '../host-config.js';
-import type { FlowActions } from '../flow-view.js';
 import { Guidance } from '../parts/guidance.js';
 import { ScreenTitle } from '../parts/form-controls.js';
 
-export function WelcomeScreen({ actions, config }: { actions: FlowActions; config: HostConfig }) {
+export function WelcomeScreen({ onStart, config }: { onStart: () => void; config: HostConfig }) {
   const { t } = useTranslation();
   return (
     <>
       <ScreenTitle focus={false}>{t('welcome.title')}</ScreenTitle>
       <p className="lead">{t('welcome.intro')}</p>
       <div className="actions">
-        <button type="button" className="button primary" onClick={actions.start} data-testid="start">
+        <button type="button" className="button primary" onClick={onStart} data-testid="start">
           {t('welcome.start')}
         </button>
       </div>

@@ -1,0 +1,144 @@
+// The flow part of the UI, in its own chunk: the reset machine, the API client and zod load after the
+// first screen is on the glass (and are prefetched then), so the welcome screen appears quickly.
+import { use, useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Transport } from '@mypass/flows';
+import type { HostConfig } from './host-config.js';
+import type { FlowView, FlowActions, FlowMessage } from './flow-view.js';
+import { useResetFlow } from './flow-binding.js';
+import { CancelPanel, InactivityPanel } from './parts/panels.js';
+import { ScreenTitle } from './parts/form-controls.js';
+import { WelcomeScreen } from './screens/welcome-screen.js';
+import { IdentifyScreen } from './screens/identify-screen.js';
+import { MethodScreen } from './screens/method-screen.js';
+import { CodeScreen } from './screens/code-screen.js';
+import { PasswordScreen } from './screens/password-screen.js';
+import { DoneScreen } from './screens/done-screen.js';
+
+export interface ResetFlowProps {
+  readonly transport: Promise<Transport>;
+  readonly config: HostConfig;
+  readonly language: string;
+}
+
+const stepOf: Partial<Record<FlowView['screen'], number>> = {
+  identify: 1,
+  chooseMethod: 2,
+  enterCode: 3,
+  newPassword: 4,
+};
+const totalSteps = 4;
+
+export default function ResetFlow({ transport, config, language }: ResetFlowProps) {
+  const { t } = useTranslation();
+  const [view, actions] = useResetFlow(use(transport), config, language);
+
+  // The person pressed Start on the first screen: that is why this part was loaded.
+  useEffect(() => {
+    actions.start();
+  }, [actions]);
+  // Any touch or key anywhere on the page (picker, keyboard, demo panel too) counts as presence.
+  useEffect(() => {
+    const present = () => actions.activity();
+    document.addEventListener('pointerdown', present, true);
+    document.addEventListener('keydown', present, true);
+    return () => {
+      document.removeEventListener('pointerdown', present, true);
+      document.removeEventListener('keydown', present, true);
+    };
+  }, [actions]);
+
+  const step = stepOf[view.screen];
+  const panel =
+    view.stillThereIn !== undefined ? (
+      <InactivityPanel actions={actions} seconds={view.stillThereIn} />
+    ) : view.confirmingCancel ? (
+      <CancelPanel actions={actions} busy={view.busy} />
+    ) : null;
+  // The screen stays mounted (hidden) under a panel, so "No, go on" and "I'm here" return to what was typed.
+  const content = (
+    <>
+      {panel}
+      <div className="screen" hidden={panel !== null}>
+        {step !== undefined ? (
+          <div className="progress">
+            <p className="progress-text">{t('progress.step', { step, total: totalSteps })}</p>
+            <progress className="progress-bar" value={step} max={totalSteps} aria-hidden="true" />
+          </div>
+        ) : null}
+        {view.message ? <Message message={view.message} /> : null}
+        <Screen view={view} actions={actions} config={config} />
+        {view.screen !== 'welcome' && view.screen !== 'done' ? (
+          <div className="cancel-row">
+            <button type="button" className="button ghost" onClick={actions.cancel} disabled={view.busy}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </>
+  );
+
+  return (
+    <main
+      className="card"
+      data-screen={view.screen}
+      data-busy={view.busy}
+      aria-labelledby={panel ? 'panel-title' : 'screen-title'}
+      aria-busy={view.busy}
+    >
+      {content}
+    </main>
+  );
+}
+
+function Message({ message }: { message: FlowMessage }) {
+  const { t } = useTranslation();
+  // Keys come from the flows machine (`errors.<code>`); i18next falls back to English for a missing one.
+  const text = t(
+    message.key as 'errors.internal_error',
+    message.count !== undefined ? { count: message.count } : {},
+  );
+  return (
+    <p className="notice error" role="alert" data-message={message.key}>
+      {text}
+    </p>
+  );
+}
+
+function Screen({
+  view,
+  actions,
+  config,
+}: {
+  view: FlowView;
+  actions: FlowActions;
+  config: HostConfig;
+}): ReactNode {
+  const { t } = useTranslation();
+  switch (view.screen) {
+    case 'welcome':
+      return <WelcomeScreen onStart={actions.start} config={config} />;
+    case 'identify':
+      return <IdentifyScreen view={view} actions={actions} />;
+    case 'chooseMethod':
+      return <MethodScreen view={view} actions={actions} />;
+    case 'enterCode':
+      return <CodeScreen view={view} actions={actions} />;
+    case 'newPassword':
+      return <PasswordScreen view={view} actions={actions} />;
+    case 'done':
+      return <DoneScreen actions={actions} config={config} />;
+    case 'deadEnd':
+      return (
+        <>
+          <ScreenTitle>{t('common.startOver')}</ScreenTitle>
+          <div className="actions">
+            <button type="button" className="button primary" onClick={actions.finish}>
+              {t('common.startOver')}
+            </button>
+          </div>
+        </>
+      );
+  }
+}
