@@ -53,7 +53,8 @@ app.commandLine.appendSwitch('disk-cache-dir', path.join(profile.dir, 'cache'));
 app.on('will-quit', () => profile.remove());
 process.on('exit', () => profile.remove());
 protocol.registerSchemesAsPrivileged([
-  // standard + secure: a real origin (app://mypass) with secure-context features; nothing else.
+  // standard + secure: a real origin (app://mypass) with secure-context features. corsEnabled stays off:
+  // it would let other origins read the scheme without any Access-Control check (electron/electron#52912).
   {
     scheme: appScheme,
     privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false },
