@@ -29,7 +29,15 @@ import {
   type VerificationResult,
 } from '../contract.js';
 import { evaluatePassword, type CommonPasswordChecker, type PasswordEvaluation } from '../password-rules.js';
-import { problemMessageKey } from './problem-messages.js';
+import { codesHandledBy, problemMessageKey } from './problem-messages.js';
+
+const handledBy = {
+  expired: codesHandledBy('expired'),
+  attemptsExhausted: codesHandledBy('attemptsExhausted'),
+  chooseMethod: codesHandledBy('chooseMethod'),
+  newPassword: codesHandledBy('newPassword'),
+  directoryUnavailable: codesHandledBy('directoryUnavailable'),
+};
 
 export interface FlowError {
   code: ProblemCode;
@@ -62,6 +70,8 @@ export interface FlowContext {
   stillThereSeconds: number;
   pollIntervalMs: number;
   locale: string | undefined;
+  /** The language a wipe returns to (the kiosk's default), so the next person starts there. */
+  defaultLocale: string | undefined;
   username: string;
   flow: FlowAuth | null;
   expiresAt: string | null;
@@ -183,6 +193,7 @@ function freshContext(input: FlowMachineInput, purpose: FlowPurpose): FlowContex
     stillThereSeconds: input.stillThereSeconds ?? defaults.stillThereSeconds,
     pollIntervalMs: input.pollIntervalMs ?? defaults.pollIntervalMs,
     locale: input.locale,
+    defaultLocale: input.locale,
     username: '',
     flow: null,
     expiresAt: null,
@@ -341,6 +352,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
             inactivityMs: context.inactivityMs,
             stillThereSeconds: context.stillThereSeconds,
             pollIntervalMs: context.pollIntervalMs,
+            ...(context.defaultLocale ? { locale: context.defaultLocale } : {}),
             ...(context.loadPasswordChecker ? { loadPasswordChecker: context.loadPasswordChecker } : {}),
           },
           context.purpose,
@@ -542,12 +554,12 @@ export function createFlowMachine(purpose: FlowPurpose) {
                   actions: ['assignProblem', 'waitBeforeResend'],
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
                   target: 'expired',
                   actions: 'assignProblem',
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
                   target: 'attemptsExhausted',
                   actions: 'assignProblem',
                 },
@@ -586,12 +598,12 @@ export function createFlowMachine(purpose: FlowPurpose) {
                       reenter: true,
                     },
                     {
-                      guard: { type: 'problemIs', params: { codes: ['flow_not_found'] } },
+                      guard: { type: 'problemIs', params: { codes: handledBy.expired } },
                       target: '#steps.expired',
                       actions: 'assignProblem',
                     },
                     {
-                      guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                      guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
                       target: '#steps.attemptsExhausted',
                       actions: 'assignProblem',
                     },
@@ -619,14 +631,19 @@ export function createFlowMachine(purpose: FlowPurpose) {
                 { guard: 'verificationComplete', target: 'verified', actions: 'assignVerification' },
                 { guard: 'succeeded', target: 'chooseMethod', actions: 'assignVerification' },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
                   target: 'expired',
                   actions: 'assignProblem',
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
                   target: 'attemptsExhausted',
                   actions: 'assignProblem',
+                },
+                {
+                  guard: { type: 'problemIs', params: { codes: handledBy.chooseMethod } },
+                  target: 'chooseMethod',
+                  actions: ['leaveMethod', 'assignProblem'],
                 },
                 { target: 'enterCode', actions: ['assignProblem', 'assignAttemptsLeft'] },
               ],
@@ -664,12 +681,12 @@ export function createFlowMachine(purpose: FlowPurpose) {
                   actions: ['assignProblem', 'leaveMethod'],
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['flow_not_found'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
                   target: 'expired',
                   actions: 'assignProblem',
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
                   target: 'attemptsExhausted',
                   actions: 'assignProblem',
                 },
@@ -689,12 +706,12 @@ export function createFlowMachine(purpose: FlowPurpose) {
               onDone: [
                 { guard: 'succeeded', target: 'newPassword', actions: 'assignPolicy' },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
                   target: 'expired',
                   actions: 'assignProblem',
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
                   target: 'attemptsExhausted',
                   actions: 'assignProblem',
                 },
@@ -731,22 +748,22 @@ export function createFlowMachine(purpose: FlowPurpose) {
               onDone: [
                 { guard: 'succeeded', target: 'done' },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['password_policy'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.newPassword } },
                   target: 'newPassword',
                   actions: ['assignProblem', 'assignServerViolations'],
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['directory_unavailable'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.directoryUnavailable } },
                   target: 'directoryUnavailable',
                   actions: ['assignProblem', 'startRetryCountdown'],
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
                   target: 'expired',
                   actions: 'assignProblem',
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
                   target: 'attemptsExhausted',
                   actions: 'assignProblem',
                 },
@@ -783,12 +800,12 @@ export function createFlowMachine(purpose: FlowPurpose) {
               onDone: [
                 { guard: 'succeeded', target: 'done' },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['flow_not_found', 'flow_not_verified'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
                   target: 'expired',
                   actions: 'assignProblem',
                 },
                 {
-                  guard: { type: 'problemIs', params: { codes: ['attempts_exhausted'] } },
+                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
                   target: 'attemptsExhausted',
                   actions: 'assignProblem',
                 },

@@ -14,13 +14,14 @@ export type ProblemHandling =
   | { kind: 'state'; state: 'expired' }
   /** The flow is dead: a dead end that only offers to start again. */
   | { kind: 'state'; state: 'attemptsExhausted' }
-  /** The directory is unreachable: wait retryAfter seconds, then let the user retry the same step. */
+  /** The directory is unreachable while setting the password: wait retryAfter seconds, then retry. (On other
+   * steps the user stays where they are with the message and its retryAfter.) */
   | { kind: 'state'; state: 'directoryUnavailable' }
   /** Back to the code entry with the message (wrong or expired code). */
   | { kind: 'state'; state: 'enterCode' }
   /** Back to choosing a method with the message. */
   | { kind: 'state'; state: 'chooseMethod' }
-  /** Back to the new password with the server's violations. */
+  /** Back to the new password with the server's violations (only setPassword answers it). */
   | { kind: 'state'; state: 'newPassword' };
 
 /** Every problem code of the contract, exhaustively (the type makes a missing code a compile error). */
@@ -46,3 +47,13 @@ export const problemHandling: Readonly<Record<ProblemCode, ProblemHandling>> = {
   service_unavailable: { kind: 'message' },
   internal_error: { kind: 'message' },
 };
+
+export type ProblemState = Extract<ProblemHandling, { kind: 'state' }>['state'];
+
+/** The codes that send the machine to `state` (the machines route by this table, so it cannot drift). */
+export function codesHandledBy(state: ProblemState): ProblemCode[] {
+  return (Object.keys(problemHandling) as ProblemCode[]).filter((code) => {
+    const handling = problemHandling[code];
+    return handling.kind === 'state' && handling.state === state;
+  });
+}

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, waitFor, type SnapshotFrom } from 'xstate';
 import { createApiClient } from '../../src/api-client.js';
-import { problemCodes } from '../../src/contract.js';
+import { problemCodes, type ProblemCode } from '../../src/contract.js';
 import { type FlowMachineInput } from '../../src/machines/flow-machine.js';
+import { stepOf } from '../../src/machines/flow-paths.js';
 import { problemHandling, problemMessageKey } from '../../src/machines/problem-messages.js';
 import { resetMachine } from '../../src/machines/reset-machine.js';
 import { createCommonPasswordChecker } from '../../src/common-passwords.js';
@@ -231,12 +232,20 @@ describe('reset machine with a scripted transport', () => {
   });
 
   it('cancels from anywhere, deleting the flow on the server', async () => {
-    const h = start();
+    const h = start({}, { locale: 'da' });
+    h.actor.send({ type: 'SET_LOCALE', locale: 'ar' });
     await toEnterCode(h);
+    expect(h.calls[0]?.params.body).toMatchObject({ locale: 'ar' });
     h.actor.send({ type: 'CANCEL' });
     await h.until('welcome');
     expect(h.calls.at(-1)).toEqual({ op: 'cancelFlow', params: { flowId: 'f_1', flowToken } });
-    expect(h.actor.getSnapshot().context).toMatchObject({ flow: null, confirmation: null, challenge: null });
+    // The next person starts in the kiosk's language, with nothing of this one's left.
+    expect(h.actor.getSnapshot().context).toMatchObject({
+      flow: null,
+      confirmation: null,
+      challenge: null,
+      locale: 'da',
+    });
   });
 
   it('asks "are you still there?" after inactivity, then wipes and cancels', async () => {
@@ -271,6 +280,50 @@ describe('reset machine with a scripted transport', () => {
 });
 
 describe('problem codes', () => {
+  // Every code, answered by each step: the machine lands where problemHandling says when that state belongs
+  // to the step, and otherwise stays on the step's input with the message.
+  const landing = (code: ProblemCode, own: string[], stay: string): string => {
+    const handling = problemHandling[code];
+    return handling.kind === 'state' && own.includes(handling.state) ? handling.state : stay;
+  };
+
+  it.each(problemCodes)('routes %s from verify, createChallenge and setPassword', async (code) => {
+    const v = start({ verify: [problem(code, { retryAfter: 1, attemptsLeft: 1 })] });
+    await toEnterCode(v);
+    v.actor.send({ type: 'SUBMIT_CODE', code: '123456' });
+    await waitFor(v.actor, (s) => !s.matches({ steps: 'verifyingCode' }));
+    const afterVerify = landing(
+      code,
+      ['expired', 'attemptsExhausted', 'chooseMethod', 'enterCode'],
+      'enterCode',
+    );
+    expect(stepOf(v.actor.getSnapshot()).split('.')[0]).toBe(afterVerify);
+    expect(v.actor.getSnapshot().context.error?.messageKey).toBe(`errors.${code}`);
+
+    const c = start({ createChallenge: [problem(code, { retryAfter: 1 })] });
+    c.actor.send({ type: 'START' });
+    c.actor.send({ type: 'SUBMIT_USERNAME', username: 'adele' });
+    await c.until('chooseMethod');
+    c.actor.send({ type: 'SELECT_METHOD', methodId: 'sms:1' });
+    c.actor.send({ type: 'SUBMIT_CONFIRMATION', confirm: '20123456' });
+    await waitFor(c.actor, (s) => !s.matches({ steps: 'sendingCode' }));
+    expect(c.step(c.actor.getSnapshot())).toBe(
+      landing(code, ['expired', 'attemptsExhausted'], 'chooseMethod'),
+    );
+    expect(c.actor.getSnapshot().context.error?.code).toBe(code);
+
+    const p = start({ setPassword: [problem(code, { retryAfter: 1 })] });
+    await toEnterCode(p);
+    p.actor.send({ type: 'SUBMIT_CODE', code: '123456' });
+    await p.until('newPassword');
+    p.actor.send({ type: 'SUBMIT_PASSWORD', password: 'Bl8ckCoffee!Morning' });
+    await waitFor(p.actor, (s) => !s.matches({ steps: 'settingPassword' }));
+    expect(p.step(p.actor.getSnapshot())).toBe(
+      landing(code, ['expired', 'attemptsExhausted', 'newPassword', 'directoryUnavailable'], 'newPassword'),
+    );
+    expect(p.actor.getSnapshot().context.error?.code).toBe(code);
+  });
+
   it('map every code to a message key and a handling', () => {
     for (const code of problemCodes) {
       expect(problemMessageKey(code)).toBe(`errors.${code}`);
