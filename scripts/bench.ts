@@ -150,7 +150,7 @@ async function completeFlow(user: BenchUser): Promise<void> {
     'POST',
     `/api/v1/flows/${flowId}/password`,
     {
-      newPassword: `Bench-${Math.random().toString(36).slice(2, 10)}-Lantern7!`,
+      newPassword: `Lantern-${Math.random().toString(36).slice(2, 10)}-Harbor7!`,
     },
     flowToken,
   );

@@ -101,7 +101,7 @@ export function createApiClient(transport: Transport): ApiClient {
     } catch {
       return {
         ok: false,
-        problem: makeProblem('service_unavailable', { detail: 'The service could not be reached' }),
+        problem: makeProblem('network_error', { detail: 'The service could not be reached' }),
       };
     }
     return interpretResponse<T>(op, response);

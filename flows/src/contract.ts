@@ -273,6 +273,10 @@ export const problemStatus = {
   service_unavailable: 503,
   /** Only for genuine bugs, never for input. */
   internal_error: 500,
+  /** Client-side only (the API never sends them): the transport could not reach the API at all, */
+  network_error: 503,
+  /** or reached a server whose certificate is not from the pinned CA (T10): the kiosk never shows a dialog. */
+  certificate_error: 503,
 } as const satisfies Record<string, number>;
 export type ProblemCode = keyof typeof problemStatus;
 export const problemCodes = Object.keys(problemStatus) as ProblemCode[];
@@ -299,6 +303,8 @@ export const problemTitles: Record<ProblemCode, string> = {
   directory_unavailable: 'The directory is not available',
   service_unavailable: 'The service is not available',
   internal_error: 'Internal error',
+  network_error: 'The service could not be reached',
+  certificate_error: 'The service is not trusted',
 };
 
 /**

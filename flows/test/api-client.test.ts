@@ -64,10 +64,10 @@ describe('createApiClient', () => {
     expect(!r.ok && r.problem.code).toBe('service_unavailable');
   });
 
-  it('turns a failing transport into service_unavailable', async () => {
+  it('turns a failing transport into network_error', async () => {
     const client = createApiClient({ request: () => Promise.reject(new Error('ECONNREFUSED')) });
     const r = await client.getFlow(auth);
-    expect(!r.ok && r.problem).toMatchObject({ code: 'service_unavailable', status: 503 });
+    expect(!r.ok && r.problem).toMatchObject({ code: 'network_error', status: 503 });
   });
 
   it('refuses an invalid body locally without sending it', async () => {
@@ -142,9 +142,9 @@ describe('createFetchTransport against a real HTTP server', () => {
     ]);
   });
 
-  it('answers service_unavailable when nothing listens', async () => {
+  it('answers network_error when nothing listens', async () => {
     const client = createApiClient(createFetchTransport('http://127.0.0.1:1'));
     const r = await client.getFlow(auth);
-    expect(!r.ok && r.problem.code).toBe('service_unavailable');
+    expect(!r.ok && r.problem.code).toBe('network_error');
   });
 });

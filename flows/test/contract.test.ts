@@ -132,8 +132,11 @@ describe('problems', () => {
       rate_limited: 429,
       directory_unavailable: 503,
       internal_error: 500,
+      network_error: 503,
+      certificate_error: 503,
     });
-    expect(problemCodes).toHaveLength(19);
+    // 19 codes the API sends, and 2 that only a client's transport produces.
+    expect(problemCodes).toHaveLength(21);
   });
 
   it('builds documents that pass the schema for every code', () => {

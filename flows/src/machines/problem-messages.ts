@@ -46,6 +46,8 @@ export const problemHandling: Readonly<Record<ProblemCode, ProblemHandling>> = {
   directory_unavailable: { kind: 'state', state: 'directoryUnavailable' },
   service_unavailable: { kind: 'message' },
   internal_error: { kind: 'message' },
+  network_error: { kind: 'message' },
+  certificate_error: { kind: 'message' },
 };
 
 export type ProblemState = Extract<ProblemHandling, { kind: 'state' }>['state'];
