@@ -32,6 +32,8 @@ describe.runIf(run)('the reset UI in Chromium', () => {
     await stack?.close();
   });
 
+  // adele.vance's SMS is kept for the Danish test below: a second code to one number within a minute
+  // would meet the resend cool-down.
   it('resets a password by SMS, with the code from the demo outbox', async () => {
     const k = await openKiosk(browser, stack.origin);
     const { page } = k;
@@ -41,12 +43,16 @@ describe.runIf(run)('the reset UI in Chromium', () => {
     ]);
     await start(page);
     expect(await page.textContent('.progress-text')).toBe('Step 1 of 4');
-    await identify(page, 'adele.vance@contoso.example');
+    await identify(page, 'johanna.lorenz@contoso.example');
     // The hint is isolated left-to-right and shows only the last two digits.
-    expect(await page.textContent('.choice bdi[dir="ltr"]')).toMatch(/^\+45 .*56$/);
+    const phone = stack.phoneOf('johanna.lorenz');
+    const hint = (await page.textContent('.choice bdi[dir="ltr"]')) ?? '';
+    expect(hint.startsWith(phone.slice(0, 3))).toBe(true);
+    expect(hint.endsWith(phone.slice(-2))).toBe(true);
+    expect(hint).toContain('•');
     const sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'sms', stack.phoneOf('adele.vance'));
-    const code = await codeFor(stack.origin, stack.phoneOf('adele.vance'), sentAfter);
+    await chooseMethod(page, 'sms', stack.phoneOf('johanna.lorenz'));
+    const code = await codeFor(stack.origin, stack.phoneOf('johanna.lorenz'), sentAfter);
     // Paste with spaces: the field keeps the digits.
     await page.fill('input[name="code"]', code.split('').join(' '));
     expect(await page.inputValue('input[name="code"]')).toBe(code);
@@ -200,6 +206,13 @@ describe.runIf(run)('the reset UI in Chromium', () => {
       'ltr',
     ]);
     expect(await page.textContent('h1')).not.toBe(englishTitle);
+    // After a cancel the next person starts in the default language again (T11: nothing stays).
+    await start(page);
+    await page.click('.cancel-row button');
+    await page.click('[data-panel="cancel"] button.danger');
+    await waitForScreen(page, 'welcome');
+    await page.waitForSelector('html[lang="en"][dir="ltr"]');
+    expect(await page.textContent('h1')).toBe(englishTitle);
     await k.close();
   });
 

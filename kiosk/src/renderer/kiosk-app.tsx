@@ -66,6 +66,11 @@ function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: Kio
   useEffect(() => {
     document.title = t('app.title');
   }, [t, language]);
+  // T11: nothing of the last person stays on the glass, their language included.
+  const backToDefaultLanguage = useCallback(() => {
+    if (i18n.language !== initialLanguage) pick(initialLanguage);
+  }, [i18n, initialLanguage, pick]);
+
   const welcome = (busy: boolean) => (
     <main
       className="card"
@@ -87,7 +92,12 @@ function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: Kio
       </header>
       {transportPromise ? (
         <Suspense fallback={welcome(true)}>
-          <ResetFlow transport={transportPromise} config={config} language={language} />
+          <ResetFlow
+            transport={transportPromise}
+            config={config}
+            language={language}
+            onWiped={backToDefaultLanguage}
+          />
         </Suspense>
       ) : (
         welcome(false)

@@ -1,6 +1,6 @@
 // The flow part of the UI, in its own chunk: the reset machine, the API client and zod load after the
 // first screen is on the glass (and are prefetched then), so the welcome screen appears quickly.
-import { use, useEffect, type ReactNode } from 'react';
+import { use, useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Transport } from '@mypass/flows';
 import type { HostConfig } from './host-config.js';
@@ -19,6 +19,8 @@ export interface ResetFlowProps {
   readonly transport: Promise<Transport>;
   readonly config: HostConfig;
   readonly language: string;
+  /** The flow came back to the first screen after a wipe (finish, cancel, timeout). */
+  readonly onWiped?: () => void;
 }
 
 const stepOf: Partial<Record<FlowView['screen'], number>> = {
@@ -29,7 +31,7 @@ const stepOf: Partial<Record<FlowView['screen'], number>> = {
 };
 const totalSteps = 4;
 
-export default function ResetFlow({ transport, config, language }: ResetFlowProps) {
+export default function ResetFlow({ transport, config, language, onWiped }: ResetFlowProps) {
   const { t } = useTranslation();
   const [view, actions] = useResetFlow(use(transport), config, language);
 
@@ -37,6 +39,11 @@ export default function ResetFlow({ transport, config, language }: ResetFlowProp
   useEffect(() => {
     actions.start();
   }, [actions]);
+  const previous = useRef(view.screen);
+  useEffect(() => {
+    if (view.screen === 'welcome' && previous.current !== 'welcome') onWiped?.();
+    previous.current = view.screen;
+  }, [view.screen, onWiped]);
   // Any touch or key anywhere on the page (picker, keyboard, demo panel too) counts as presence.
   useEffect(() => {
     const present = () => actions.activity();
