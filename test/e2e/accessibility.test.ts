@@ -2,6 +2,7 @@
 // in English and Arabic, zero axe-core violations against the WCAG 2.2 AA rules.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { languageTags, pseudoLocale } from '@mypass/locales';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { startStack, type Stack } from './stack.js';
 import {
@@ -29,7 +30,10 @@ const walks = [
 
 describe.runIf(run)('every screen, accessible and photographed', () => {
   beforeAll(async () => {
-    stack = await startStack();
+    // The on-screen keyboard is on here, so it is photographed and checked by axe on every screen too.
+    stack = await startStack({
+      hostConfig: { allowedLanguages: [...languageTags, pseudoLocale], onScreenKeyboard: true },
+    });
     browser = await launchChromium();
   }, 240_000);
 
@@ -79,6 +83,19 @@ describe.runIf(run)('every screen, accessible and photographed', () => {
       await k.close();
     }, 180_000);
   }
+
+  it('types with the on-screen keyboard into the field that had focus, without taking the focus', async () => {
+    const k = await openKiosk(browser, stack.origin);
+    const { page } = k;
+    await start(page);
+    await page.focus('input[name="username"]');
+    for (const key of ['a', 'd', 'e']) await page.click(`.keyboard .key >> text="${key}"`);
+    await page.click('.keyboard .key[aria-pressed]');
+    await page.click('.keyboard .key >> text="L"');
+    expect(await page.inputValue('input[name="username"]')).toBe('adeL');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
+    await k.close();
+  });
 
   it('fits every screen at 200 % zoom in the pseudo-locale (40 % longer text), without sideways scrolling', async () => {
     const k = await openKiosk(browser, stack.origin, { zoom200: true });
