@@ -54,6 +54,8 @@ export function ensureWebBuild(): string {
       execFileSync('npm', ['run', 'build:web', '-w', '@mypass/kiosk', '--silent'], {
         cwd: repoRoot,
         stdio: ['ignore', 'ignore', 'inherit'],
+        // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
       });
     }
   } finally {
