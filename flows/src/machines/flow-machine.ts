@@ -39,6 +39,20 @@ const handledBy = {
   directoryUnavailable: codesHandledBy('directoryUnavailable'),
 };
 
+/** A flow the server no longer finishes: expired (or never verified in time), or out of attempts. */
+const toDeadEnds = [
+  {
+    guard: { type: 'problemIs', params: { codes: handledBy.expired } },
+    target: 'expired',
+    actions: 'assignProblem',
+  },
+  {
+    guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
+    target: 'attemptsExhausted',
+    actions: 'assignProblem',
+  },
+] as const;
+
 export interface FlowError {
   code: ProblemCode;
   /** `errors.<code>`; i18next picks the plural form from `count` (retryAfter or attemptsLeft). */
@@ -553,16 +567,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
                   target: 'enterCode',
                   actions: ['assignProblem', 'waitBeforeResend'],
                 },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
-                  target: 'expired',
-                  actions: 'assignProblem',
-                },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
-                  target: 'attemptsExhausted',
-                  actions: 'assignProblem',
-                },
+                ...toDeadEnds,
                 { target: 'chooseMethod', actions: 'assignProblem' },
               ],
               onError: { target: 'chooseMethod', actions: 'assignActorFailure' },
@@ -630,16 +635,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
               onDone: [
                 { guard: 'verificationComplete', target: 'verified', actions: 'assignVerification' },
                 { guard: 'succeeded', target: 'chooseMethod', actions: 'assignVerification' },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
-                  target: 'expired',
-                  actions: 'assignProblem',
-                },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
-                  target: 'attemptsExhausted',
-                  actions: 'assignProblem',
-                },
+                ...toDeadEnds,
                 {
                   guard: { type: 'problemIs', params: { codes: handledBy.chooseMethod } },
                   target: 'chooseMethod',
@@ -680,16 +676,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
                   target: 'chooseMethod',
                   actions: ['assignProblem', 'leaveMethod'],
                 },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
-                  target: 'expired',
-                  actions: 'assignProblem',
-                },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
-                  target: 'attemptsExhausted',
-                  actions: 'assignProblem',
-                },
+                ...toDeadEnds,
                 { target: 'enterPassword', actions: 'assignProblem' },
               ],
               onError: { target: 'enterPassword', actions: 'assignActorFailure' },
@@ -705,16 +692,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
               input: ({ context }) => ({ client: context.client, auth: requireAuth(context) }),
               onDone: [
                 { guard: 'succeeded', target: 'newPassword', actions: 'assignPolicy' },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
-                  target: 'expired',
-                  actions: 'assignProblem',
-                },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
-                  target: 'attemptsExhausted',
-                  actions: 'assignProblem',
-                },
+                ...toDeadEnds,
                 // Without the policy the defaults guide the user; the server's check is the one that counts.
                 { target: 'newPassword', actions: 'assignDefaultPolicy' },
               ],
@@ -757,16 +735,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
                   target: 'directoryUnavailable',
                   actions: ['assignProblem', 'startRetryCountdown'],
                 },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
-                  target: 'expired',
-                  actions: 'assignProblem',
-                },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
-                  target: 'attemptsExhausted',
-                  actions: 'assignProblem',
-                },
+                ...toDeadEnds,
                 { target: 'newPassword', actions: 'assignProblem' },
               ],
               onError: { target: 'newPassword', actions: 'assignActorFailure' },
@@ -799,16 +768,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
               }),
               onDone: [
                 { guard: 'succeeded', target: 'done' },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.expired } },
-                  target: 'expired',
-                  actions: 'assignProblem',
-                },
-                {
-                  guard: { type: 'problemIs', params: { codes: handledBy.attemptsExhausted } },
-                  target: 'attemptsExhausted',
-                  actions: 'assignProblem',
-                },
+                ...toDeadEnds,
                 { target: 'addMethods', actions: 'assignProblem' },
               ],
               onError: { target: 'addMethods', actions: 'assignActorFailure' },
