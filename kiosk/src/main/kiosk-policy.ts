@@ -2,6 +2,7 @@
 // HKLM\SOFTWARE\Policies\MyPass\Kiosk, a JSON file off Windows). Defaults are in kiosk/README.md
 // ("Kiosk shell: policy") and in `policyDefaults` below; a test keeps the two in step.
 import { z } from 'zod';
+import type { HostConfig } from '../renderer/host-config.js';
 
 const pemCertificate = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\r?\n?$/;
 
@@ -91,17 +92,8 @@ export function parseKioskPolicy(input: unknown): PolicyResult {
 
 /** What the renderer gets through the bridge's config(): never the server URL or the CA. */
 export interface RendererConfig {
-  readonly host: {
-    readonly defaultLanguage: string;
-    readonly allowedLanguages: readonly string[];
-    readonly inactivityTimeoutSeconds: number;
-    readonly inactivityCountdownSeconds: number;
-    readonly onScreenKeyboard: boolean;
-    readonly helpdeskPhone?: string;
-    readonly helpdeskText?: string;
-    readonly guidanceOverride?: string;
-    readonly demo: false;
-  };
+  /** The renderer's own HostConfig: one definition of what a host tells the renderer. */
+  readonly host: HostConfig & { readonly demo: false };
   /** Languages to try in order: the policy's default, then Windows' preferred UI languages, then English. */
   readonly preferredLanguages: readonly string[];
   readonly runMode: 'tile' | 'standing';
