@@ -227,9 +227,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const completed = measured.length - failed;
   const counters = stack.emulator.counters();
-  const graphRequests = Object.entries(counters)
-    .filter(([route]) => route.includes('/v1.0/'))
-    .reduce((sum, [, n]) => sum + n, 0);
+  const graphRequests = stack.emulator.graphHttpRequests();
   const tokenRequests = Object.entries(counters)
     .filter(([route]) => /token/i.test(route))
     .reduce((sum, [, n]) => sum + n, 0);

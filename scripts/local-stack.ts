@@ -99,9 +99,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     `# Written by scripts/local-stack.ts for the local demo tenant.\n${stringify(config)}`,
   );
 
+  // MYPASS_API_NODE_FLAGS: extra node flags for the API child (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+  const nodeFlags = (process.env.MYPASS_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const api = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       '--conditions=development',
       '--import',
       'tsx',

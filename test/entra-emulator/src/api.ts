@@ -94,6 +94,8 @@ export interface RunningEmulator {
   };
   /** Requests seen per "METHOD /route-template" (e.g. "GET /v1.0/users"), plus token requests by grant type. */
   counters(): Record<string, number>;
+  /** Outer HTTP requests to Graph (path under /v1.0) since the last resetCounters(); a $batch counts once. */
+  graphHttpRequests(): number;
   resetCounters(): void;
   /** Set or replace the API app's granted app roles at run time (doctor tests). */
   setApiAppRoles(roles: string[]): void;

@@ -169,6 +169,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const api: AppRecord = apiApp;
 
   const counters = new Counters();
+  // Real HTTP requests to Graph only: the counters also count each request inside a $batch.
+  let graphHttpRequests = 0;
   const faults = new FaultTable();
   let origin = '';
   const tokens: TokenServiceContext = {
@@ -281,6 +283,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     if (method === 'GET' && path === '/_emulator/counters') return json(200, counters.snapshot());
     if (method === 'POST' && path === '/_emulator/counters/reset') {
       counters.reset();
+      graphHttpRequests = 0;
       return { status: 204 };
     }
     if (method === 'POST' && path === '/_emulator/api-app/roles') {
@@ -321,6 +324,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       response = await route(req, raw.socket.remoteAddress);
     } else {
       counters.inc(counterKey(req.method, req.path));
+      if (req.path.startsWith('/v1.0')) graphHttpRequests++;
       let fault = faults.take(req.method, req.path, (f) => f.kind !== 'status_after_apply');
       if (fault?.kind === 'latency') {
         await sleep(fault.ms);
@@ -398,7 +402,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     groups: Object.fromEntries([...tenant.groups.values()].map((g) => [g.group.displayName, g.group.id])),
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     counters: () => counters.snapshot(),
-    resetCounters: () => counters.reset(),
+    graphHttpRequests: () => graphHttpRequests,
+    resetCounters: () => {
+      counters.reset();
+      graphHttpRequests = 0;
+    },
     setApiAppRoles: (roles) => {
       apiApp.appRoles = [...roles];
     },

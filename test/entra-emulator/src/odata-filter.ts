@@ -172,12 +172,15 @@ export function referencedProperties(node: FilterNode): { eq: string[]; any: str
 }
 
 /** Evaluate with case-insensitive string equality, as Entra compares directory strings. */
+// Module level, not per call: evaluateFilter runs once per user per lookup (thousands in the bench).
+function same(a: string | null | undefined, b: string): boolean {
+  return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
 export function evaluateFilter(
   node: FilterNode,
   read: (property: string) => string | null | undefined | (string | null)[],
 ): boolean {
-  const same = (a: string | null | undefined, b: string): boolean =>
-    typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
   switch (node.kind) {
     case 'eq': {
       const v = read(node.property);

@@ -168,6 +168,10 @@ describe('$batch', () => {
     expect(c['POST /v1.0/$batch']).toBe(1);
     expect(c['GET /v1.0/users/{id}/authentication/phoneMethods']).toBe(1);
     expect(c['POST /v1.0/users/{id}/checkMemberObjects']).toBe(1);
+    // Six inner requests, one HTTP request.
+    expect(emu.graphHttpRequests()).toBe(1);
+    emu.resetCounters();
+    expect(emu.graphHttpRequests()).toBe(0);
   });
 
   it('applies permission checks inside the batch and refuses more than 20 requests', async () => {
