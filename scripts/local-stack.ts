@@ -1,7 +1,7 @@
 // The local stack the demo and the bench run: the Entra ID emulator in this process, the MyPass API
 // as a child process that trusts the emulator's CA through NODE_EXTRA_CA_CERTS (read only at
 // process start, the production mechanism), configured by a YAML file in a temporary folder.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,11 @@ export interface LocalStackOptions {
   onApiLine?: (line: string) => void;
   /** Where the API's standard error goes (default: this process's). */
   apiStderr?: 'inherit' | 'ignore';
+  /**
+   * Run the API from compiled JavaScript (server/dist, built here first with `tsc -b server`), as
+   * production does, instead of from the TypeScript sources through tsx (which costs memory and CPU).
+   */
+  compiledApi?: boolean;
 }
 
 export interface LocalStack {
@@ -101,33 +106,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // MYPASS_API_NODE_FLAGS: extra node flags for the API child (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
   const nodeFlags = (process.env.MYPASS_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const api = spawn(
-    process.execPath,
-    [
-      ...nodeFlags,
-      '--conditions=development',
-      '--import',
-      'tsx',
-      join(repositoryRoot, 'server/src/cli.ts'),
-      'serve',
-      '--config',
-      configPath,
-    ],
-    {
-      cwd: repositoryRoot,
-      stdio: ['ignore', 'pipe', options.apiStderr ?? 'inherit'],
-      env: {
-        ...process.env,
-        NODE_EXTRA_CA_CERTS: ca.certPath,
-        // Secrets go by environment, as production's should, never into the file.
-        AZURE_CLIENT_SECRET: emulator.apiApp.clientSecret,
-        // Keys made for this run only.
-        MYPASS_CODE_KEYS: `demo1:${randomBytes(32).toString('base64url')}`,
-        MYPASS_DECOY_KEY: randomBytes(32).toString('base64url'),
-        MYPASS_DEMO_USERS_FILE: demoUsersFile,
+  if (options.compiledApi) {
+    execFileSync(
+      process.execPath,
+      [join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '-b', 'server'],
+      {
+        cwd: repositoryRoot,
+        stdio: 'inherit',
       },
+    );
+  }
+  const entry = options.compiledApi
+    ? [join(repositoryRoot, 'server/dist/cli.js')]
+    : ['--conditions=development', '--import', 'tsx', join(repositoryRoot, 'server/src/cli.ts')];
+  const api = spawn(process.execPath, [...nodeFlags, ...entry, 'serve', '--config', configPath], {
+    cwd: repositoryRoot,
+    stdio: ['ignore', 'pipe', options.apiStderr ?? 'inherit'],
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: ca.certPath,
+      // Secrets go by environment, as production's should, never into the file.
+      AZURE_CLIENT_SECRET: emulator.apiApp.clientSecret,
+      // Keys made for this run only.
+      MYPASS_CODE_KEYS: `demo1:${randomBytes(32).toString('base64url')}`,
+      MYPASS_DECOY_KEY: randomBytes(32).toString('base64url'),
+      MYPASS_DEMO_USERS_FILE: demoUsersFile,
     },
-  );
+  });
   // stdout is a pipe (stdio above), so it is always there.
   const lines = createInterface({ input: api.stdout as NodeJS.ReadableStream });
   lines.on('line', (line) => (options.onApiLine ?? ((l: string) => console.log(l)))(line));

@@ -60,11 +60,25 @@ export function htmlFromText(text: string, subject: string, lang: string): strin
   ].join('\n');
 }
 
+/** Resolved languages by requested locale: BCP 47 matching (Intl.Locale#maximize) is costly per message. */
+const MAX_CACHED_LOCALES = 256;
+
 export function createMessageRenderer(defaults: { product: string; helpdesk: string }): MessageRenderer {
+  const resolved = new Map<string, { lang: string; resources: MessageResources }>();
+  const resolve = (locale: string): { lang: string; resources: MessageResources } => {
+    let hit = resolved.get(locale);
+    if (!hit) {
+      const lang = messageLanguageFor(locale);
+      hit = { lang, resources: loadMessages(lang) };
+      // Locales come from users and the directory: bounded, oldest first out.
+      if (resolved.size >= MAX_CACHED_LOCALES) resolved.delete(resolved.keys().next().value as string);
+      resolved.set(locale, hit);
+    }
+    return hit;
+  };
   return {
     render(template, channel, locale, vars) {
-      const lang = messageLanguageFor(locale);
-      const resources: MessageResources = loadMessages(lang);
+      const { lang, resources } = resolve(locale);
       const values = { ...vars, product: defaults.product, helpdesk: defaults.helpdesk };
       const entry = resources[template];
       if (channel === 'sms') return { lang, text: interpolate(entry.sms, values) };
