@@ -155,7 +155,9 @@ const USER_FILTERABLE_ANY = new Set(['otherMails']);
 
 /** An entity's own property by name (undefined when absent). */
 function readProp(entity: object, property: string): unknown {
-  return Object.getOwnPropertyDescriptor(entity, property)?.value as unknown;
+  // Own data properties only (never "constructor" and the like); no descriptor object per read,
+  // as $filter reads every user's properties on each lookup.
+  return Object.hasOwn(entity, property) ? (entity as Record<string, unknown>)[property] : undefined;
 }
 
 function userValue(r: UserRecord, property: string): unknown {
