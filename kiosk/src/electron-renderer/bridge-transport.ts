@@ -16,6 +16,7 @@ export function findBridge(scope: object): KioskBridge | undefined {
   const bridge = candidate as Partial<KioskBridge>;
   return typeof bridge.request === 'function' &&
     typeof bridge.config === 'function' &&
+    typeof bridge.leave === 'function' &&
     typeof bridge.onTimeout === 'function'
     ? (bridge as KioskBridge)
     : undefined;

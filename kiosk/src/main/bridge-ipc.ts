@@ -1,4 +1,4 @@
-// Main's side of the bridge: answers the renderer's three calls, but only from the kiosk's own top
+// Main's side of the bridge: answers the renderer's calls, but only from the kiosk's own top
 // frame on app://mypass (a sub-frame or any other origin gets nothing), and never lets an exception
 // or a stack trace cross to the renderer.
 import { bridgeChannels } from '../preload/bridge-contract.js';
@@ -29,6 +29,8 @@ export interface BridgeDeps {
   config(): unknown;
   /** Sees every completed exchange (the outcome tracker); must not throw. */
   observe?(op: unknown, params: unknown, response: BridgeResponse): void;
+  /** The person's "Back to sign-in" (tile mode only; see createLeaveHandler). Absent = refused. */
+  leave?(): Promise<boolean>;
 }
 
 export function registerBridgeHandlers(ipcMain: IpcMainLike, deps: BridgeDeps): void {
@@ -44,4 +46,12 @@ export function registerBridgeHandlers(ipcMain: IpcMainLike, deps: BridgeDeps): 
     return response;
   });
   ipcMain.handle(bridgeChannels.config, async (event) => (isTrustedSender(event) ? deps.config() : null));
+  ipcMain.handle(bridgeChannels.leave, async (event) => {
+    if (!isTrustedSender(event) || !deps.leave) return false;
+    try {
+      return await deps.leave();
+    } catch {
+      return false;
+    }
+  });
 }

@@ -11,7 +11,7 @@ import { createAppProtocolHandler, refuseFileProtocol } from './app-protocol.js'
 import { registerBridgeHandlers } from './bridge-ipc.js';
 import { findRefusedArgument, parseKioskSwitches } from './command-line.js';
 import { exitCodes, type ExitReason } from './exit-codes.js';
-import { createFlowOutcomeTracker, type FlowEnd } from './flow-outcome.js';
+import { createFlowOutcomeTracker, createLeaveHandler, type FlowEnd } from './flow-outcome.js';
 import { toRendererConfig } from './kiosk-policy.js';
 import { createPinnedTransport } from './pinned-https-transport.js';
 import { unixSocketOwnerVerifier, windowsHelperVerifier } from './pipe-server-identity.js';
@@ -135,6 +135,12 @@ async function main(): Promise<void> {
     request: (op, params) => created.transport.request(op, params),
     config: () => rendererConfig,
     observe: (op, params, response) => tracker.observe(op, params, response),
+    leave: createLeaveHandler({
+      runMode,
+      tracker,
+      request: (op, params) => created.transport.request(op, params),
+      finish: (end) => void finish(end),
+    }),
   });
 
   const window = new BrowserWindow(kioskWindowOptions(path.join(bundleDir, 'preload.cjs')));

@@ -16,6 +16,10 @@ export interface FlowOutcomeTracker {
   observe(op: unknown, params: unknown, response: BridgeResponse): void;
   /** The purpose of the last flow started, for timeout/error results. */
   readonly purpose: 'reset' | 'enroll';
+  /** The user name typed at the start of the last flow, if any. */
+  readonly userName: string | undefined;
+  /** The flow the server still holds open (started, not yet completed or cancelled), for leave(). */
+  readonly openFlow: { readonly flowId: string; readonly flowToken: string } | undefined;
 }
 
 function field(value: unknown, name: string): unknown {
@@ -25,9 +29,16 @@ function field(value: unknown, name: string): unknown {
 export function createFlowOutcomeTracker(onEnd: (end: FlowEnd) => void): FlowOutcomeTracker {
   let purpose: 'reset' | 'enroll' = 'reset';
   let userName: string | undefined;
+  let openFlow: { flowId: string; flowToken: string } | undefined;
   return {
     get purpose() {
       return purpose;
+    },
+    get userName() {
+      return userName;
+    },
+    get openFlow() {
+      return openFlow;
     },
     observe(op, params, response) {
       const body = field(params, 'body');
@@ -36,9 +47,19 @@ export function createFlowOutcomeTracker(onEnd: (end: FlowEnd) => void): FlowOut
         purpose = requested === 'enroll' ? 'enroll' : 'reset';
         const name = field(body, 'username');
         userName = typeof name === 'string' ? name : undefined;
+        const flowId = field(response.body, 'flowId');
+        const flowToken = field(response.body, 'flowToken');
+        openFlow =
+          typeof flowId === 'string' && typeof flowToken === 'string' ? { flowId, flowToken } : undefined;
         return;
       }
       const who = userName !== undefined ? { userName } : {};
+      if (
+        (op === 'setPassword' || op === 'enroll' || op === 'cancelFlow') &&
+        (response.status === 200 || response.status === 204)
+      ) {
+        openFlow = undefined;
+      }
       if (op === 'setPassword' && response.status === 200) {
         const newPassword = field(body, 'newPassword');
         onEnd({
@@ -53,5 +74,40 @@ export function createFlowOutcomeTracker(onEnd: (end: FlowEnd) => void): FlowOut
         onEnd({ outcome: 'cancelled', purpose, ...who });
       }
     },
+  };
+}
+
+export interface LeaveDeps {
+  readonly runMode: 'tile' | 'standing';
+  readonly tracker: FlowOutcomeTracker;
+  /** Main's own API transport (not the bridge): the DELETE needs no page involvement. */
+  request(op: string, params: { flowId: string; flowToken: string }): Promise<BridgeResponse>;
+  finish(end: FlowEnd): void;
+}
+
+/**
+ * The person's "Back to sign-in" in a tile-launched kiosk: cancel any flow the server still holds,
+ * then end the run as `cancelled`. Refused (false) in standing mode, where the kiosk never exits,
+ * and after the first call, so a page calling twice cannot send two results.
+ */
+export function createLeaveHandler(deps: LeaveDeps): () => Promise<boolean> {
+  let left = false;
+  return async () => {
+    if (deps.runMode !== 'tile' || left) return false;
+    left = true;
+    const open = deps.tracker.openFlow;
+    if (open) {
+      // A failed DELETE still ends the run: the flow expires on the server by itself.
+      await deps
+        .request('cancelFlow', { flowId: open.flowId, flowToken: open.flowToken })
+        .catch(() => undefined);
+    }
+    const userName = deps.tracker.userName;
+    deps.finish({
+      outcome: 'cancelled',
+      purpose: deps.tracker.purpose,
+      ...(userName !== undefined ? { userName } : {}),
+    });
+    return true;
   };
 }

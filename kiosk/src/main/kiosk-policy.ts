@@ -114,6 +114,8 @@ export function toRendererConfig(policy: KioskPolicy, systemLanguages: readonly 
       ...(policy.helpdeskText ? { helpdeskText: policy.helpdeskText } : {}),
       ...(policy.guidanceText ? { guidanceOverride: policy.guidanceText } : {}),
       demo: false,
+      // Only a tile-launched kiosk may end; a standing kiosk stays up for the next person.
+      canLeave: policy.runMode === 'tile',
     },
     preferredLanguages: preferred.slice(0, 20),
     runMode: policy.runMode,

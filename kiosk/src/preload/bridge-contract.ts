@@ -1,4 +1,4 @@
-// The one narrow surface between the kiosk's renderer and its main process: three IPC channels and
+// The one narrow surface between the kiosk's renderer and its main process: four IPC channels and
 // the shape the preload exposes as `window.mypass`. No Electron import here (shared by main, preload
 // and the renderer entry's types).
 
@@ -9,6 +9,8 @@ export const bridgeChannels = {
   request: 'mypass:request',
   /** invoke: () → RendererConfig — host config and language order. */
   config: 'mypass:config',
+  /** invoke: () → boolean — the person leaves for the sign-in screen (tile mode only; main cancels and exits). */
+  leave: 'mypass:leave',
   /** main → renderer: the kiosk's time is up; wipe everything now. */
   timeout: 'mypass:timeout',
 } as const;
@@ -22,6 +24,8 @@ export interface BridgeRequestParams {
 export interface KioskBridge {
   request(op: string, params: BridgeRequestParams): Promise<{ status: number; body: unknown }>;
   config(): Promise<unknown>;
+  /** Back to the Windows sign-in screen: true when main accepted (tile mode) and will exit. */
+  leave(): Promise<boolean>;
   /** Registers the one timeout listener (a second call replaces the first). */
   onTimeout(callback: () => void): void;
 }

@@ -1,4 +1,4 @@
-// The object the preload exposes as `window.mypass`: three functions, each copying its arguments into
+// The object the preload exposes as `window.mypass`: four functions, each copying its arguments into
 // fresh plain values, so the page can never hand main an object with getters or a prototype of its
 // choosing, and never receives an IPC event object (which would reach ipcRenderer).
 import { bridgeChannels, type BridgeRequestParams, type KioskBridge } from './bridge-contract.js';
@@ -42,6 +42,8 @@ export function createKioskBridge(ipc: IpcRendererLike): KioskBridge {
       return asResponse(await ipc.invoke(bridgeChannels.request, op, copyParams(params)));
     },
     config: () => ipc.invoke(bridgeChannels.config),
+    // No arguments cross: main decides everything (mode, open flow) itself.
+    leave: async () => (await ipc.invoke(bridgeChannels.leave)) === true,
     onTimeout(callback) {
       timeoutListener = typeof callback === 'function' ? () => callback() : undefined;
     },

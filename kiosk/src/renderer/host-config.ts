@@ -20,6 +20,8 @@ export interface HostConfig {
   readonly guidanceOverride?: string;
   /** Demo mode: show the demo outbox and the demo users' methods. */
   readonly demo: boolean;
+  /** The host can end the kiosk and go back to the Windows sign-in screen (tile-launched kiosk only). */
+  readonly canLeave: boolean;
 }
 
 export const defaultHostConfig: HostConfig = Object.freeze({
@@ -29,6 +31,7 @@ export const defaultHostConfig: HostConfig = Object.freeze({
   inactivityCountdownSeconds: 15,
   onScreenKeyboard: false,
   demo: false,
+  canLeave: false,
 });
 
 const maxText = 500;
@@ -68,5 +71,6 @@ export function parseHostConfig(input: unknown): HostConfig {
     ...(helpdeskText !== undefined ? { helpdeskText } : {}),
     ...(guidanceOverride !== undefined ? { guidanceOverride } : {}),
     demo: raw.demo === true,
+    canLeave: raw.canLeave === true,
   };
 }

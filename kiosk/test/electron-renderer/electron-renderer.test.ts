@@ -39,7 +39,10 @@ describe('createBridgeTransport', () => {
 describe('findBridge', () => {
   it('finds a complete bridge only', () => {
     const fn = async () => ({ status: 200, body: undefined });
-    expect(findBridge({ mypass: { request: fn, config: fn, onTimeout: () => undefined } })).toBeDefined();
+    expect(
+      findBridge({ mypass: { request: fn, config: fn, leave: fn, onTimeout: () => undefined } }),
+    ).toBeDefined();
+    expect(findBridge({ mypass: { request: fn, config: fn, onTimeout: () => undefined } })).toBeUndefined();
     expect(findBridge({ mypass: { request: fn } })).toBeUndefined();
     expect(findBridge({})).toBeUndefined();
   });

@@ -6,12 +6,18 @@ type Handler = (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>;
 
 function setup(
   request: () => Promise<{ status: number; body: unknown }> = async () => ({ status: 200, body: { ok: 1 } }),
+  leave?: () => Promise<boolean>,
 ) {
   const handlers = new Map<string, Handler>();
   const observed: unknown[] = [];
   registerBridgeHandlers(
     { handle: (channel, listener) => handlers.set(channel, listener) },
-    { request, config: () => ({ host: { demo: false } }), observe: (op) => observed.push(op) },
+    {
+      request,
+      config: () => ({ host: { demo: false } }),
+      observe: (op) => observed.push(op),
+      ...(leave ? { leave } : {}),
+    },
   );
   return { handlers, observed };
 }
@@ -29,10 +35,28 @@ describe('isTrustedSender', () => {
 });
 
 describe('registerBridgeHandlers', () => {
-  it('registers exactly the request and config channels', () => {
+  it('registers exactly the request, config and leave channels', () => {
     expect([...setup().handlers.keys()].sort()).toEqual(
-      [bridgeChannels.config, bridgeChannels.request].sort(),
+      [bridgeChannels.config, bridgeChannels.leave, bridgeChannels.request].sort(),
     );
+  });
+  it("leave: only the app's top frame reaches main, and a missing or throwing handler answers false", async () => {
+    let calls = 0;
+    const { handlers } = setup(undefined, async () => {
+      calls += 1;
+      return true;
+    });
+    const leave = handlers.get(bridgeChannels.leave);
+    expect(await leave?.({ senderFrame: { url: 'app://mypass/index.html', parent: {} } })).toBe(false);
+    expect(await leave?.({ senderFrame: { url: 'https://evil.example/', parent: null } })).toBe(false);
+    expect(calls).toBe(0);
+    expect(await leave?.(top)).toBe(true);
+    expect(calls).toBe(1);
+    expect(await setup().handlers.get(bridgeChannels.leave)?.(top)).toBe(false);
+    const throwing = setup(undefined, async () => {
+      throw new Error('secret detail');
+    });
+    expect(await throwing.handlers.get(bridgeChannels.leave)?.(top)).toBe(false);
   });
   it('carries requests from the app and lets the outcome tracker see them', async () => {
     const { handlers, observed } = setup();

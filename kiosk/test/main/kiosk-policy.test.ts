@@ -111,4 +111,8 @@ describe('toRendererConfig', () => {
       demo: false,
     });
   });
+  it('lets the renderer offer "Back to sign-in" only in tile mode', () => {
+    expect(toRendererConfig({ ...parsed.policy, runMode: 'tile' }, []).host.canLeave).toBe(true);
+    expect(toRendererConfig({ ...parsed.policy, runMode: 'standing' }, []).host.canLeave).toBe(false);
+  });
 });

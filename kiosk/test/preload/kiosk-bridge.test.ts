@@ -19,8 +19,20 @@ function fakeIpc(answer: unknown = { status: 200, body: { a: 1 }, extra: 'droppe
 }
 
 describe('createKioskBridge', () => {
-  it('exposes exactly request, config and onTimeout', () => {
-    expect(Object.keys(createKioskBridge(fakeIpc().ipc)).sort()).toEqual(['config', 'onTimeout', 'request']);
+  it('exposes exactly request, config, leave and onTimeout', () => {
+    expect(Object.keys(createKioskBridge(fakeIpc().ipc)).sort()).toEqual([
+      'config',
+      'leave',
+      'onTimeout',
+      'request',
+    ]);
+  });
+  it('leave() sends no arguments and is true only for a literal true from main', async () => {
+    const accepted = fakeIpc(true);
+    expect(await createKioskBridge(accepted.ipc).leave()).toBe(true);
+    expect(accepted.invoked).toEqual([[bridgeChannels.leave]]);
+    expect(await createKioskBridge(fakeIpc(false).ipc).leave()).toBe(false);
+    expect(await createKioskBridge(fakeIpc({ status: 200 }).ipc).leave()).toBe(false);
   });
   it('sends plain copies of the parameters and returns only status and body', async () => {
     const { ipc, invoked } = fakeIpc();
