@@ -30,6 +30,7 @@ if (bridge && root) {
       <KioskApp
         transport={createBridgeTransport(bridge)}
         config={config}
+        leave={() => void bridge.leave()}
         i18n={i18n}
         initialLanguage={initialLanguage(
           preferred,

@@ -81,7 +81,7 @@ export interface LeaveDeps {
   readonly runMode: 'tile' | 'standing';
   readonly tracker: FlowOutcomeTracker;
   /** Main's own API transport (not the bridge): the DELETE needs no page involvement. */
-  request(op: string, params: { flowId: string; flowToken: string }): Promise<BridgeResponse>;
+  request(op: 'cancelFlow', params: { flowId: string; flowToken: string }): Promise<BridgeResponse>;
   finish(end: FlowEnd): void;
 }
 
@@ -102,7 +102,8 @@ export function createLeaveHandler(deps: LeaveDeps): () => Promise<boolean> {
         .request('cancelFlow', { flowId: open.flowId, flowToken: open.flowToken })
         .catch(() => undefined);
     }
-    const userName = deps.tracker.userName;
+    // Only a flow still open names the person; from the welcome screen nobody has typed a name.
+    const userName = open ? deps.tracker.userName : undefined;
     deps.finish({
       outcome: 'cancelled',
       purpose: deps.tracker.purpose,

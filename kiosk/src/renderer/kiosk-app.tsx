@@ -19,6 +19,8 @@ export interface KioskAppProps {
   /** The host's transport, or a loader for it (the web host's fetch transport is in the flow chunk). */
   readonly transport: Transport | (() => Promise<Transport>);
   readonly config: HostConfig;
+  /** Ends the kiosk for the Windows sign-in screen (the Electron host); shown only when config.canLeave. */
+  readonly leave?: () => void;
   readonly i18n: i18n;
   readonly initialLanguage: string;
   /** Demo mode only: where the demo panel reads the outbox and the demo users. */
@@ -33,8 +35,9 @@ export function KioskApp(props: KioskAppProps) {
   );
 }
 
-function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: KioskAppProps) {
+function KioskPage({ transport, config, leave, i18n, initialLanguage, demoSource }: KioskAppProps) {
   const { t } = useTranslation();
+  const onLeave = config.canLeave ? leave : undefined;
   const [language, setLanguage] = useState(i18n.language);
   const offered = useMemo(() => pickerLanguages(config.allowedLanguages), [config.allowedLanguages]);
   const pick = useCallback(
@@ -79,7 +82,7 @@ function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: Kio
       aria-labelledby="screen-title"
       aria-busy={busy}
     >
-      <WelcomeScreen onStart={() => setStarted(true)} config={config} />
+      <WelcomeScreen onStart={() => setStarted(true)} config={config} onLeave={onLeave} />
     </main>
   );
 
@@ -97,6 +100,7 @@ function KioskPage({ transport, config, i18n, initialLanguage, demoSource }: Kio
             config={config}
             language={language}
             onWiped={backToDefaultLanguage}
+            onLeave={onLeave}
           />
         </Suspense>
       ) : (

@@ -21,6 +21,8 @@ export interface ResetFlowProps {
   readonly language: string;
   /** The flow came back to the first screen after a wipe (finish, cancel, timeout). */
   readonly onWiped?: () => void;
+  /** Back to the Windows sign-in screen; only when the host can leave (tile-launched kiosk). */
+  readonly onLeave?: (() => void) | undefined;
 }
 
 const stepOf: Partial<Record<FlowView['screen'], number>> = {
@@ -31,7 +33,7 @@ const stepOf: Partial<Record<FlowView['screen'], number>> = {
 };
 const totalSteps = 4;
 
-export default function ResetFlow({ transport, config, language, onWiped }: ResetFlowProps) {
+export default function ResetFlow({ transport, config, language, onWiped, onLeave }: ResetFlowProps) {
   const { t } = useTranslation();
   const [view, actions] = useResetFlow(use(transport), config, language);
 
@@ -60,7 +62,7 @@ export default function ResetFlow({ transport, config, language, onWiped }: Rese
     view.stillThereIn !== undefined ? (
       <InactivityPanel actions={actions} seconds={view.stillThereIn} />
     ) : view.confirmingCancel ? (
-      <CancelPanel actions={actions} busy={view.busy} />
+      <CancelPanel actions={actions} busy={view.busy} onLeave={onLeave} />
     ) : null;
   // The screen stays mounted (hidden) under a panel, so "No, go on" and "I'm here" return to what was typed.
   const content = (
@@ -74,7 +76,7 @@ export default function ResetFlow({ transport, config, language, onWiped }: Rese
           </div>
         ) : null}
         {view.message ? <Message message={view.message} /> : null}
-        <Screen view={view} actions={actions} config={config} />
+        <Screen view={view} actions={actions} config={config} onLeave={onLeave} />
         {view.screen !== 'welcome' && view.screen !== 'done' ? (
           <div className="cancel-row">
             <button type="button" className="button ghost" onClick={actions.cancel} disabled={view.busy}>
@@ -117,15 +119,17 @@ function Screen({
   view,
   actions,
   config,
+  onLeave,
 }: {
   view: FlowView;
   actions: FlowActions;
   config: HostConfig;
+  onLeave: (() => void) | undefined;
 }): ReactNode {
   const { t } = useTranslation();
   switch (view.screen) {
     case 'welcome':
-      return <WelcomeScreen onStart={actions.start} config={config} />;
+      return <WelcomeScreen onStart={actions.start} config={config} onLeave={onLeave} />;
     case 'identify':
       return <IdentifyScreen view={view} actions={actions} />;
     case 'chooseMethod':

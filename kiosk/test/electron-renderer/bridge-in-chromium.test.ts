@@ -25,9 +25,14 @@ import {
 } from '../../../test/e2e/kiosk-page.js';
 import { createAppProtocolHandler } from '../../src/main/app-protocol.js';
 import { registerBridgeHandlers, type InvokeEventLike } from '../../src/main/bridge-ipc.js';
-import { createFlowOutcomeTracker, type FlowEnd } from '../../src/main/flow-outcome.js';
+import {
+  createFlowOutcomeTracker,
+  createLeaveHandler,
+  type FlowEnd,
+  type FlowOutcomeTracker,
+} from '../../src/main/flow-outcome.js';
 import { kioskProblem, validateBridgeRequest } from '../../src/main/pinned-https-transport.js';
-import { parseKioskPolicy, toRendererConfig } from '../../src/main/kiosk-policy.js';
+import { parseKioskPolicy, toRendererConfig, type RendererConfig } from '../../src/main/kiosk-policy.js';
 import { createCertificateAuthority } from '@mypass/entra-emulator/ca';
 
 const kioskDir = path.resolve(import.meta.dirname, '../..');
@@ -41,6 +46,21 @@ describe.runIf(run)('the Electron renderer entry in Chromium, over the bridge, a
   let bridgeScript: string;
   const work = mkdtempSync(path.join(tmpdir(), 'mypass-electron-renderer-'));
   const ends: FlowEnd[] = [];
+  // Per test: the run mode main hands the page, and main's one-shot leave handler for that mode.
+  let rendererConfig: RendererConfig;
+  let runModeConfigs: Record<'tile' | 'standing', RendererConfig>;
+  let leave: () => Promise<boolean> = async () => false;
+  let tracker: FlowOutcomeTracker;
+  let api: ReturnType<typeof createFetchTransport>;
+  function useRunMode(runMode: 'tile' | 'standing'): void {
+    rendererConfig = runModeConfigs[runMode];
+    leave = createLeaveHandler({
+      runMode,
+      tracker,
+      request: (op, params) => api.request(op, params),
+      finish: (end) => ends.push(end),
+    });
+  }
   const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
 
   beforeAll(async () => {
@@ -74,10 +94,14 @@ describe.runIf(run)('the Electron renderer entry in Chromium, over the bridge, a
       allowedLanguages: ['en', 'da'],
     });
     if (!policy.ok) throw new Error('fixture policy');
-    const rendererConfig = toRendererConfig(policy.policy, ['en-US']);
+    runModeConfigs = {
+      tile: toRendererConfig(policy.policy, ['en-US']),
+      standing: toRendererConfig({ ...policy.policy, runMode: 'standing' }, ['en-US']),
+    };
     stack = await startStack();
-    const api = createFetchTransport(stack.origin);
-    const tracker = createFlowOutcomeTracker((end) => ends.push(end));
+    api = createFetchTransport(stack.origin);
+    tracker = createFlowOutcomeTracker((end) => ends.push(end));
+    useRunMode('tile');
     registerBridgeHandlers(
       { handle: (channel, listener) => handlers.set(channel, listener) },
       {
@@ -87,6 +111,7 @@ describe.runIf(run)('the Electron renderer entry in Chromium, over the bridge, a
         },
         config: () => rendererConfig,
         observe: (op, params, response) => tracker.observe(op, params, response),
+        leave: () => leave(),
       },
     );
 
@@ -165,4 +190,72 @@ describe.runIf(run)('the Electron renderer entry in Chromium, over the bridge, a
     expect(problems).toEqual([]);
     await context.close();
   }, 240_000);
+
+  async function openInKiosk() {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    const sender: InvokeEventLike = { senderFrame: { url: 'app://mypass/index.html', parent: null } };
+    await page.exposeFunction('__mypassInvoke', (channel: string, args: unknown[]) =>
+      handlers.get(channel)?.(sender, ...args),
+    );
+    await page.addInitScript({ content: bridgeScript });
+    await page.goto(`${bundleOrigin}/index.html`);
+    await waitForScreen(page, 'welcome');
+    await page.click('.language-button');
+    await page.click('.language-option[data-tag="en"]');
+    await page.waitForSelector('html[lang="en"]');
+    return { page, close: () => context.close() };
+  }
+
+  it('tile mode: "Back to sign-in" on the welcome screen ends the run as cancelled', async () => {
+    useRunMode('tile');
+    ends.length = 0;
+    const { page, close } = await openInKiosk();
+    const button = page.locator('[data-testid="leave"]');
+    expect(await button.textContent()).toBe('Back to sign-in');
+    expect((await button.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+    // Keyboard reachable: Tab from Start lands on it, Enter presses it.
+    await page.focus('[data-testid="start"]');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('leave');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => ends.length).toBe(1);
+    expect(ends).toEqual([{ outcome: 'cancelled', purpose: 'reset' }]);
+    await close();
+  }, 120_000);
+
+  it('tile mode: leaving from the cancel panel cancels the open flow on the server first', async () => {
+    useRunMode('tile');
+    ends.length = 0;
+    const { page, close } = await openInKiosk();
+    await start(page);
+    await identify(page, 'adele.vance@contoso.example');
+    const open = tracker.openFlow;
+    expect(open).toBeDefined();
+    await page.click('.cancel-row button');
+    await page.waitForSelector('[data-panel="cancel"] [data-testid="leave"]');
+    await page.click('[data-panel="cancel"] [data-testid="leave"]');
+    await expect.poll(() => ends.length).toBe(1);
+    expect(ends).toEqual([
+      { outcome: 'cancelled', purpose: 'reset', userName: 'adele.vance@contoso.example' },
+    ]);
+    // The server no longer knows the flow.
+    const after = await api.request('getFlow', { flowId: open?.flowId, flowToken: open?.flowToken });
+    expect(after.status).not.toBe(200);
+    await close();
+  }, 120_000);
+
+  it('standing mode: no "Back to sign-in", and main refuses leave anyway', async () => {
+    useRunMode('standing');
+    ends.length = 0;
+    const { page, close } = await openInKiosk();
+    expect(await page.locator('[data-testid="leave"]').count()).toBe(0);
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as { mypass: { leave(): Promise<boolean> } }).mypass.leave(),
+      ),
+    ).toBe(false);
+    expect(ends).toEqual([]);
+    await close();
+  }, 120_000);
 });

@@ -3,7 +3,16 @@ import { useTranslation } from 'react-i18next';
 import type { FlowActions } from '../flow-view.js';
 import { ScreenTitle } from './form-controls.js';
 
-export function CancelPanel({ actions, busy }: { actions: FlowActions; busy: boolean }) {
+export function CancelPanel({
+  actions,
+  busy,
+  onLeave,
+}: {
+  actions: FlowActions;
+  busy: boolean;
+  /** Back to the Windows sign-in screen (tile-launched kiosk only); main cancels the open flow. */
+  onLeave?: (() => void) | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <section className="panel" aria-labelledby="panel-title" data-panel="cancel">
@@ -16,6 +25,17 @@ export function CancelPanel({ actions, busy }: { actions: FlowActions; busy: boo
         <button type="button" className="button danger" onClick={actions.confirmCancel} disabled={busy}>
           {t('cancel.confirm')}
         </button>
+        {onLeave ? (
+          <button
+            type="button"
+            className="button ghost"
+            onClick={onLeave}
+            disabled={busy}
+            data-testid="leave"
+          >
+            {t('welcome.backToSignIn')}
+          </button>
+        ) : null}
       </div>
     </section>
   );

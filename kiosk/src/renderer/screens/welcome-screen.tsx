@@ -3,7 +3,16 @@ import type { HostConfig } from '../host-config.js';
 import { Guidance } from '../parts/guidance.js';
 import { ScreenTitle } from '../parts/form-controls.js';
 
-export function WelcomeScreen({ onStart, config }: { onStart: () => void; config: HostConfig }) {
+export function WelcomeScreen({
+  onStart,
+  config,
+  onLeave,
+}: {
+  onStart: () => void;
+  config: HostConfig;
+  /** Back to the Windows sign-in screen; only a tile-launched kiosk passes it. */
+  onLeave?: (() => void) | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -13,6 +22,11 @@ export function WelcomeScreen({ onStart, config }: { onStart: () => void; config
         <button type="button" className="button primary" onClick={onStart} data-testid="start">
           {t('welcome.start')}
         </button>
+        {onLeave ? (
+          <button type="button" className="button ghost" onClick={onLeave} data-testid="leave">
+            {t('welcome.backToSignIn')}
+          </button>
+        ) : null}
       </div>
       <Guidance config={config} after="welcome" />
     </>
