@@ -18,6 +18,7 @@ const codeKeys = ['method.title', 'method.send', 'code.label', 'code.resend', 'e
 interface Terms {
   readonly password: RegExp;
   readonly code: RegExp;
+  readonly signIn: RegExp;
   readonly forgotLink: string;
 }
 
@@ -39,7 +40,12 @@ function readGlossary(): Map<string, Terms> {
         .map((c) => c.trim());
       return [
         cells[0] ?? '',
-        { password: pattern(cells[1] ?? ''), code: pattern(cells[2] ?? ''), forgotLink: cells[5] ?? '' },
+        {
+          password: pattern(cells[1] ?? ''),
+          code: pattern(cells[2] ?? ''),
+          signIn: pattern(cells[3] ?? ''),
+          forgotLink: cells[5] ?? '',
+        },
       ];
     }),
   );
@@ -67,6 +73,10 @@ describe('glossary', () => {
       const missing = codeKeys.filter((k) => !terms?.code.test(ui[k] ?? ''));
       expect(missing).toEqual([]);
       expect(terms?.code.test(messages['code.email.subject'] ?? '')).toBe(true);
+    });
+
+    it('uses Microsoft\'s term for "sign in" on the kiosk\'s Back to sign-in button', () => {
+      expect(terms?.signIn.test(ui['welcome.backToSignIn'] ?? '')).toBe(true);
     });
 
     it('quotes Microsoft\'s "Forgot my password" link as the glossary names it', () => {
