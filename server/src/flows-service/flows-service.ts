@@ -30,6 +30,7 @@ import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
 import { checkNewPassword } from './password-rules.js';
 import type { RandomSource } from './ports.js';
+import { messageLanguageFor } from '@mypass/locales/node';
 
 export interface ServiceProblem {
   code: ProblemCode;
@@ -263,12 +264,15 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       let upn: string | null = null;
       let policyName = config.policies.policies.at(-1)?.name ?? 'default';
       let real: { context: ResetFlowContext; methods: FlowMethod[] } | null = null;
+      // Messages go out in the user's preferredLanguage, else the language on screen, else English.
+      let preferredLanguage: string | null = null;
 
       if (lookup.value.kind === 'none') refusal = 'not_found';
       else if (lookup.value.kind === 'ambiguous') refusal = 'ambiguous';
       else {
         const user = lookup.value.user;
         userId = user.id;
+        preferredLanguage = user.preferredLanguage;
         upn = user.userPrincipalName;
         const context = await directory.getUserContext(user.id, groupIds);
         if (!context.ok) return directoryFailed(undefined, 'user_context', context, ctx);
@@ -352,7 +356,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
             flowsConfig.defaultRegion,
           ),
         expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
-        locale: input.locale ?? 'en',
+        locale: messageLanguageFor(preferredLanguage, input.locale),
         clientAddress: ctx.clientAddress,
         context: toFlowContext(context),
       });

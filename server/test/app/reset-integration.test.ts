@@ -224,6 +224,15 @@ describe('complete resets against the emulator', () => {
     await waitFor(() => texts.find((t) => t.to === '+4520123456'), 'the notification SMS');
   });
 
+  it("writes to the user in their preferredLanguage, not the screen's (johanna.lorenz, de-DE)", async () => {
+    const flow = await startFlow('johanna.lorenz@contoso.example');
+    const sent = await flow.call('POST', '/challenges', { method: 'sms:1', confirm: '+49 151 12345678' });
+    expect(sent.statusCode).toBe(202);
+    const message = await waitFor(() => texts.find((t) => t.to === '+4915112345678'), 'the code SMS');
+    texts.splice(texts.indexOf(message), 1);
+    expect(message.text).toMatch(/^Ihr MyPass-Code lautet \d{6}\./);
+  });
+
   it('resets adele.vance by e-mail through the SMTP server', async () => {
     const flow = await startFlow('adele.vance@contoso.example');
     expect((await proveEmail(flow, 'adele.vance@gmail.example')).json()).toMatchObject({ state: 'verified' });
