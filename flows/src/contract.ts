@@ -59,24 +59,20 @@ export const methodIdSchema = z
 export type MethodId = z.infer<typeof methodIdSchema>;
 
 /** Public flow id (in paths). Malformed ids answer flow_not_found, exactly like unknown ones. */
-export const flowIdSchema = z
-  .string()
-  .min(1)
-  .max(limits.flowIdMax)
-  .regex(/^[A-Za-z0-9_-]+$/);
+/** A base64url-alphabet string of bounded length: the shape of every id and token we mint. */
+const base64urlString = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/);
+
+export const flowIdSchema = base64urlString(1, limits.flowIdMax);
 
 /** Secret flow token (≥ 128 random bits, base64url), carried as `Authorization: Bearer <flowToken>`. */
-export const flowTokenSchema = z
-  .string()
-  .min(16)
-  .max(limits.flowTokenMax)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const flowTokenSchema = base64urlString(16, limits.flowTokenMax);
 
-export const challengeIdSchema = z
-  .string()
-  .min(1)
-  .max(limits.challengeIdMax)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const challengeIdSchema = base64urlString(1, limits.challengeIdMax);
 
 /** BCP 47-shaped tag (`da`, `pt-BR`, `zh-Hant`); which tags exist is the locales package's business. */
 export const localeTagSchema = z
