@@ -9,7 +9,8 @@ import {
   toRendererConfig,
 } from '../../src/main/kiosk-policy.js';
 
-const ca = createCertificateAuthority('policy test CA').certPem;
+const testCa = createCertificateAuthority('policy test CA');
+const ca = testCa.certPem;
 const minimal = { serverUrl: 'https://mypass.contoso.example', pinnedCa: ca };
 
 describe('kioskPolicySchema', () => {
@@ -52,7 +53,8 @@ describe('kioskPolicySchema', () => {
     for (const pinnedCa of [
       '',
       'not a cert',
-      '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----',
+      // A private key where the CA certificate belongs (generated here, never committed).
+      testCa.keyPem,
     ]) {
       expect(parseKioskPolicy({ ...minimal, pinnedCa })).toMatchObject({ ok: false, fields: ['pinnedCa'] });
     }
