@@ -22,6 +22,7 @@ import type { AuditLog, AuditEvent } from '../audit/audit-log.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Directory, DirectoryFailure } from '../directory/directory.js';
 import { decideEligibility, groupIdsOfInterest, type RefusalReason } from '../policy/eligibility.js';
+import type { ClientChannel } from '../policy/client-channel.js';
 import { defaultPolicy, type PoliciesConfig, type Policy } from '../policy/policy-config.js';
 import type { ChallengeRecord, Clock, FlowMethod, FlowRecord, MethodKind, Store } from '../store/store.js';
 import { decoyMethods } from './decoy-methods.js';
@@ -43,6 +44,8 @@ export type ServiceResult<T> = { ok: true; value: T } | { ok: false; problem: Se
 
 export interface RequestContext {
   clientAddress: string;
+  /** Which client called (policy `channels`); undefined where no HTTP request is behind the call. */
+  client?: ClientChannel;
 }
 
 export interface FlowsServiceDeps {
@@ -276,7 +279,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         upn = user.userPrincipalName;
         const context = await directory.getUserContext(user.id, groupIds);
         if (!context.ok) return directoryFailed(undefined, 'user_context', context, ctx);
-        const decision = decideEligibility(config.policies, user, context.value);
+        const decision = decideEligibility(config.policies, user, context.value, ctx.client);
         policyName = decision.eligible ? decision.policy.name : decision.policyName;
         if (!decision.eligible) refusal = decision.reason;
         else {

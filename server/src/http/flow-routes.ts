@@ -5,6 +5,7 @@ import { operations, toRouterPath, type OperationName } from '@mypass/flows';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlowsConfig } from '../flows-service/flows-config.js';
 import type { FlowsService, RequestContext, ServiceResult } from '../flows-service/flows-service.js';
+import { clientChannel } from '../policy/client-channel.js';
 import { bearerToken } from './bearer-token.js';
 import { sendProblem } from './problem-reply.js';
 import { withTimingFloor } from './timing-floor.js';
@@ -73,7 +74,7 @@ export function registerFlowRoutes(app: FastifyInstance, deps: FlowRouteDeps): v
             flowId: params.flowId ?? '',
             token: bearerToken(request),
             body,
-            ctx: { clientAddress: request.ip },
+            ctx: { clientAddress: request.ip, client: clientChannel(request.headers) },
           });
         };
         const result = floorMs ? await withTimingFloor(floorMs, decide) : await decide();

@@ -1,6 +1,7 @@
 // Who may reset through MyPass and under which policy (T9, T13). Pure: the flows service feeds it
 // what the directory said; the refusal reason goes to the audit only, the user sees a decoy (T2).
 import type { DirectoryUser, UserContext } from '../directory/directory.js';
+import type { ClientChannel } from './client-channel.js';
 import type { PoliciesConfig, Policy } from './policy-config.js';
 
 export type MethodKind = 'sms' | 'email';
@@ -15,6 +16,7 @@ export type RefusalReason =
   | 'privileged'
   | 'synced'
   | 'no_methods'
+  | 'channel'
   | 'ambiguous'
   | 'not_found';
 
@@ -88,6 +90,8 @@ export function decideEligibility(
   config: PoliciesConfig,
   user: DirectoryUser,
   context: UserContext,
+  /** The calling client; unknown (undefined) skips the channel check. */
+  channel?: ClientChannel,
 ): Eligibility {
   const fallbackName = config.policies.at(-1)?.name ?? 'default';
   const refuse = (reason: RefusalReason, policyName = fallbackName): Eligibility => ({
@@ -110,6 +114,7 @@ export function decideEligibility(
   if (!policy) return refuse('unlicensed');
   const privileged = context.privilegedBy.length > 0;
   if (privileged && !policy.allowPrivileged) return refuse('privileged', policy.name);
+  if (channel !== undefined && !policy.channels[channel]) return refuse('channel', policy.name);
   const atRisk = context.riskState === 'atRisk' || context.riskState === 'confirmedCompromised';
   let methodsRequired = policy.methodsRequired;
   if (atRisk) methodsRequired = Math.max(methodsRequired, policy.atRiskMethodsRequired);

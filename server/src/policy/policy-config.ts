@@ -40,6 +40,14 @@ export const policySchema = z.strictObject({
     .default({ dismissRisk: true, revokeSessions: false }),
   /** Holders of privileged roles (active, PIM-eligible, role-assignable groups); when allowed they need two methods (T9). */
   allowPrivileged: z.boolean().default(false),
+  /**
+   * Which clients may start a flow for this policy's users. The kiosk is recognised by what its main
+   * process sends (client-channel.ts): advisory, since anyone can send the same header; a refused
+   * channel gets a decoy flow like every other refusal (T2).
+   */
+  channels: z
+    .strictObject({ kiosk: z.boolean().default(true), web: z.boolean().default(true) })
+    .default({ kiosk: true, web: true }),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -53,6 +61,11 @@ export const policiesConfigSchema = z
     licensedGroups: z.array(z.guid()).default([]),
     /** UPNs or object ids that never reset through MyPass (break-glass accounts). */
     denyList: z.array(z.string().min(1)).default([]),
+    /**
+     * Seats bought for the licensed groups. Over-allocation (more users in the groups than seats)
+     * warns in the log, the metrics and doctor; it never refuses anyone.
+     */
+    seats: z.number().int().min(1).optional(),
   })
   .refine((value) => value.policies.length > 0, { message: 'at least one policy', path: ['policies'] });
 
