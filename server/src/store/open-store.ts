@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatab
 import pg from 'pg';
 import { createCodeKeyring, type CodeKeyring } from './code-keyring.js';
 import type { Database as Schema } from './database-schema.js';
+import { maintenanceRepository } from './maintenance-repository.js';
 import { migrationProvider } from './migrations.js';
 import { createRepositories, type Dialect } from './sql-repositories.js';
 import { StoreError, systemClock, type OpenStoreOptions, type Repositories, type Store } from './store.js';
@@ -156,6 +157,7 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
     keyring,
     clock,
     ...root,
+    maintenance: maintenanceRepository(db),
     transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
     async migrate() {
       const migrator = new Migrator({ db, provider: migrationProvider });

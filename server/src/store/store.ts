@@ -7,6 +7,7 @@
 // keyed HMACs with a key id, identifiers and destinations as keyed lookup hashes, outbox payloads
 // encrypted with AES-256-GCM and blanked once sent.
 import type { CodeKeyConfig, CodeKeyring } from './code-keyring.js';
+import type { MaintenanceRepository } from './maintenance-repository.js';
 
 export interface Clock {
   now(): Date;
@@ -335,6 +336,8 @@ export interface Repositories {
 
 export interface Store extends Repositories {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Audit export, retention and per-person deletion (not inside transactions: it opens its own). */
+  readonly maintenance: MaintenanceRepository;
   /** Code HMACs, lookup hashes and payload encryption (store/code-keyring.ts). */
   readonly keyring: CodeKeyring;
   readonly clock: Clock;
