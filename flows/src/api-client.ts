@@ -10,6 +10,9 @@ import {
   type ChallengeAccepted,
   type ChallengeRequest,
   type Completed,
+  type EnrollmentAccepted,
+  type EnrollmentConfirmationRequest,
+  type EnrollmentConfirmed,
   type EnrollmentRequest,
   type FlowCreated,
   type FlowPublicState,
@@ -55,7 +58,11 @@ export interface ApiClient {
   verify(auth: FlowAuth, body: VerificationRequest): Promise<ApiResult<VerificationResult>>;
   getPasswordPolicy(auth: FlowAuth): Promise<ApiResult<PasswordPolicy>>;
   setPassword(auth: FlowAuth, body: NewPasswordRequest): Promise<ApiResult<Completed>>;
-  enroll(auth: FlowAuth, body: EnrollmentRequest): Promise<ApiResult<Completed>>;
+  enroll(auth: FlowAuth, body: EnrollmentRequest): Promise<ApiResult<EnrollmentAccepted>>;
+  confirmEnrollment(
+    auth: FlowAuth,
+    body: EnrollmentConfirmationRequest,
+  ): Promise<ApiResult<EnrollmentConfirmed>>;
 }
 
 /** Validates an answer against the contract: the success schema, else a problem document. */
@@ -115,6 +122,7 @@ export function createApiClient(transport: Transport): ApiClient {
     getPasswordPolicy: (auth) => call('getPasswordPolicy', auth),
     setPassword: (auth, body) => call('setPassword', auth, body),
     enroll: (auth, body) => call('enroll', auth, body),
+    confirmEnrollment: (auth, body) => call('confirmEnrollment', auth, body),
   };
 }
 

@@ -136,14 +136,30 @@ export const newPasswordRequestSchema = z.strictObject({
 });
 export type NewPasswordRequest = z.infer<typeof newPasswordRequestSchema>;
 
+/**
+ * A personal method to register: a mobile number (any format; parsed with the user's region, and it must be
+ * from a country on the SMS allow-list) or a private e-mail address.
+ */
 export const enrollmentMethodSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sms'), phone: z.string().min(1).max(limits.phoneMax) }),
   z.strictObject({ kind: z.literal('email'), email: z.string().min(1).max(limits.emailMax) }),
 ]);
+export type EnrollmentMethod = z.infer<typeof enrollmentMethodSchema>;
+/**
+ * `POST /flows/{flowId}/enrollment`: each method gets a code of its own. Sending it again (e.g. a mistyped
+ * number, or to resend the codes after `resendAfter`) replaces the methods still waiting for their code.
+ */
 export const enrollmentRequestSchema = z.strictObject({
   methods: z.array(enrollmentMethodSchema).min(1).max(limits.enrollMethodsMax),
 });
 export type EnrollmentRequest = z.infer<typeof enrollmentRequestSchema>;
+
+/** `POST /flows/{flowId}/enrollment/confirmations`: the code a new method received, proving it is the user's. */
+export const enrollmentConfirmationRequestSchema = z.strictObject({
+  challengeId: challengeIdSchema,
+  code: codeSchema,
+});
+export type EnrollmentConfirmationRequest = z.infer<typeof enrollmentConfirmationRequestSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Responses
@@ -196,6 +212,51 @@ export const defaultPasswordPolicy: PasswordPolicy = Object.freeze(passwordPolic
 export const completedSchema = z.object({ state: z.literal('completed') });
 export type Completed = z.infer<typeof completedSchema>;
 
+/** The kinds a person may register through enrollment (the password is proven, never registered). */
+export const enrollableKindSchema = z.enum(['sms', 'email']);
+export type EnrollableKind = z.infer<typeof enrollableKindSchema>;
+
+/** A new method waiting for the code that was sent to it. */
+export const pendingEnrollmentSchema = z.object({
+  /** Confirm with this id and the code the method received. */
+  challengeId: challengeIdSchema,
+  kind: enrollableKindSchema,
+  /** Masked like every hint (api.md): the number or address the code went to. */
+  hint: z.string().max(limits.hintMax),
+  codeLength: z.int().min(limits.codeMinDigits).max(limits.codeMaxDigits),
+  expiresAt: rfc3339,
+  /** Seconds until the enrollment may be sent again (a resend). */
+  resendAfter: z.int().min(0),
+});
+export type PendingEnrollment = z.infer<typeof pendingEnrollmentSchema>;
+
+/** A new method confirmed by its code: stored, announced, and usable for resets from `usableFrom`. */
+export const enrolledMethodSchema = z.object({
+  kind: enrollableKindSchema,
+  hint: z.string().max(limits.hintMax),
+  usableFrom: rfc3339,
+});
+export type EnrolledMethod = z.infer<typeof enrolledMethodSchema>;
+
+/** `202` to `POST /flows/{flowId}/enrollment`: codes are on their way to every new method. */
+export const enrollmentAcceptedSchema = z.object({
+  state: z.literal('verified'),
+  pending: z.array(pendingEnrollmentSchema).min(1),
+  /** Hours between a confirmation and the method's first use for a reset (the user's policy; T12). */
+  holdHours: z.int().min(0),
+});
+export type EnrollmentAccepted = z.infer<typeof enrollmentAcceptedSchema>;
+
+/** `200` to a confirmation: `completed` once no method is waiting any more. */
+export const enrollmentConfirmedSchema = z.object({
+  state: z.enum(['verified', 'completed']),
+  /** Every method confirmed in this flow so far. */
+  confirmed: z.array(enrolledMethodSchema),
+  /** The methods still waiting for their code. */
+  pending: z.array(pendingEnrollmentSchema),
+});
+export type EnrollmentConfirmed = z.infer<typeof enrollmentConfirmedSchema>;
+
 export const challengeStatusSchema = z.enum(['queued', 'sent', 'failed']);
 export type ChallengeStatus = z.infer<typeof challengeStatusSchema>;
 
@@ -215,6 +276,13 @@ export const flowPublicStateSchema = z.object({
       expiresAt: rfc3339,
     }),
   ),
+  /** Enroll flows, once methods were submitted: what is pending (with its delivery status) and confirmed. */
+  enrollment: z
+    .object({
+      pending: z.array(pendingEnrollmentSchema.extend({ status: challengeStatusSchema })),
+      confirmed: z.array(enrolledMethodSchema),
+    })
+    .optional(),
 });
 export type FlowPublicState = z.infer<typeof flowPublicStateSchema>;
 
@@ -265,6 +333,8 @@ export const problemStatus = {
   password_invalid: 400,
   flow_not_verified: 409,
   password_policy: 422,
+  /** Enrollment: a new number or address cannot be registered (`invalidMethods` says which and why). */
+  destination_invalid: 422,
   directory_unavailable: 503,
   service_unavailable: 503,
   /** Only for genuine bugs, never for input. */
@@ -296,6 +366,7 @@ export const problemTitles: Record<ProblemCode, string> = {
   password_invalid: 'The password could not be verified',
   flow_not_verified: 'The flow is not verified',
   password_policy: 'The new password does not meet the rules',
+  destination_invalid: 'A new method cannot be registered',
   directory_unavailable: 'The directory is not available',
   service_unavailable: 'The service is not available',
   internal_error: 'Internal error',
@@ -324,6 +395,29 @@ export const passwordViolationSchema = z.enum([
 ]);
 export type PasswordViolation = z.infer<typeof passwordViolationSchema>;
 
+/** Why a new method cannot be registered (422 `destination_invalid`, one entry per refused method). */
+export const destinationProblemSchema = z.enum([
+  /** Not a valid mobile number (libphonenumber-js, the user's region for national formats). */
+  'invalid_phone',
+  /** Not a valid e-mail address. */
+  'invalid_address',
+  /** A valid number from a country outside the SMS allow-list. */
+  'country_not_allowed',
+  /** The user already has this number or address (registered in Entra or enrolled before). */
+  'already_registered',
+  /** The same number or address twice in one request. */
+  'duplicate',
+  /** The user's policy allows no more enrolled methods (or not this kind). */
+  'not_allowed',
+]);
+export type DestinationProblem = z.infer<typeof destinationProblemSchema>;
+export const invalidMethodSchema = z.object({
+  /** Index into the request's `methods`. */
+  index: z.int().min(0),
+  reason: destinationProblemSchema,
+});
+export type InvalidMethod = z.infer<typeof invalidMethodSchema>;
+
 export const problemSchema = z.looseObject({
   type: z.string().max(512),
   title: z.string().max(512),
@@ -336,6 +430,8 @@ export const problemSchema = z.looseObject({
   attemptsLeft: z.int().min(0).optional(),
   /** On password_policy. */
   violations: z.array(passwordViolationSchema).optional(),
+  /** On destination_invalid. */
+  invalidMethods: z.array(invalidMethodSchema).optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 
@@ -344,6 +440,7 @@ export interface ProblemExtras {
   retryAfter?: number;
   attemptsLeft?: number;
   violations?: PasswordViolation[];
+  invalidMethods?: InvalidMethod[];
 }
 
 /** Builds a problem document; `detail` must never carry a secret, code, password or token. */
@@ -358,6 +455,7 @@ export function makeProblem(code: ProblemCode, extras: ProblemExtras = {}): Prob
   if (extras.retryAfter !== undefined) doc.retryAfter = extras.retryAfter;
   if (extras.attemptsLeft !== undefined) doc.attemptsLeft = extras.attemptsLeft;
   if (extras.violations !== undefined) doc.violations = extras.violations;
+  if (extras.invalidMethods !== undefined) doc.invalidMethods = extras.invalidMethods;
   return doc;
 }
 
@@ -481,16 +579,36 @@ export const operations = {
     method: 'POST',
     path: '/api/v1/flows/{flowId}/enrollment',
     auth: true,
-    summary: 'Register new methods (enroll flows)',
+    summary:
+      'Register new methods (enroll flows, once verified): each gets a code of its own to confirm; sent again, it replaces the pending ones',
     request: enrollmentRequestSchema,
-    success: { status: 200, schema: completedSchema },
+    success: { status: 202, schema: enrollmentAcceptedSchema },
     problems: [
       ...withBody,
       ...onFlow,
       ...anyOperation,
       'flow_not_verified',
-      'method_not_available',
-      'directory_unavailable',
+      'destination_invalid',
+      'resend_too_soon',
+      'too_many_challenges',
+    ],
+  },
+  confirmEnrollment: {
+    method: 'POST',
+    path: '/api/v1/flows/{flowId}/enrollment/confirmations',
+    auth: true,
+    summary:
+      'Confirm a new method with the code it received: it is stored, announced to the existing methods and usable for resets after the hold',
+    request: enrollmentConfirmationRequestSchema,
+    success: { status: 200, schema: enrollmentConfirmedSchema },
+    problems: [
+      ...withBody,
+      ...onFlow,
+      ...anyOperation,
+      'flow_not_verified',
+      'code_invalid',
+      'code_expired',
+      'destination_invalid',
     ],
   },
 } as const satisfies Record<string, OperationDefinition>;

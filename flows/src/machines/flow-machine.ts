@@ -15,6 +15,7 @@ import {
   type ChallengeRequest,
   type ChallengeStatus,
   type Completed,
+  type EnrollmentAccepted,
   type EnrollmentRequest,
   type FlowCreated,
   type FlowPublicState,
@@ -281,7 +282,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
         { client: ApiClient; auth: FlowAuth; newPassword: string }
       >(({ input }) => input.client.setPassword(input.auth, { newPassword: input.newPassword })),
       enroll: fromPromise<
-        ApiResult<Completed>,
+        ApiResult<EnrollmentAccepted>,
         { client: ApiClient; auth: FlowAuth; body: EnrollmentRequest }
       >(({ input }) => input.client.enroll(input.auth, input.body)),
       cancelFlow: fromPromise<ApiResult<undefined> | null, { client: ApiClient; auth: FlowAuth | null }>(

@@ -43,6 +43,8 @@ export const problemHandling: Readonly<Record<ProblemCode, ProblemHandling>> = {
   // The 5-minute verified window has passed: the flow cannot finish any more.
   flow_not_verified: { kind: 'state', state: 'expired' },
   password_policy: { kind: 'state', state: 'newPassword' },
+  // Enroll: a new number or address was refused; the add-methods screen shows why (invalidMethods).
+  destination_invalid: { kind: 'message' },
   directory_unavailable: { kind: 'state', state: 'directoryUnavailable' },
   service_unavailable: { kind: 'message' },
   internal_error: { kind: 'message' },

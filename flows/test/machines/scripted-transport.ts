@@ -62,7 +62,25 @@ const happy: Record<OperationName, TransportResponse> = {
   verify: ok(200, verifiedResult()),
   getPasswordPolicy: ok(200, policy),
   setPassword: ok(200, { state: 'completed' }),
-  enroll: ok(200, { state: 'completed' }),
+  enroll: ok(202, {
+    state: 'verified',
+    pending: [
+      {
+        challengeId: 'c_new1',
+        kind: 'email',
+        hint: 'a•••@g•••.com',
+        codeLength: 6,
+        expiresAt: '2026-11-28T09:10:00Z',
+        resendAfter: 60,
+      },
+    ],
+    holdHours: 72,
+  }),
+  confirmEnrollment: ok(200, {
+    state: 'completed',
+    confirmed: [{ kind: 'email', hint: 'a•••@g•••.com', usableFrom: '2026-12-01T09:00:00Z' }],
+    pending: [],
+  }),
 };
 
 export function scriptedTransport(script: Script = {}) {
