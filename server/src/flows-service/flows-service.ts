@@ -10,6 +10,10 @@ import {
   normalizeConfirmation,
   normalizeIdentifier,
   type ChallengeAccepted,
+  type EnrollmentAccepted,
+  type EnrollmentConfirmationRequest,
+  type EnrollmentConfirmed,
+  type EnrollmentRequest,
   type FlowCreated,
   type FlowPublicState,
   type PasswordPolicy,
@@ -86,8 +90,20 @@ export interface FlowsService {
   ): Promise<ServiceResult<{ state: 'completed' }>>;
   cancel(flowId: string, token: string | undefined, ctx: RequestContext): Promise<ServiceResult<null>>;
   get(flowId: string, token: string | undefined): Promise<ServiceResult<FlowPublicState>>;
-  /** Registering new methods is the enrollment issue's; a flow answers as if the step were not offered. */
-  enroll(flowId: string, token: string | undefined): Promise<ServiceResult<never>>;
+  /** Enroll flows: send a code to each new method (enrollment/enrollment-steps.ts). */
+  enroll(
+    flowId: string,
+    token: string | undefined,
+    input: EnrollmentRequest,
+    ctx: RequestContext,
+  ): Promise<ServiceResult<EnrollmentAccepted>>;
+  /** Enroll flows: a new method's code; the method is stored, announced and held (T12). */
+  confirmEnrollment(
+    flowId: string,
+    token: string | undefined,
+    input: EnrollmentConfirmationRequest,
+    ctx: RequestContext,
+  ): Promise<ServiceResult<EnrollmentConfirmed>>;
 }
 
 /** The global SMS budget's counter (T4); metrics read it. */
@@ -668,6 +684,12 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     },
 
     async enroll(flowId, token) {
+      const opened = await openFlow(flowId, token);
+      if (!opened.ok) return opened;
+      return fail('flow_not_verified');
+    },
+
+    async confirmEnrollment(flowId, token) {
       const opened = await openFlow(flowId, token);
       if (!opened.ok) return opened;
       return fail('flow_not_verified');

@@ -1,7 +1,13 @@
 // The flow endpoints, registered from the contract's operations table (flows/): one table gives the
 // method, the full path, whether a token is needed and the request schema, so routes and OpenAPI
 // cannot drift. Bodies are validated strictly here; the flows service sees typed input only.
-import { operations, toRouterPath, type OperationName } from '@mypass/flows';
+import {
+  operations,
+  toRouterPath,
+  type EnrollmentConfirmationRequest,
+  type EnrollmentRequest,
+  type OperationName,
+} from '@mypass/flows';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlowsConfig } from '../flows-service/flows-config.js';
 import type { FlowsService, RequestContext, ServiceResult } from '../flows-service/flows-service.js';
@@ -29,8 +35,6 @@ export function registerFlowRoutes(app: FastifyInstance, deps: FlowRouteDeps): v
       floorMs: deps.timingFloorMs.start,
       handler: async ({ body, ctx }) => {
         const input = body as { purpose: 'reset' | 'enroll'; username: string; locale?: string };
-        // Enrollment arrives with its own issue; until then an enroll start is simply not accepted.
-        if (input.purpose !== 'reset') return { ok: false, problem: { code: 'invalid_request' } };
         return service.start(input, ctx);
       },
     },
@@ -51,7 +55,16 @@ export function registerFlowRoutes(app: FastifyInstance, deps: FlowRouteDeps): v
       handler: ({ flowId, token, body, ctx }) =>
         service.setPassword(flowId, token, body as { newPassword: string }, ctx),
     },
-    enroll: { handler: ({ flowId, token }) => service.enroll(flowId, token) },
+    enroll: {
+      floorMs: deps.timingFloorMs.challenge,
+      handler: ({ flowId, token, body, ctx }) =>
+        service.enroll(flowId, token, body as EnrollmentRequest, ctx),
+    },
+    confirmEnrollment: {
+      floorMs: deps.timingFloorMs.verification,
+      handler: ({ flowId, token, body, ctx }) =>
+        service.confirmEnrollment(flowId, token, body as EnrollmentConfirmationRequest, ctx),
+    },
   };
 
   for (const name of Object.keys(operations) as OperationName[]) {

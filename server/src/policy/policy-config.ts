@@ -15,6 +15,19 @@ const methodRuleSchema = z.strictObject({
 export const passwordRulesSchema = passwordPolicySchema;
 export type PasswordRules = PasswordPolicy;
 
+/**
+ * What proves a person before MyPass adds a method (the seed text: password, SMS code, e-mail code or a
+ * combination). `code-then-password` is the default and the only one T12 accepts without a warning: a code
+ * to a method the directory already holds, then the current password. The weaker ones are allowed by
+ * policy and flagged by doctor: `code` (codes alone) and `password` (the password alone, and then only a
+ * password Entra accepted outright: "MFA required" or "expired" never suffice alone).
+ */
+export const enrollmentProofSchema = z.enum(['code-then-password', 'code', 'password']);
+export type EnrollmentProof = z.infer<typeof enrollmentProofSchema>;
+export const defaultEnrollmentProof: EnrollmentProof = 'code-then-password';
+/** The proofs doctor reports as weaker than the default. */
+export const weakerEnrollmentProofs: readonly EnrollmentProof[] = ['code', 'password'];
+
 export const policySchema = z.strictObject({
   name: z.string().min(1),
   /** Entra group object ids; an empty list matches everyone (the default policy). */
@@ -38,6 +51,23 @@ export const policySchema = z.strictObject({
       revokeSessions: z.boolean().default(false),
     })
     .default({ dismissRisk: true, revokeSessions: false }),
+  /** Registering personal methods through MyPass (issue 5, T12). */
+  enrollment: z
+    .strictObject({
+      allowed: z.boolean().default(true),
+      /** How the person proves themselves before a method is added (enrollmentProofSchema above). */
+      proof: enrollmentProofSchema.default(defaultEnrollmentProof),
+      /** Hours between a method's confirmation and its first use for a reset (T12). At most 30 days. */
+      holdHours: z
+        .number()
+        .int()
+        .min(0)
+        .max(30 * 24)
+        .default(72),
+      /** MyPass-enrolled methods one person may hold at once. */
+      maxMethods: z.number().int().min(1).max(10).default(5),
+    })
+    .default({ allowed: true, proof: defaultEnrollmentProof, holdHours: 72, maxMethods: 5 }),
   /** Holders of privileged roles (active, PIM-eligible, role-assignable groups); when allowed they need two methods (T9). */
   allowPrivileged: z.boolean().default(false),
   /**
