@@ -20,6 +20,16 @@ export interface EmulatorOptions {
   rejectReplayedAssertions?: boolean;
   /** Lifetime of issued access tokens (default 3600 s, as Entra); short values let tests see expiry. */
   accessTokenLifetimeSeconds?: number;
+  /** Polling interval the device-code endpoint asks for (default 5 s, as Entra); tests shorten it. */
+  deviceCodeIntervalSeconds?: number;
+  /** Lifetime of a device code (default 900 s, as Entra). */
+  deviceCodeLifetimeSeconds?: number;
+}
+
+/** Company branding as stored: the default (null when none) and the localizations by locale id. */
+export interface EmulatedBranding {
+  defaultBranding: Record<string, unknown> | null;
+  localizations: Record<string, Record<string, unknown>>;
 }
 
 /** How the password grant answers a user's *right* password (wrong ones always get AADSTS50126). */
@@ -103,6 +113,16 @@ export interface RunningEmulator {
   setApiDirectoryRoles(roles: { roleName: string; scope?: string }[]): void;
   /** Make the password grant answer a user's right password with this outcome (also POST /_emulator/users/{id}/password-grant-outcome). */
   setPasswordGrantOutcome(idOrUpn: string, outcome: PasswordGrantOutcome): void;
+  /** Completes a pending device-code sign-in as this user (also POST /_emulator/device-codes/{code}/approve {user}). */
+  approveDeviceCode(userCode: string, upn: string): void;
+  /** The user declines the sign-in: the client's next poll gets authorization_declined. */
+  declineDeviceCode(userCode: string): void;
+  /** Device codes waiting for a sign-in (also GET /_emulator/device-codes). */
+  pendingDeviceCodes(): { userCode: string; clientId: string; scopes: string[] }[];
+  /** The tenant's company branding as stored (also GET /_emulator/branding). */
+  branding(): EmulatedBranding;
+  /** Replace the application permissions of any app registration (e.g. the admin app) by client id. */
+  setAppRoles(clientId: string, roles: string[]): void;
   /** The same view as GET /_emulator/users/{id-or-upn}; undefined when there is no such user. */
   inspectUser(idOrUpn: string): EmulatedUserSnapshot | undefined;
   /** Doctor tests: move the API app's credential expiry dates, or switch public client flows off. */

@@ -23,6 +23,8 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = {
   'RoleManagement.Read.Directory': '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
   'RoleEligibilitySchedule.Read.Directory': 'ff278e11-4a33-4d0c-83d2-d01dc58929a5',
   'OrganizationalBranding.ReadWrite.All': 'd2ebfbc1-a5f8-424b-83a6-56ab5927a73c',
+  'Organization.Read.All': '498476ce-e0fe-48b0-b801-37ba7e2685c6',
+  'Organization.ReadWrite.All': '292d869f-3427-49a8-9dab-8c70152b74e9',
 };
 
 /** entra.md's least-privileged set plus the two reads `mypass doctor` needs. */
@@ -47,6 +49,8 @@ export const DIRECTORY_ROLE_TEMPLATES: Readonly<Record<string, string>> = {
   'Helpdesk Administrator': '729827e3-9c14-49f7-bb1b-9608f156bbb8',
   'Password Administrator': '966707d0-3269-4727-9be2-8c3a10f19b9d',
   'Authentication Administrator': 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
+  'Organizational Branding Administrator': '92ed04bf-c94a-4b82-9729-b799a7a4c178',
+  'Global Reader': 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
 };
 
 /** Roles whose holders may reset *anyone's* password (admins included). */
@@ -80,6 +84,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   'RoleEligibilitySchedule.Read.Directory':
     "Read all eligible role assignments and role schedules for your company's directory",
   'OrganizationalBranding.ReadWrite.All': 'Read and write organizational branding information',
+  'Organization.Read.All': 'Read organization information',
+  'Organization.ReadWrite.All': 'Read and write organization information',
 };
 
 /** The Microsoft Graph service principal's appRoles, as Graph lists them. */

@@ -10,7 +10,9 @@ import {
   referencedProperties,
   type FilterNode,
 } from './odata-filter.js';
+import { BRANDING_ROUTES } from './branding-routes.js';
 import { checkEntraPassword } from './password-rules.js';
+import { usersMatching } from './user-index.js';
 import {
   DIRECTORY_ROLE_TEMPLATES,
   GRAPH_APP_ROLE_IDS,
@@ -244,9 +246,7 @@ function listUsers({ req, ctx }: Call): EmuResponse {
       }
     }
   }
-  const matched = [...ctx.tenant.users.values()].filter(
-    (r) => filter === null || evaluateFilter(filter, (p) => userValue(r, p) as string | null | string[]),
-  );
+  const matched = usersMatching(ctx.tenant, filter, (r, p) => userValue(r, p) as string | null | string[]);
   const skip = Number(req.query.get('$skiptoken') ?? '0') || 0;
   const page = matched.slice(skip, skip + top);
   const body: Record<string, unknown> = {
@@ -713,6 +713,19 @@ const ROUTES: Route[] = [
   route('GET', '/applications', PERMISSIONS.readApplications, applications),
   route('GET', '/applications/{id}', PERMISSIONS.readApplications, getApplication),
   route('GET', '/groups/{id}', PERMISSIONS.readGroups, getGroup),
+  // Company branding checks its own permissions: delegated callers also need an admin role.
+  ...BRANDING_ROUTES.map((b) =>
+    route(b.method, b.template, null, ({ req, caller, params, ctx }) =>
+      b.handler({
+        req,
+        caller,
+        params,
+        tenant: ctx.tenant,
+        error: (status, code, message) => graphError(req, status, code, message),
+        body: () => parseBody(req),
+      }),
+    ),
+  ),
 ];
 
 /** "METHOD /v1.0/route-template" for the counters, or null when nothing matches. */

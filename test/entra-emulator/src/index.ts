@@ -14,6 +14,8 @@ import type {
   RunningEmulator,
 } from './api.js';
 import { issueServerCertificate } from './ca.js';
+import { decideDeviceCode, deviceCodeEndpoint, DeviceCodeStore } from './device-code.js';
+import { deviceLoginPage } from './device-login-page.js';
 import { Counters, FaultTable, parseFaultRule } from './faults.js';
 import { DIRECTORY_ROLE_TEMPLATES } from './graph-permissions.js';
 import { graphError, handleGraph, routeTemplate, type GraphContext } from './graph-routes.js';
@@ -105,6 +107,7 @@ function counterKey(method: string, path: string): string {
     return `${method} /{tenant}/v2.0/.well-known/openid-configuration`;
   if (m?.[1] === '/discovery/v2.0/keys') return `${method} /{tenant}/discovery/v2.0/keys`;
   if (m?.[1] === '/discovery/instance') return `${method} /common/discovery/instance`;
+  if (m?.[1] === '/oauth2/v2.0/devicecode') return `${method} /{tenant}/oauth2/v2.0/devicecode`;
   return `${method} (unknown)`;
 }
 
@@ -181,6 +184,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     seenAssertions: new Map(),
     rejectReplayedAssertions: () => opts.rejectReplayedAssertions ?? true,
     tokenLifetimeSeconds: opts.accessTokenLifetimeSeconds ?? 3600,
+    deviceCodes: new DeviceCodeStore({
+      intervalSeconds: opts.deviceCodeIntervalSeconds ?? 5,
+      lifetimeSeconds: opts.deviceCodeLifetimeSeconds ?? 900,
+    }),
   };
   const graph: GraphContext = {
     tenant,
@@ -223,6 +230,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return knownTenant ? openIdConfiguration(tokens) : tenantNotFound();
     }
     if (method === 'GET' && tail === 'discovery/v2.0/keys') return jwks(tokens);
+    if (tail === 'oauth2/v2.0/devicecode' && method === 'POST') {
+      return knownTenant ? deviceCodeEndpoint(tokens, req) : tenantNotFound();
+    }
     if (tail === 'oauth2/v2.0/token') {
       if (method !== 'POST')
         return aadstsError(
@@ -280,7 +290,32 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         return { status: 204 };
       }
     }
+    if (method === 'GET' && path === '/_emulator/device-codes') {
+      return json(200, { value: tokens.deviceCodes.pending() });
+    }
+    const decide = /^\/_emulator\/device-codes\/([^/]+)\/(approve|decline)$/.exec(path);
+    if (method === 'POST' && decide) {
+      const b = body() as { user?: unknown } | null | undefined;
+      const userCode = decodeURIComponent(decide[1] ?? '');
+      if (decide[2] === 'approve' && typeof b?.user !== 'string')
+        return json(400, { error: 'user_required' });
+      const outcome = decideDeviceCode(
+        tokens,
+        userCode,
+        decide[2] === 'approve' ? { approveAs: String(b?.user) } : { decline: true },
+      );
+      return outcome === true
+        ? { status: 204 }
+        : json(outcome === 'no_such_code' ? 404 : 400, { error: outcome });
+    }
+    if (path === '/_emulator/devicelogin') return deviceLoginPage(tenant, tokens, req);
+    if (method === 'GET' && path === '/_emulator/branding') {
+      return json(200, brandingSnapshot());
+    }
     if (method === 'GET' && path === '/_emulator/counters') return json(200, counters.snapshot());
+    if (method === 'GET' && path === '/_emulator/graph-http-requests') {
+      return json(200, { count: graphHttpRequests });
+    }
     if (method === 'POST' && path === '/_emulator/counters/reset') {
       counters.reset();
       graphHttpRequests = 0;
@@ -295,6 +330,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return { status: 204 };
     }
     return json(404, { error: 'not_found' });
+  }
+
+  function brandingSnapshot(): ReturnType<RunningEmulator['branding']> {
+    const copy = <T>(v: T): T => structuredClone(v);
+    return {
+      defaultBranding: tenant.branding.defaultBranding ? copy(tenant.branding.defaultBranding) : null,
+      localizations: Object.fromEntries([...tenant.branding.localizations].map(([k, v]) => [k, copy(v)])),
+    };
   }
 
   async function onRequest(raw: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -425,6 +468,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       }
     },
     setPasswordGrantOutcome,
+    approveDeviceCode: (userCode, upn) => {
+      const outcome = decideDeviceCode(tokens, userCode, { approveAs: upn });
+      if (outcome !== true) throw new Error(`cannot approve device code ${userCode}: ${outcome}`);
+    },
+    declineDeviceCode: (userCode) => {
+      const outcome = decideDeviceCode(tokens, userCode, { decline: true });
+      if (outcome !== true) throw new Error(`cannot decline device code ${userCode}: ${outcome}`);
+    },
+    pendingDeviceCodes: () => tokens.deviceCodes.pending(),
+    branding: brandingSnapshot,
+    setAppRoles: (clientId, roles) => {
+      const app = tenant.apps.get(clientId.toLowerCase());
+      if (!app) throw new Error(`no app registration ${clientId}`);
+      app.appRoles = [...roles];
+    },
     inspectUser: (idOrUpn) => {
       const u = findUser(tenant, idOrUpn);
       return u ? snapshot(tenant, u) : undefined;

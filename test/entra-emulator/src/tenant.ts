@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { PasswordGrantOutcome } from './api.js';
+import { seedBranding, type BrandingState } from './branding.js';
 import { createClientCertificate } from './ca.js';
 import {
   DEFAULT_API_APP_ROLES,
@@ -51,6 +52,8 @@ export interface AppRecord {
   clientSecret: string;
   certificate: { certPem: string; keyPem: string; thumbprintSha1: string; thumbprintSha256: string };
   appRoles: string[];
+  /** Delegated permissions consented for the app (device-code sign-in of an administrator). */
+  delegatedScopes: string[];
 }
 
 export type RoleAssignment = MicrosoftGraph.UnifiedRoleAssignment & {
@@ -77,6 +80,8 @@ export interface Tenant {
   /** By client id (appId). */
   apps: Map<string, AppRecord>;
   graphServicePrincipal: MicrosoftGraph.ServicePrincipal & { id: string; appId: string };
+  /** Company branding: the default and its localizations. */
+  branding: BrandingState;
 }
 
 /** The directoryRole *object* id of an activated role template in this tenant (stable). */
@@ -435,6 +440,7 @@ function newApp(displayName: string, clientId: string, appRoles: string[], publi
     clientSecret,
     certificate,
     appRoles,
+    delegatedScopes: [],
     application: {
       id: appObjectId,
       appId: clientId,
@@ -541,7 +547,15 @@ export function createTenant(opts: { generatedUsers?: number; apiAppRoles?: stri
     [...(opts.apiAppRoles ?? DEFAULT_API_APP_ROLES)],
     true,
   );
-  const adminApp = newApp('MyPass Admin', ADMIN_APP_CLIENT_ID, [], false);
+  // The second registration for admin tasks (T14): branding as itself, or an administrator signing
+  // in through it with a device code (public client flows on).
+  const adminApp = newApp(
+    'MyPass Admin',
+    ADMIN_APP_CLIENT_ID,
+    ['OrganizationalBranding.ReadWrite.All'],
+    true,
+  );
+  adminApp.delegatedScopes = ['User.Read', 'OrganizationalBranding.ReadWrite.All'];
   const apps = new Map<string, AppRecord>([
     [apiApp.application.appId, apiApp],
     [adminApp.application.appId, adminApp],
@@ -602,6 +616,7 @@ export function createTenant(opts: { generatedUsers?: number; apiAppRoles?: stri
       servicePrincipalNames: ['https://graph.microsoft.com', MICROSOFT_GRAPH_APP_ID],
       appRoles: graphAppRoles(),
     },
+    branding: seedBranding(),
   };
 }
 

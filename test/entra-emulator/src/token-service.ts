@@ -7,7 +7,8 @@ import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 
 import type { JWTPayload } from 'jose';
 import { json, type EmuRequest, type EmuResponse } from './http-types.js';
 import { GRAPH_APP_ROLE_IDS, MICROSOFT_GRAPH_APP_ID } from './graph-permissions.js';
-import { findUser, type AppRecord, type Tenant } from './tenant.js';
+import { deviceCodeGrant, type DeviceCodeStore } from './device-code.js';
+import { findUser, type AppRecord, type Tenant, type UserRecord } from './tenant.js';
 
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -34,6 +35,8 @@ export interface TokenServiceContext {
   rejectReplayedAssertions: () => boolean;
   /** Access and id token lifetime (Entra: about an hour). */
   tokenLifetimeSeconds: number;
+  /** Pending device-code sign-ins (device-code.ts). */
+  deviceCodes: DeviceCodeStore;
 }
 
 /** The tenant path segment resolves by tenant id or by the verified domain name. */
@@ -390,6 +393,10 @@ export async function tokenEndpoint(ctx: TokenServiceContext, req: EmuRequest): 
   ctx.count(`token:${grant || 'none'}`);
   if (grant === 'client_credentials') return clientCredentials(ctx, req, form);
   if (grant === 'password') return passwordGrant(ctx, req, form);
+  // msal sends the short form; RFC 8628 names the URN. Entra accepts both.
+  if (grant === 'device_code' || grant === 'urn:ietf:params:oauth:grant-type:device_code') {
+    return deviceCodeGrant(ctx, req, form);
+  }
   if (!grant) {
     return aadstsError(
       ctx,
@@ -543,17 +550,32 @@ async function passwordGrant(
     default:
       break;
   }
-  const now = Math.floor(Date.now() / 1000);
   const requested = parseScope(form.get('scope'));
-  const oidcScopes = requested.filter((s) => ['openid', 'profile', 'offline_access', 'email'].includes(s));
+  const oidcScopes = requested.filter((s) => OIDC_SCOPES.includes(s));
   const resourceScopes = requested
     .filter((s) => !oidcScopes.includes(s))
     .map((s) => (s.startsWith('https://') ? s : `${GRAPH_AUDIENCE}/${s}`));
   const granted = resourceScopes.length > 0 ? resourceScopes : [`${GRAPH_AUDIENCE}/User.Read`];
+  return userTokenResponse(ctx, auth.app, record, granted, oidcScopes, auth.kind === 'public' ? '0' : '1');
+}
+
+export const OIDC_SCOPES = ['openid', 'profile', 'offline_access', 'email'];
+
+/** The token response for a signed-in user: a delegated access token (scp), id token, client_info. */
+export async function userTokenResponse(
+  ctx: TokenServiceContext,
+  app: AppRecord,
+  record: UserRecord,
+  granted: string[],
+  oidcScopes: string[],
+  appidacr: '0' | '1',
+): Promise<EmuResponse> {
+  const u = record.user;
+  const now = Math.floor(Date.now() / 1000);
   const accessToken = await signAccessToken(ctx, {
-    appid: auth.app.application.appId,
-    azp: auth.app.application.appId,
-    appidacr: auth.kind === 'public' ? '0' : '1',
+    appid: app.application.appId,
+    azp: app.application.appId,
+    appidacr,
     idtyp: 'user',
     oid: u.id,
     sub: u.id,
@@ -563,7 +585,7 @@ async function passwordGrant(
     scp: granted.map((s) => s.slice(GRAPH_AUDIENCE.length + 1)).join(' '),
   });
   const idToken = await new SignJWT({
-    aud: auth.app.application.appId,
+    aud: app.application.appId,
     iss: `${ctx.origin()}/${ctx.tenant.id}/v2.0`,
     iat: now,
     nbf: now,
@@ -599,6 +621,10 @@ export interface GraphCaller {
   roles: string[];
   /** Delegated (user) token: no application permissions. */
   delegated: boolean;
+  /** Delegated permissions (the token's scp), e.g. OrganizationalBranding.ReadWrite.All. */
+  scopes: string[];
+  /** The signed-in user's object id for a delegated token. */
+  userId: string | null;
 }
 
 /**
@@ -648,12 +674,15 @@ async function verifyGraphTokenUncached(
       : [];
     const appId = typeof payload.appid === 'string' ? payload.appid : '';
     const delegated = payload.idtyp === 'user';
+    const oid = typeof payload.oid === 'string' ? payload.oid : null;
     return {
       caller: {
         appId,
-        servicePrincipalId: delegated ? null : typeof payload.oid === 'string' ? payload.oid : null,
+        servicePrincipalId: delegated ? null : oid,
         roles,
         delegated,
+        scopes: typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [],
+        userId: delegated ? oid : null,
       },
       // jose refuses a token without exp only when asked; without one, never cache it.
       expMs: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
