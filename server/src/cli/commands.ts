@@ -1,12 +1,16 @@
 // The `mypass` subcommands: one table, so the API adds `serve` beside `doctor` without touching
 // the dispatcher.
 import type { CliCommand, CliIo } from './cli-io.js';
+import { auditCommand } from './audit-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { serveCommand } from './serve.js';
+import { userCommand } from './user-command.js';
 
 export const commands: Record<string, CliCommand> = {
+  audit: auditCommand,
   doctor: doctorCommand,
   serve: serveCommand,
+  user: userCommand,
 };
 
 export function usage(table: Record<string, CliCommand> = commands): string {

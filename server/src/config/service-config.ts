@@ -5,6 +5,8 @@ import { deliveryConfigSchema } from '../delivery/delivery-config.js';
 import { flowsConfigSchema, limitsConfigSchema } from '../flows-service/flows-config.js';
 import { policiesConfigSchema } from '../policy/policy-config.js';
 import { storeConfigSchema } from '../store/store-config.js';
+import { auditConfigSchema } from '../audit/audit-config.js';
+import { retentionConfigSchema } from '../retention/retention-config.js';
 
 export const serverConfigSchema = z
   .strictObject({
@@ -54,4 +56,6 @@ export const serviceSections = {
   limits: limitsConfigSchema,
   access: policiesConfigSchema.default(policiesConfigSchema.parse({})),
   webUi: webUiConfigSchema,
+  retention: retentionConfigSchema,
+  audit: auditConfigSchema,
 } satisfies Record<string, z.ZodType>;

@@ -17,7 +17,8 @@ export interface AuditPageQuery {
 
 /** Who one person is in the store: the directory object id and the lookup hashes of their names. */
 export interface PersonKeys {
-  userId: string;
+  /** Null when the directory no longer knows the person: only the names are then searched. */
+  userId: string | null;
   /** Keyring.lookupHash('identifier', normalized name) of each name they may have typed. */
   identifierHashes: string[];
 }
@@ -118,12 +119,14 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
 
     async deletePerson(person, options) {
       return db.transaction().execute(async (trx) => {
-        const hashes = person.identifierHashes.length > 0 ? person.identifierHashes : ['\u0000none'];
+        const hashes = person.identifierHashes.length > 0 ? person.identifierHashes : ['(none)'];
+        // A value no row holds stands in for a missing user id (`= NULL` would need IS NULL).
+        const userId = person.userId ?? '(none)';
         const flowIds = (
           await trx
             .selectFrom('flows')
             .select('id')
-            .where((eb) => eb.or([eb('user_id', '=', person.userId), eb('identifier_hash', 'in', hashes)]))
+            .where((eb) => eb.or([eb('user_id', '=', userId), eb('identifier_hash', 'in', hashes)]))
             .execute()
         ).map((r) => r.id);
         let challenges = 0;
@@ -153,7 +156,7 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
           audit = count(
             await trx
               .deleteFrom('audit')
-              .where((eb) => eb.or([eb('user_id', '=', person.userId), eb('identifier_hash', 'in', hashes)]))
+              .where((eb) => eb.or([eb('user_id', '=', userId), eb('identifier_hash', 'in', hashes)]))
               .executeTakeFirst(),
           );
         }
