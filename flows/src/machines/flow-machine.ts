@@ -16,7 +16,11 @@ import {
   type ChallengeStatus,
   type Completed,
   type EnrollmentAccepted,
+  type EnrollmentConfirmed,
+  type EnrolledMethod,
   type EnrollmentRequest,
+  type InvalidMethod,
+  type PendingEnrollment,
   type FlowCreated,
   type FlowPublicState,
   type FlowPurpose,
@@ -30,6 +34,8 @@ import {
   type VerificationResult,
 } from '../contract.js';
 import { evaluatePassword, type CommonPasswordChecker, type PasswordEvaluation } from '../password-rules.js';
+import { maskEmail, maskPhone } from '../method-hints.js';
+import { newMethodsProblem, type NewMethod } from './new-methods.js';
 import { codesHandledBy, problemMessageKey } from './problem-messages.js';
 
 const handledBy = {
@@ -114,6 +120,16 @@ export interface FlowContext {
   retryIn: number;
   /** Seconds left in "Are you still there?". */
   stillThereIn: number;
+  /** Enroll: the new methods as sent (kept so "send new codes" can send them again). */
+  newMethods: NewMethod[];
+  /** Enroll: new methods waiting for their code; the first one is asked for. */
+  pendingMethods: PendingEnrollment[];
+  /** Enroll: new methods confirmed in this flow. */
+  enrolledMethods: EnrolledMethod[];
+  /** Enroll: hours before a new method may be used for a reset (the user's policy). */
+  holdHours: number | null;
+  /** Enroll: the new methods the server refused, and why (destination_invalid). */
+  invalidMethods: InvalidMethod[];
 }
 
 export type FlowEvent =
@@ -130,6 +146,8 @@ export type FlowEvent =
   | { type: 'SUBMIT_PASSWORD'; password: string }
   | { type: 'SUBMIT_CURRENT_PASSWORD'; password: string }
   | { type: 'SUBMIT_ENROLLMENT'; methods: EnrollmentRequest['methods'] }
+  /** Enroll: the code a new method received. */
+  | { type: 'SUBMIT_ENROLLMENT_CODE'; code: string }
   | { type: 'RETRY' }
   | { type: 'START_OVER' }
   | { type: 'FINISH' }
@@ -157,6 +175,7 @@ export const userEventTypes = [
   'SUBMIT_PASSWORD',
   'SUBMIT_CURRENT_PASSWORD',
   'SUBMIT_ENROLLMENT',
+  'SUBMIT_ENROLLMENT_CODE',
   'RETRY',
   'START_OVER',
   'FINISH',
@@ -230,6 +249,11 @@ function freshContext(input: FlowMachineInput, purpose: FlowPurpose): FlowContex
     notice: null,
     retryIn: 0,
     stillThereIn: 0,
+    newMethods: [],
+    pendingMethods: [],
+    enrolledMethods: [],
+    holdHours: null,
+    invalidMethods: [],
   };
 }
 
@@ -285,6 +309,10 @@ export function createFlowMachine(purpose: FlowPurpose) {
         ApiResult<EnrollmentAccepted>,
         { client: ApiClient; auth: FlowAuth; body: EnrollmentRequest }
       >(({ input }) => input.client.enroll(input.auth, input.body)),
+      confirmEnrollment: fromPromise<
+        ApiResult<EnrollmentConfirmed>,
+        { client: ApiClient; auth: FlowAuth; body: { challengeId: string; code: string } }
+      >(({ input }) => input.client.confirmEnrollment(input.auth, input.body)),
       cancelFlow: fromPromise<ApiResult<undefined> | null, { client: ApiClient; auth: FlowAuth | null }>(
         ({ input }) => (input.auth ? input.client.cancelFlow(input.auth) : Promise.resolve(null)),
       ),
@@ -315,6 +343,15 @@ export function createFlowMachine(purpose: FlowPurpose) {
         return output?.ok === true && (output.value as VerificationResult).state === 'verified';
       },
       isEnroll: ({ context }) => context.purpose === 'enroll',
+      passwordStillNeeded: ({ context, event }) => {
+        const output = outputOf(event);
+        return (
+          context.purpose === 'enroll' &&
+          output?.ok === true &&
+          context.methods.some((m) => m.kind === 'password') &&
+          !(output.value as VerificationResult).verified.includes('password')
+        );
+      },
       usernameAcceptable: ({ event }) =>
         event.type === 'SUBMIT_USERNAME' &&
         event.username.trim().length > 0 &&
@@ -355,7 +392,16 @@ export function createFlowMachine(purpose: FlowPurpose) {
         event.type === 'SUBMIT_CURRENT_PASSWORD' &&
         event.password.length > 0 &&
         event.password.length <= limits.passwordMaxUnits,
-      enrollmentAcceptable: ({ event }) => event.type === 'SUBMIT_ENROLLMENT' && event.methods.length > 0,
+      enrollmentAcceptable: ({ context, event }) =>
+        event.type === 'SUBMIT_ENROLLMENT' && newMethodsProblem(event.methods, context.username) === null,
+      enrollmentCodeWellFormed: ({ context, event }) =>
+        event.type === 'SUBMIT_ENROLLMENT_CODE' &&
+        context.pendingMethods.length > 0 &&
+        codeSchema.safeParse(event.code.trim()).success,
+      enrollmentCompleted: ({ event }) => {
+        const output = outputOf(event);
+        return output?.ok === true && (output.value as EnrollmentConfirmed).state === 'completed';
+      },
       lastStillThereSecond: ({ context }) => context.stillThereIn <= 1,
       sessionActive: not(stateIn('#steps.welcome')),
     },
@@ -452,6 +498,62 @@ export function createFlowMachine(purpose: FlowPurpose) {
           attemptsLeft: null,
           resendIn: 0,
         };
+      }),
+      assignVerificationForPassword: assign(({ event }) => {
+        const result = valueOf<VerificationResult>(event);
+        return {
+          verified: result.verified,
+          methodsRemaining: result.methodsRemaining,
+          error: null,
+          notice: null,
+          selectedMethodId: 'password',
+          confirmation: null,
+          challenge: null,
+          deliveryStatus: null,
+          attemptsLeft: null,
+          resendIn: 0,
+        };
+      }),
+      rememberNewMethods: assign({
+        newMethods: ({ context, event }) =>
+          event.type === 'SUBMIT_ENROLLMENT' ? event.methods : context.newMethods,
+        invalidMethods: [],
+        error: null,
+      }),
+      /** "Send new codes" sends again only what is still waiting (matched by the hint the server masked). */
+      keepPendingNewMethods: assign({
+        newMethods: ({ context }) => {
+          const waiting = new Set(context.pendingMethods.map((p) => `${p.kind}:${p.hint}`));
+          const still = context.newMethods.filter((m) =>
+            waiting.has(m.kind === 'sms' ? `sms:${maskPhone(m.phone)}` : `email:${maskEmail(m.email)}`),
+          );
+          return still.length > 0 ? still : context.newMethods;
+        },
+      }),
+      assignEnrollmentAccepted: assign(({ event }) => {
+        const accepted = valueOf<EnrollmentAccepted>(event);
+        const first = accepted.pending[0];
+        return {
+          pendingMethods: accepted.pending,
+          holdHours: accepted.holdHours,
+          invalidMethods: [],
+          resendIn: first?.resendAfter ?? 0,
+          attemptsLeft: null,
+          error: null,
+          notice: null,
+        };
+      }),
+      assignEnrollmentConfirmed: assign(({ event }) => {
+        const confirmed = valueOf<EnrollmentConfirmed>(event);
+        return {
+          pendingMethods: confirmed.pending,
+          enrolledMethods: confirmed.confirmed,
+          attemptsLeft: null,
+          error: null,
+        };
+      }),
+      assignInvalidMethods: assign({
+        invalidMethods: ({ event }) => problemOf(event)?.invalidMethods ?? [],
       }),
       leaveMethod: assign({
         selectedMethodId: null,
@@ -635,6 +737,12 @@ export function createFlowMachine(purpose: FlowPurpose) {
               }),
               onDone: [
                 { guard: 'verificationComplete', target: 'verified', actions: 'assignVerification' },
+                // Enroll: a code first, then the current password at once (T12: never the password alone).
+                {
+                  guard: 'passwordStillNeeded',
+                  target: 'enterPassword',
+                  actions: 'assignVerificationForPassword',
+                },
                 { guard: 'succeeded', target: 'chooseMethod', actions: 'assignVerification' },
                 ...toDeadEnds,
                 {
@@ -749,11 +857,11 @@ export function createFlowMachine(purpose: FlowPurpose) {
               RETRY: { guard: 'retryAllowed', target: 'settingPassword' },
             },
           },
-          // Enroll only: the new methods (the enrollment issue builds the confirmation of each).
+          // Enroll only: the new methods; each is confirmed with a code sent to itself before it is stored.
           addMethods: {
             on: {
               SUBMIT_ENROLLMENT: [
-                { guard: 'enrollmentAcceptable', target: 'enrolling' },
+                { guard: 'enrollmentAcceptable', target: 'enrolling', actions: 'rememberNewMethods' },
                 { actions: 'refuseInput' },
               ],
             },
@@ -762,17 +870,61 @@ export function createFlowMachine(purpose: FlowPurpose) {
             invoke: {
               id: 'enroll',
               src: 'enroll',
-              input: ({ context, event }) => ({
+              input: ({ context }) => ({
                 client: context.client,
                 auth: requireAuth(context),
-                body: { methods: event.type === 'SUBMIT_ENROLLMENT' ? event.methods : [] },
+                body: { methods: context.newMethods },
               }),
               onDone: [
-                { guard: 'succeeded', target: 'done' },
+                { guard: 'succeeded', target: 'confirmNewMethod', actions: 'assignEnrollmentAccepted' },
+                {
+                  guard: { type: 'problemIs', params: { codes: ['destination_invalid'] } },
+                  target: 'addMethods',
+                  actions: ['assignProblem', 'assignInvalidMethods'],
+                },
                 ...toDeadEnds,
                 { target: 'addMethods', actions: 'assignProblem' },
               ],
               onError: { target: 'addMethods', actions: 'assignActorFailure' },
+            },
+          },
+          confirmNewMethod: {
+            invoke: { id: 'enrollResendTicker', src: 'ticker', input: { event: 'RESEND_TICK' } },
+            on: {
+              RESEND_TICK: { guard: 'resendCountingDown', actions: 'countDownResend' },
+              SUBMIT_ENROLLMENT_CODE: [
+                { guard: 'enrollmentCodeWellFormed', target: 'confirmingNewMethod' },
+                { actions: 'refuseInput' },
+              ],
+              RESEND: { guard: 'resendAllowed', target: 'enrolling', actions: 'keepPendingNewMethods' },
+              // A mistyped number or address: type the new methods again (the server replaces the pending ones).
+              BACK: { target: 'addMethods', actions: 'clearMessages' },
+            },
+          },
+          confirmingNewMethod: {
+            invoke: {
+              id: 'confirmEnrollment',
+              src: 'confirmEnrollment',
+              input: ({ context, event }) => ({
+                client: context.client,
+                auth: requireAuth(context),
+                body: {
+                  challengeId: context.pendingMethods[0]?.challengeId ?? '',
+                  code: event.type === 'SUBMIT_ENROLLMENT_CODE' ? event.code.trim() : '',
+                },
+              }),
+              onDone: [
+                { guard: 'enrollmentCompleted', target: 'done', actions: 'assignEnrollmentConfirmed' },
+                { guard: 'succeeded', target: 'confirmNewMethod', actions: 'assignEnrollmentConfirmed' },
+                ...toDeadEnds,
+                {
+                  guard: { type: 'problemIs', params: { codes: ['destination_invalid'] } },
+                  target: 'addMethods',
+                  actions: ['assignProblem', 'assignInvalidMethods'],
+                },
+                { target: 'confirmNewMethod', actions: ['assignProblem', 'assignAttemptsLeft'] },
+              ],
+              onError: { target: 'confirmNewMethod', actions: 'assignActorFailure' },
             },
           },
           done: {

@@ -12,6 +12,7 @@ import {
   type ProblemCode,
 } from '../contract.js';
 import type { FlowEvent, FlowMachine } from './flow-machine.js';
+import type { NewMethod } from './new-methods.js';
 
 export type FlowSnapshot = SnapshotFrom<FlowMachine>;
 
@@ -36,6 +37,7 @@ export const invocationOperations: Readonly<Record<string, OperationName | null>
   getPasswordPolicy: 'getPasswordPolicy',
   setPassword: 'setPassword',
   enroll: 'enroll',
+  confirmEnrollment: 'confirmEnrollment',
   cancelFlow: 'cancelFlow',
   loadPasswordChecker: null,
 };
@@ -48,6 +50,8 @@ export interface FlowModelOptions {
     verifyCode?: ProblemCode[];
     setPassword?: ProblemCode[];
     verifyPassword?: ProblemCode[];
+    enroll?: ProblemCode[];
+    confirmEnrollment?: ProblemCode[];
   };
   /** Delivery states the poll may report. */
   deliveryStatuses?: ChallengeStatus[];
@@ -67,6 +71,8 @@ export interface FlowModelOptions {
   currentPassword?: string;
   /** A password the client-side rules accept. */
   newPassword?: string;
+  /** Enroll: the new methods the user adds (valid for the machine's checks). */
+  newMethods?: NewMethod[];
 }
 
 export const modelFixtures = {
@@ -96,7 +102,9 @@ function fail(id: string, code: ProblemCode): ActorDoneEvent {
       ? { attemptsLeft: 4 }
       : code === 'directory_unavailable' || code === 'rate_limited' || code === 'resend_too_soon'
         ? { retryAfter: 0 }
-        : {};
+        : code === 'destination_invalid'
+          ? { invalidMethods: [{ index: 0, reason: 'already_registered' as const }] }
+          : {};
   return done(id, { ok: false, problem: makeProblem(code, extras) });
 }
 
@@ -125,6 +133,9 @@ export function serializeFlowSnapshot(snapshot: FlowSnapshot): string {
     delivery: c.deliveryStatus,
     error: c.error?.code ?? null,
     notice: c.notice,
+    ...(c.purpose === 'enroll'
+      ? { pending: c.pendingMethods.map((p) => p.kind), enrolled: c.enrolledMethods.map((m) => m.kind) }
+      : {}),
   });
 }
 
@@ -136,6 +147,10 @@ export function flowModelEvents(snapshot: FlowSnapshot, options: FlowModelOption
   const confirmations = options.confirmations ?? { sms: '+4520123456', email: 'adele@gmail.com' };
   const events: FlowModelEvent[] = [];
   const selected = c.methods.find((m) => m.id === c.selectedMethodId);
+  const newMethods = options.newMethods ?? [
+    { kind: 'sms', phone: '+4520123499' },
+    { kind: 'email', email: 'adele@private.example' },
+  ];
   if (options.cancel !== false && step !== 'welcome' && step !== 'cancelling')
     events.push({ type: 'CANCEL' });
   switch (step) {
@@ -232,7 +247,9 @@ export function flowModelEvents(snapshot: FlowSnapshot, options: FlowModelOption
     case 'verifyingCode': {
       const verified: MethodId[] = [...c.verified, ...(c.challenge ? [c.challenge.method] : [])];
       const required = options.methodsRequired ?? 1;
-      const remaining = required === 2 ? Math.max(0, 2 - verified.length) : 0;
+      // Enroll: the current password is one more proof after the code(s) (C-to-D: methodsRemaining 1).
+      const password = c.purpose === 'enroll' && !verified.includes('password') ? 1 : 0;
+      const remaining = (required === 2 ? Math.max(0, 2 - verified.length) : 0) + password;
       events.push(
         done('verifyCode', {
           ok: true,
@@ -270,11 +287,46 @@ export function flowModelEvents(snapshot: FlowSnapshot, options: FlowModelOption
       for (const code of problems.verifyPassword ?? []) events.push(fail('verifyPassword', code));
       break;
     case 'addMethods':
-      events.push({ type: 'SUBMIT_ENROLLMENT', methods: [{ kind: 'sms', phone: '+4520123499' }] });
+      events.push({ type: 'SUBMIT_ENROLLMENT', methods: newMethods });
       break;
     case 'enrolling':
-      events.push(done('enroll', { ok: true, value: { state: 'completed' } }));
+      events.push(
+        done('enroll', {
+          ok: true,
+          value: {
+            state: 'verified',
+            pending: newMethods.map((m, i) => ({
+              challengeId: `e_${i}`,
+              kind: m.kind,
+              hint: m.kind === 'sms' ? '+45 •• •• •• 99' : 'a•••@e•••.example',
+              codeLength: 6,
+              expiresAt: modelFixtures.expiresAt,
+              resendAfter: 0,
+            })),
+            holdHours: 72,
+          },
+        }),
+      );
+      for (const code of problems.enroll ?? []) events.push(fail('enroll', code));
       break;
+    case 'confirmNewMethod':
+      events.push({ type: 'SUBMIT_ENROLLMENT_CODE', code: '123456' });
+      break;
+    case 'confirmingNewMethod': {
+      const [first, ...rest] = c.pendingMethods;
+      const confirmed = [
+        ...c.enrolledMethods,
+        ...(first ? [{ kind: first.kind, hint: first.hint, usableFrom: modelFixtures.expiresAt }] : []),
+      ];
+      events.push(
+        done('confirmEnrollment', {
+          ok: true,
+          value: { state: rest.length === 0 ? 'completed' : 'verified', confirmed, pending: rest },
+        }),
+      );
+      for (const code of problems.confirmEnrollment ?? []) events.push(fail('confirmEnrollment', code));
+      break;
+    }
     case 'directoryUnavailable':
       events.push({ type: 'RETRY' });
       break;

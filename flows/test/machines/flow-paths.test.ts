@@ -36,6 +36,8 @@ const modelOptions: FlowModelOptions = {
     verifyCode: ['code_invalid', 'code_expired', 'attempts_exhausted', 'flow_not_found', 'flow_not_verified'],
     setPassword: ['password_policy', 'directory_unavailable', 'flow_not_verified'],
     verifyPassword: ['password_invalid', 'flow_not_verified'],
+    enroll: ['destination_invalid', 'flow_not_verified'],
+    confirmEnrollment: ['code_invalid', 'attempts_exhausted'],
   },
   methodsRequired: 'either',
   resend: true,
@@ -112,9 +114,10 @@ describe.each([
   it('reaches every terminal screen', () => {
     const reached = new Set(terminal.map((p) => stepOf(p.state)));
     expect([...reached].sort()).toEqual([...terminalSteps].sort());
-    expect(new Set(paths.map((p) => stepOf(p.state)))).toContain(
-      purpose === 'reset' ? 'newPassword' : 'addMethods',
-    );
+    const steps = new Set(paths.map((p) => stepOf(p.state)));
+    if (purpose === 'reset') expect(steps).toContain('newPassword');
+    else
+      for (const step of ['enterPassword', 'addMethods', 'confirmNewMethod']) expect(steps).toContain(step);
   });
 
   it.each(

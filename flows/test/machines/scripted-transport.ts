@@ -45,6 +45,33 @@ export const policy = {
   blockCommonPasswords: true,
 };
 
+/** Enroll: a new method waiting for its code (C's contract: the 202 to POST /enrollment lists them). */
+export const pendingMethod = (kind: 'sms' | 'email', index = 0, resendAfter = 30) => ({
+  challengeId: `e_${kind}_${index}`,
+  kind,
+  hint: kind === 'sms' ? '+45 •• •• •• 99' : 'a•••@p•••.example',
+  codeLength: 6,
+  expiresAt: '2026-11-28T09:10:00Z',
+  resendAfter,
+});
+export const enrollmentAccepted = (kinds: ('sms' | 'email')[] = ['sms'], holdHours = 72) => ({
+  state: 'verified',
+  pending: kinds.map((k, i) => pendingMethod(k, i)),
+  holdHours,
+});
+export const enrollmentConfirmed = (
+  pending: ReturnType<typeof pendingMethod>[],
+  confirmed: ('sms' | 'email')[],
+) => ({
+  state: pending.length === 0 ? 'completed' : 'verified',
+  confirmed: confirmed.map((kind) => ({
+    kind,
+    hint: pendingMethod(kind).hint,
+    usableFrom: '2026-12-01T09:00:00Z',
+  })),
+  pending,
+});
+
 export const ok = (status: number, body?: unknown): TransportResponse => ({ status, body });
 export const problem = (code: ProblemCode, extras: ProblemExtras = {}): TransportResponse => {
   const doc = makeProblem(code, extras);
