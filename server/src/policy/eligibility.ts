@@ -51,6 +51,8 @@ export function candidateMethods(
   policy: Policy,
   user: DirectoryUser,
   context: UserContext,
+  /** The user's MyPass enrollments whose hold is over (issue 5); offered where the policy's sources include `enrolled`. */
+  enrolled: readonly { kind: MethodKind; destination: string }[] = [],
 ): CandidateMethod[] {
   const out: CandidateMethod[] = [];
   const add = (kind: MethodKind, source: MethodSource, destination: string | null | undefined): void => {
@@ -67,7 +69,7 @@ export function candidateMethods(
       add('sms', 'registered', phone.phoneNumber);
   }
   for (const email of context.emailMethods) add('email', 'registered', email.emailAddress);
-  // `enrolled` methods arrive with the enrollment issue (a MyPass table); the source is already in the model.
+  for (const method of enrolled) add(method.kind, 'enrolled', method.destination);
   add('sms', 'profile', user.mobilePhone);
   for (const address of user.otherMails) add('email', 'profile', address);
   return out;
@@ -92,6 +94,8 @@ export function decideEligibility(
   context: UserContext,
   /** The calling client; unknown (undefined) skips the channel check. */
   channel?: ClientChannel,
+  /** Usable MyPass enrollments (hold over); enroll flows pass none: their code goes to a directory-held method (T12). */
+  enrolled: readonly { kind: MethodKind; destination: string }[] = [],
 ): Eligibility {
   const fallbackName = config.policies.at(-1)?.name ?? 'default';
   const refuse = (reason: RefusalReason, policyName = fallbackName): Eligibility => ({
@@ -120,7 +124,7 @@ export function decideEligibility(
   if (atRisk) methodsRequired = Math.max(methodsRequired, policy.atRiskMethodsRequired);
   // Privileged users, where a policy allows them at all, always prove two methods (T9; Entra's own rule for admins).
   if (privileged) methodsRequired = 2;
-  const methods = candidateMethods(policy, user, context);
+  const methods = candidateMethods(policy, user, context, enrolled);
   if (methods.length < methodsRequired) return refuse('no_methods', policy.name);
   return { eligible: true, policy, methodsRequired, methods };
 }
