@@ -643,6 +643,51 @@ function appRoleAssignments({ req, ctx, params }: Call): EmuResponse {
   });
 }
 
+/** Users in a group, directly or through nested groups (licensing: `mypass licenses` counts seats). */
+function groupTransitiveUsers({ req, ctx, params }: Call): EmuResponse {
+  const id = decodeURIComponent(params.id ?? '').toLowerCase();
+  if (!ctx.tenant.groups.has(id)) return notFound(req, params.id ?? '');
+  const select = parseSelect(req, USER_PROPERTIES, 'user');
+  if (select && !Array.isArray(select)) return select;
+  const top = parseTop(req);
+  if (typeof top !== 'number') return top;
+  const seen = new Set<string>([id]);
+  const users = new Set<string>();
+  let frontier = [id];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const groupId of frontier) {
+      for (const member of ctx.tenant.groups.get(groupId)?.memberIds ?? []) {
+        if (ctx.tenant.groups.has(member)) {
+          if (!seen.has(member)) next.push(member);
+          seen.add(member);
+        } else if (ctx.tenant.users.has(member)) users.add(member);
+      }
+    }
+    frontier = next;
+  }
+  const matched = [...users].sort().flatMap((u) => {
+    const r = ctx.tenant.users.get(u);
+    return r ? [r] : [];
+  });
+  const skip = Number(req.query.get('$skiptoken') ?? '0') || 0;
+  const body: Record<string, unknown> = {
+    '@odata.context': `${GRAPH_ROOT}/$metadata#users${select ? `(${select.join(',')})` : ''}`,
+  };
+  if (skip + top < matched.length) {
+    const next = [...req.query.entries()]
+      .filter(([k]) => k !== '$skiptoken')
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    next.push(`$skiptoken=${skip + top}`);
+    body['@odata.nextLink'] =
+      `${ctx.tokens.origin()}/v1.0/groups/${id}/transitiveMembers/microsoft.graph.user?${next.join('&')}`;
+  }
+  body.value = matched
+    .slice(skip, skip + top)
+    .map((r) => ({ '@odata.type': '#microsoft.graph.user', ...projectUser(r, select) }));
+  return json(200, body);
+}
+
 function applications({ req, ctx }: Call): EmuResponse {
   const items = filteredBy(
     req,
@@ -713,6 +758,12 @@ const ROUTES: Route[] = [
   route('GET', '/applications', PERMISSIONS.readApplications, applications),
   route('GET', '/applications/{id}', PERMISSIONS.readApplications, getApplication),
   route('GET', '/groups/{id}', PERMISSIONS.readGroups, getGroup),
+  route(
+    'GET',
+    '/groups/{id}/transitiveMembers/microsoft.graph.user',
+    PERMISSIONS.readMemberships,
+    groupTransitiveUsers,
+  ),
   // Company branding checks its own permissions: delegated callers also need an admin role.
   ...BRANDING_ROUTES.map((b) =>
     route(b.method, b.template, null, ({ req, caller, params, ctx }) =>
