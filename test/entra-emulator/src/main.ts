@@ -1,6 +1,7 @@
 // CLI: start the emulator for the demo or a separate test process.
 //   tsx test/entra-emulator/src/main.ts [--port N] [--ca-dir DIR] [--generated-users N] [--host 127.0.0.1]
-// Prints one JSON line when ready ({origin, tenantId, clientId, clientSecret, caPath}); stops on SIGINT/SIGTERM.
+// Prints one JSON line when ready ({origin, tenantId, domain, groups, clientId, clientSecret, caPath});
+// stops on SIGINT/SIGTERM.
 // TEST INFRASTRUCTURE ONLY: never point a production configuration at it.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.js';
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       origin: emulator.origin,
       tenantId: emulator.tenantId,
+      domain: emulator.domain,
+      groups: emulator.groups,
       clientId: emulator.apiApp.clientId,
       clientSecret: emulator.apiApp.clientSecret,
       caPath: ca.certPath,

@@ -20,8 +20,18 @@ describe('main.ts', () => {
     try {
       const lines = createInterface({ input: child.stdout ?? process.stdin });
       const [line] = (await once(lines, 'line')) as [string];
-      const ready = JSON.parse(line) as Record<string, string>;
-      expect(Object.keys(ready).sort()).toEqual(['caPath', 'clientId', 'clientSecret', 'origin', 'tenantId']);
+      const ready = JSON.parse(line) as Record<string, string> & { groups: Record<string, string> };
+      expect(Object.keys(ready).sort()).toEqual([
+        'caPath',
+        'clientId',
+        'clientSecret',
+        'domain',
+        'groups',
+        'origin',
+        'tenantId',
+      ]);
+      // The bench's stack configures the licensed groups from this line when the emulator runs apart.
+      expect(ready.groups['MyPass Licensed']).toMatch(/^[0-9a-f-]{36}$/);
       expect(ready.origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${ready.origin}/contoso.example/v2.0/.well-known/openid-configuration`);
       expect(res.status).toBe(200);
