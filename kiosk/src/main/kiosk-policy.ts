@@ -116,6 +116,8 @@ export function toRendererConfig(policy: KioskPolicy, systemLanguages: readonly 
       demo: false,
       // Only a tile-launched kiosk may end; a standing kiosk stays up for the next person.
       canLeave: policy.runMode === 'tile',
+      // Enrollment needs the current password: at the sign-in screen a person is there to reset one.
+      offerEnrollment: policy.runMode === 'standing',
     },
     preferredLanguages: preferred.slice(0, 20),
     runMode: policy.runMode,

@@ -1,18 +1,21 @@
-// Binds the screens to the reset machine of @mypass/flows: the machine decides every step, this file
+// Binds the screens to the reset or enroll machine of @mypass/flows: the machine decides every step, this file
 // only maps its snapshot to the FlowView the screens read and the person's actions to its events.
 // The one piece of state kept here is the in-page "Stop and clear the screen?" panel, which is UI only.
 import { useEffect, useMemo, useState } from 'react';
 import { useMachine } from '@xstate/react';
 import {
   createApiClient,
+  enrollMachine,
   loadCommonPasswordChecker,
   resetMachine,
   type FlowContext,
   type FlowError,
+  type DestinationProblem,
+  type FlowPurpose,
   type Transport,
 } from '@mypass/flows';
 import type { HostConfig } from './host-config.js';
-import type { FlowActions, FlowMessage, FlowView, ScreenName } from './flow-view.js';
+import type { EnrollmentView, FlowActions, FlowMessage, FlowView, ScreenName } from './flow-view.js';
 
 type Step = string;
 
@@ -26,6 +29,12 @@ const screenOfStep: Readonly<Record<Step, ScreenName>> = {
   enterCode: 'enterCode',
   verifyingCode: 'enterCode',
   verified: 'newPassword',
+  enterPassword: 'currentPassword',
+  verifyingPassword: 'currentPassword',
+  addMethods: 'addMethods',
+  enrolling: 'addMethods',
+  confirmNewMethod: 'confirmMethod',
+  confirmingNewMethod: 'confirmMethod',
   loadingPolicy: 'newPassword',
   newPassword: 'newPassword',
   settingPassword: 'newPassword',
@@ -44,6 +53,9 @@ const busySteps = new Set<Step>([
   'verified',
   'loadingPolicy',
   'settingPassword',
+  'verifyingPassword',
+  'enrolling',
+  'confirmingNewMethod',
   'cancelling',
 ]);
 
@@ -72,11 +84,18 @@ export function toFlowView(value: unknown, context: FlowContext, confirmingCance
   const presence = (value as { presence?: unknown }).presence;
   // A resend goes through sendingCode with the challenge kept: the code screen stays up meanwhile.
   const screen =
-    step === 'sendingCode' && context.challenge ? 'enterCode' : (screenOfStep[step] ?? 'welcome');
+    step === 'sendingCode' && context.challenge
+      ? 'enterCode'
+      : step === 'enrolling' && context.pendingMethods.length > 0
+        ? 'confirmMethod'
+        : step === 'verified' && context.purpose === 'enroll'
+          ? 'addMethods'
+          : (screenOfStep[step] ?? 'welcome');
   const method = context.methods.find(
     (m) => m.id === (context.challenge?.method ?? context.selectedMethodId),
   );
   return {
+    purpose: context.purpose,
     screen,
     busy: busySteps.has(step),
     ...(context.error ? { message: messageOf(context.error) } : {}),
@@ -99,16 +118,37 @@ export function toFlowView(value: unknown, context: FlowContext, confirmingCance
     confirmingCancel: confirmingCancel && screen !== 'welcome' && screen !== 'done',
     ...(presence === 'askingStillThere' ? { stillThereIn: context.stillThereIn } : {}),
     ...(step === 'directoryUnavailable' ? { retryIn: context.retryIn } : {}),
+    ...(context.purpose === 'enroll' ? { enrollment: enrollmentViewOf(context) } : {}),
   };
 }
 
-export function useResetFlow(
+function enrollmentViewOf(context: FlowContext): EnrollmentView {
+  const [first] = context.pendingMethods;
+  const refused: Partial<Record<'sms' | 'email', DestinationProblem>> = {};
+  for (const { index, reason } of context.invalidMethods) {
+    const method = context.newMethods[index];
+    if (method) refused[method.kind] = reason;
+  }
+  return {
+    ...(first ? { pending: { kind: first.kind, hint: first.hint, codeLength: first.codeLength } } : {}),
+    position: context.enrolledMethods.length + 1,
+    total: context.enrolledMethods.length + context.pendingMethods.length,
+    ...(context.holdHours !== null ? { holdHours: context.holdHours } : {}),
+    resendIn: context.resendIn,
+    typed: context.newMethods,
+    refused,
+  };
+}
+
+/** The machine of a purpose; a component binds one purpose for its lifetime (the app keys it by purpose). */
+export function useFlow(
+  purpose: FlowPurpose,
   transport: Transport,
   config: HostConfig,
   language: string,
 ): [FlowView, FlowActions] {
   const client = useMemo(() => createApiClient(transport), [transport]);
-  const [snapshot, send] = useMachine(resetMachine, {
+  const [snapshot, send] = useMachine(purpose === 'enroll' ? enrollMachine : resetMachine, {
     input: {
       client,
       locale: language,
@@ -159,6 +199,10 @@ export function useResetFlow(
       },
       activity: () => send({ type: 'ACTIVITY' }),
       retry: () => send({ type: 'RETRY' }),
+      submitCurrentPassword: (password) => send({ type: 'SUBMIT_CURRENT_PASSWORD', password }),
+      submitNewMethods: (methods) => send({ type: 'SUBMIT_ENROLLMENT', methods }),
+      confirmNewMethod: (code) => send({ type: 'SUBMIT_ENROLLMENT_CODE', code }),
+      changeNewMethods: () => send({ type: 'BACK' }),
     }),
     [send],
   );

@@ -22,6 +22,8 @@ export interface HostConfig {
   readonly demo: boolean;
   /** The host can end the kiosk and go back to the Windows sign-in screen (tile-launched kiosk only). */
   readonly canLeave: boolean;
+  /** The welcome screen offers "Set up my reset methods" (enrollment). Absent = not offered. */
+  readonly offerEnrollment?: boolean;
 }
 
 export const defaultHostConfig: HostConfig = Object.freeze({
@@ -72,5 +74,7 @@ export function parseHostConfig(input: unknown): HostConfig {
     ...(guidanceOverride !== undefined ? { guidanceOverride } : {}),
     demo: raw.demo === true,
     canLeave: raw.canLeave === true,
+    // Offered unless the host says no: the tile-launched kiosk does (a person there needs a reset).
+    offerEnrollment: raw.offerEnrollment !== false,
   };
 }

@@ -1,10 +1,10 @@
-// The kiosk UI: one page, one screen at a time, driven by the reset machine of @mypass/flows.
+// The kiosk UI: one page, one screen at a time, driven by the reset or enroll machine of @mypass/flows.
 // Host-agnostic: the web host and the Electron kiosk hand it a Transport and a HostConfig.
 // The first screen is rendered from this chunk alone; the flow (./reset-flow.tsx) loads behind it.
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n } from 'i18next';
-import type { Transport } from '@mypass/flows';
+import type { FlowPurpose, Transport } from '@mypass/flows';
 import type { HostConfig } from './host-config.js';
 import { pickerLanguages, switchLanguage, syncDocumentLanguage } from './i18n-setup.js';
 import { LanguagePicker } from './parts/language-picker.js';
@@ -25,6 +25,8 @@ export interface KioskAppProps {
   readonly initialLanguage: string;
   /** Demo mode only: where the demo panel reads the outbox and the demo users. */
   readonly demoSource?: DemoSource;
+  /** Open straight into a flow (the web page's `?enroll` link); otherwise the welcome screen comes first. */
+  readonly initialPurpose?: FlowPurpose;
 }
 
 export function KioskApp(props: KioskAppProps) {
@@ -35,7 +37,15 @@ export function KioskApp(props: KioskAppProps) {
   );
 }
 
-function KioskPage({ transport, config, leave, i18n, initialLanguage, demoSource }: KioskAppProps) {
+function KioskPage({
+  transport,
+  config,
+  leave,
+  i18n,
+  initialLanguage,
+  demoSource,
+  initialPurpose,
+}: KioskAppProps) {
   const { t } = useTranslation();
   const onLeave = config.canLeave ? leave : undefined;
   const [language, setLanguage] = useState(i18n.language);
@@ -50,7 +60,17 @@ function KioskPage({ transport, config, leave, i18n, initialLanguage, demoSource
     [i18n],
   );
 
-  const [started, setStarted] = useState(false);
+  const offerEnrollment = config.offerEnrollment === true;
+  // The flow on screen (null: the first screen). Back to null when a flow is wiped, so the next person
+  // chooses again between a reset and setting up methods.
+  const [purpose, setPurpose] = useState<FlowPurpose | null>(
+    initialPurpose === 'enroll' && !offerEnrollment ? null : (initialPurpose ?? null),
+  );
+  const [started, setStarted] = useState(purpose !== null);
+  const begin = useCallback((next: FlowPurpose) => {
+    setStarted(true);
+    setPurpose(next);
+  }, []);
   // Resolved once, and only when the flow is wanted: a loader may fetch the API client's chunk.
   const transportPromise = useMemo(
     () => (!started ? undefined : typeof transport === 'function' ? transport() : Promise.resolve(transport)),
@@ -70,8 +90,9 @@ function KioskPage({ transport, config, leave, i18n, initialLanguage, demoSource
     document.title = t('app.title');
   }, [t, language]);
   // T11: nothing of the last person stays on the glass, their language included.
-  const backToDefaultLanguage = useCallback(() => {
+  const wiped = useCallback(() => {
     if (i18n.language !== initialLanguage) pick(initialLanguage);
+    setPurpose(null);
   }, [i18n, initialLanguage, pick]);
 
   const welcome = (busy: boolean) => (
@@ -82,7 +103,12 @@ function KioskPage({ transport, config, leave, i18n, initialLanguage, demoSource
       aria-labelledby="screen-title"
       aria-busy={busy}
     >
-      <WelcomeScreen onStart={() => setStarted(true)} config={config} onLeave={onLeave} />
+      <WelcomeScreen
+        onStart={() => begin('reset')}
+        onEnroll={offerEnrollment ? () => begin('enroll') : undefined}
+        config={config}
+        onLeave={onLeave}
+      />
     </main>
   );
 
@@ -93,13 +119,15 @@ function KioskPage({ transport, config, leave, i18n, initialLanguage, demoSource
         {config.demo ? <span className="demo-badge">{t('demo.badge')}</span> : null}
         <LanguagePicker languages={offered} current={language} onPick={pick} />
       </header>
-      {transportPromise ? (
+      {transportPromise && purpose ? (
         <Suspense fallback={welcome(true)}>
           <ResetFlow
+            key={purpose}
+            purpose={purpose}
             transport={transportPromise}
             config={config}
             language={language}
-            onWiped={backToDefaultLanguage}
+            onWiped={wiped}
             onLeave={onLeave}
           />
         </Suspense>

@@ -1,11 +1,11 @@
-// The flow part of the UI, in its own chunk: the reset machine, the API client and zod load after the
+// The flow part of the UI, in its own chunk: the reset or enroll machine, the API client and zod load after the
 // first screen is on the glass (and are prefetched then), so the welcome screen appears quickly.
 import { use, useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Transport } from '@mypass/flows';
+import type { FlowPurpose, Transport } from '@mypass/flows';
 import type { HostConfig } from './host-config.js';
 import type { FlowView, FlowActions, FlowMessage } from './flow-view.js';
-import { useResetFlow } from './flow-binding.js';
+import { useFlow } from './flow-binding.js';
 import { CancelPanel, InactivityPanel } from './parts/panels.js';
 import { ScreenTitle } from './parts/form-controls.js';
 import { WelcomeScreen } from './screens/welcome-screen.js';
@@ -14,8 +14,13 @@ import { MethodScreen } from './screens/method-screen.js';
 import { CodeScreen } from './screens/code-screen.js';
 import { PasswordScreen } from './screens/password-screen.js';
 import { DoneScreen } from './screens/done-screen.js';
+import { CurrentPasswordScreen } from './screens/current-password-screen.js';
+import { AddMethodsScreen } from './screens/add-methods-screen.js';
+import { ConfirmMethodScreen } from './screens/confirm-method-screen.js';
 
 export interface ResetFlowProps {
+  /** Reset a password, or set up reset methods (enroll); fixed for the component's lifetime. */
+  readonly purpose: FlowPurpose;
   readonly transport: Promise<Transport>;
   readonly config: HostConfig;
   readonly language: string;
@@ -25,27 +30,34 @@ export interface ResetFlowProps {
   readonly onLeave?: (() => void) | undefined;
 }
 
-const stepOf: Partial<Record<FlowView['screen'], number>> = {
-  identify: 1,
-  chooseMethod: 2,
-  enterCode: 3,
-  newPassword: 4,
+const stepsOf: Readonly<Record<FlowPurpose, Partial<Record<FlowView['screen'], number>>>> = {
+  reset: { identify: 1, chooseMethod: 2, enterCode: 3, newPassword: 4 },
+  enroll: { identify: 1, chooseMethod: 2, enterCode: 3, currentPassword: 4, addMethods: 5, confirmMethod: 6 },
 };
-const totalSteps = 4;
+const totalSteps: Readonly<Record<FlowPurpose, number>> = { reset: 4, enroll: 6 };
 
-export default function ResetFlow({ transport, config, language, onWiped, onLeave }: ResetFlowProps) {
+export default function ResetFlow({
+  purpose,
+  transport,
+  config,
+  language,
+  onWiped,
+  onLeave,
+}: ResetFlowProps) {
   const { t } = useTranslation();
-  const [view, actions] = useResetFlow(use(transport), config, language);
+  const [view, actions] = useFlow(purpose, use(transport), config, language);
 
   // The person pressed Start on the first screen: that is why this part was loaded.
   useEffect(() => {
     actions.start();
   }, [actions]);
+  // Wiped once the machine is back on welcome with nothing in flight (a cancel waits for its DELETE).
   const previous = useRef(view.screen);
+  const idle = view.screen === 'welcome' && !view.busy;
   useEffect(() => {
-    if (view.screen === 'welcome' && previous.current !== 'welcome') onWiped?.();
-    previous.current = view.screen;
-  }, [view.screen, onWiped]);
+    if (idle && previous.current !== 'welcome') onWiped?.();
+    if (idle || view.screen !== 'welcome') previous.current = view.screen;
+  }, [idle, view.screen, onWiped]);
   // Any touch or key anywhere on the page (picker, keyboard, demo panel too) counts as presence.
   useEffect(() => {
     const present = () => actions.activity();
@@ -57,7 +69,7 @@ export default function ResetFlow({ transport, config, language, onWiped, onLeav
     };
   }, [actions]);
 
-  const step = stepOf[view.screen];
+  const step = stepsOf[purpose][view.screen];
   const panel =
     view.stillThereIn !== undefined ? (
       <InactivityPanel actions={actions} seconds={view.stillThereIn} />
@@ -71,8 +83,8 @@ export default function ResetFlow({ transport, config, language, onWiped, onLeav
       <div className="screen" hidden={panel !== null}>
         {step !== undefined ? (
           <div className="progress">
-            <p className="progress-text">{t('progress.step', { step, total: totalSteps })}</p>
-            <progress className="progress-bar" value={step} max={totalSteps} aria-hidden="true" />
+            <p className="progress-text">{t('progress.step', { step, total: totalSteps[purpose] })}</p>
+            <progress className="progress-bar" value={step} max={totalSteps[purpose]} aria-hidden="true" />
           </div>
         ) : null}
         {view.message ? <Message message={view.message} /> : null}
@@ -138,8 +150,14 @@ function Screen({
       return <CodeScreen view={view} actions={actions} />;
     case 'newPassword':
       return <PasswordScreen view={view} actions={actions} />;
+    case 'currentPassword':
+      return <CurrentPasswordScreen view={view} actions={actions} />;
+    case 'addMethods':
+      return <AddMethodsScreen view={view} actions={actions} />;
+    case 'confirmMethod':
+      return <ConfirmMethodScreen view={view} actions={actions} />;
     case 'done':
-      return <DoneScreen actions={actions} config={config} />;
+      return <DoneScreen view={view} actions={actions} config={config} />;
     case 'deadEnd':
       return (
         <>

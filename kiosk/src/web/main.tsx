@@ -67,6 +67,8 @@ if (root) {
           pickerLanguages(config.allowedLanguages),
         )}
         {...(config.demo ? { demoSource } : {})}
+        // `/?enroll` opens straight into setting up reset methods (a link an organisation can hand out).
+        {...(new URLSearchParams(location.search).has('enroll') ? { initialPurpose: 'enroll' as const } : {})}
       />
       <ReadyMarker />
     </StrictMode>,

@@ -117,4 +117,8 @@ describe('toRendererConfig', () => {
     expect(toRendererConfig({ ...parsed.policy, runMode: 'tile' }, []).host.canLeave).toBe(true);
     expect(toRendererConfig({ ...parsed.policy, runMode: 'standing' }, []).host.canLeave).toBe(false);
   });
+  it('offers enrollment only on a standing kiosk: at the sign-in screen a person is there to reset', () => {
+    expect(toRendererConfig({ ...parsed.policy, runMode: 'tile' }, []).host.offerEnrollment).toBe(false);
+    expect(toRendererConfig({ ...parsed.policy, runMode: 'standing' }, []).host.offerEnrollment).toBe(true);
+  });
 });

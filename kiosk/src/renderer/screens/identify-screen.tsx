@@ -12,7 +12,8 @@ export function IdentifyScreen({ view, actions }: { view: FlowView; actions: Flo
   };
   return (
     <form onSubmit={submit} noValidate>
-      <ScreenTitle>{t('identify.title')}</ScreenTitle>
+      <ScreenTitle>{view.purpose === 'enroll' ? t('enroll.title') : t('identify.title')}</ScreenTitle>
+      {view.purpose === 'enroll' ? <p className="lead">{t('enroll.intro')}</p> : null}
       <TextField
         label={t('identify.label')}
         hint={t('identify.hint')}

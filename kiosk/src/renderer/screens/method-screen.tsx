@@ -24,7 +24,11 @@ export function MethodScreen({ view, actions }: { view: FlowView; actions: FlowA
   return (
     <form onSubmit={submit} noValidate>
       <ScreenTitle>{another ? t('another.title') : t('method.title')}</ScreenTitle>
-      {another ? <p className="lead">{t('another.body', { count: view.methodsRemaining ?? 1 })}</p> : null}
+      {another ? (
+        <p className="lead">{t('another.body', { count: view.methodsRemaining ?? 1 })}</p>
+      ) : view.purpose === 'enroll' ? (
+        <p className="lead">{t('enroll.verifyFirst')}</p>
+      ) : null}
       <fieldset className="choices">
         <legend>{t('method.intro')}</legend>
         {methods.map((m) => (
