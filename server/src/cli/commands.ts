@@ -2,12 +2,14 @@
 // the dispatcher.
 import type { CliCommand, CliIo } from './cli-io.js';
 import { auditCommand } from './audit-command.js';
+import { brandingCommand } from './branding-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { serveCommand } from './serve.js';
 import { userCommand } from './user-command.js';
 
 export const commands: Record<string, CliCommand> = {
   audit: auditCommand,
+  branding: brandingCommand,
   doctor: doctorCommand,
   serve: serveCommand,
   user: userCommand,
