@@ -13,6 +13,7 @@ import { registerFlowRoutes } from './http/flow-routes.js';
 import { sendProblem } from './http/problem-reply.js';
 import { addSecurityHeaders, applySecurityHeaders } from './http/security-headers.js';
 import { createMetrics } from './metrics.js';
+import type { AuditSink } from './audit/audit-log.js';
 import type { Clock, Store } from './store/store.js';
 
 /** The sections the app reads (the directory section is the connector's, used by main.ts). */
@@ -28,6 +29,10 @@ export interface AppDeps {
   logger: Logger;
   /** Serve HTTPS directly (otherwise behind a TLS-terminating proxy listed in trustedProxies). */
   https?: { key: Buffer; cert: Buffer };
+  /** Forwards each audit record as it is written (the syslog sink); the store keeps it either way. */
+  auditSink?: AuditSink;
+  /** The last seat count (license monitor), for the metrics. */
+  licenseSeats?: () => { used: number; total: number | null } | null;
 }
 
 export const bodyLimitBytes = 16 * 1024;
@@ -100,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       max: config.limits.smsGlobal.max,
     },
     defaultMetrics: true,
+    ...(deps.licenseSeats ? { licenseSeats: deps.licenseSeats } : {}),
   });
   addSecurityHeaders(app);
   metrics.instrument(app);
@@ -127,7 +133,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendProblem(reply, status === 503 ? 'service_unavailable' : 'internal_error');
   });
 
-  const audit = createAuditLog({ audit: store.audit, logger });
+  const audit = createAuditLog({
+    audit: store.audit,
+    logger,
+    ...(deps.auditSink ? { sink: deps.auditSink } : {}),
+  });
   const service = createFlowsService({
     config: { flows: config.flows, limits: config.limits, policies: config.access },
     directory,

@@ -14,6 +14,9 @@ import { createEntraDirectory } from './directory/entra-directory.js';
 import { cryptoRandom } from './flows-service/crypto-random.js';
 import { registerWebUi } from './http/web-ui.js';
 import { openStore } from './store/open-store.js';
+import { createSyslogSink } from './audit/syslog-sink.js';
+import { countLicensedUsers, startLicenseMonitor } from './policy/licensing.js';
+import { startRetentionSchedule } from './retention/retention.js';
 
 export interface RunningServer {
   url: string;
@@ -72,6 +75,23 @@ export async function startServer(
     closers.push(() => directory.value.close());
     const delivery = createDelivery(config.delivery, { store, logger, ...options.delivery });
     closers.push(() => delivery.close());
+    // Admin-side services (issue 5): the syslog sink, the seat count and the retention purge.
+    const auditSink = config.audit.syslog
+      ? await createSyslogSink(config.audit.syslog, { logger })
+      : undefined;
+    if (auditSink) closers.push(() => auditSink.close());
+    const { licensedGroups, seats } = config.access;
+    const licenseMonitor =
+      licensedGroups.length > 0
+        ? startLicenseMonitor({
+            count: () => countLicensedUsers(directory.value.connection, licensedGroups),
+            seats,
+            logger,
+          })
+        : undefined;
+    if (licenseMonitor) closers.push(() => Promise.resolve(licenseMonitor.stop()));
+    const retention = startRetentionSchedule({ store, config: config.retention, clock: store.clock, logger });
+    closers.push(() => Promise.resolve(retention.stop()));
     const https =
       config.server.tlsCertificatePath && config.server.tlsKeyPath
         ? {
@@ -88,6 +108,8 @@ export async function startServer(
       random: cryptoRandom,
       logger,
       ...(https ? { https } : {}),
+      ...(auditSink ? { auditSink } : {}),
+      ...(licenseMonitor ? { licenseSeats: () => licenseMonitor.latest() } : {}),
     });
     if (config.webUi.enabled) {
       const { enabled: _enabled, dir, demoUsersFile, ...hostConfig } = config.webUi;

@@ -9,6 +9,8 @@ export interface MetricsDeps {
   /** The global SMS budget counter's key and window, read (never counted) at scrape time. */
   smsBudget: { key: string; windowSeconds: number; max: number };
   defaultMetrics?: boolean;
+  /** The license monitor's last seat count; absent or null leaves the seat gauges without a value. */
+  licenseSeats?: () => { used: number; total: number | null } | null;
 }
 
 export function createMetrics(deps: MetricsDeps): {
@@ -62,6 +64,28 @@ export function createMetrics(deps: MetricsDeps): {
       this.set(deps.smsBudget.max);
     },
   });
+
+  const seats = deps.licenseSeats;
+  if (seats) {
+    new Gauge({
+      name: 'mypass_license_seats_used',
+      help: 'Users of the licensed groups at the last count (guests excluded)',
+      registers: [registry],
+      collect() {
+        const count = seats();
+        if (count) this.set(count.used);
+      },
+    });
+    new Gauge({
+      name: 'mypass_license_seats_total',
+      help: 'Seats bought (access.seats); over-allocation warns, never refuses',
+      registers: [registry],
+      collect() {
+        const count = seats();
+        if (count?.total != null) this.set(count.total);
+      },
+    });
+  }
 
   return {
     registry,

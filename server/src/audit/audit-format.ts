@@ -57,6 +57,8 @@ const EVENTS: Record<string, { name: string; severity: number }> = {
   user_purged: { name: 'Person purged from MyPass', severity: 5 },
 };
 
+export const cefSeverity = (event: string): number => EVENTS[event]?.severity ?? 3;
+
 const text = (value: Json | undefined): string | undefined =>
   value === undefined || value === null
     ? undefined

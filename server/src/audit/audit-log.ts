@@ -2,7 +2,7 @@
 // ids only: never a secret, code, password, flow token or full destination (T8). The event type has
 // no field that could hold one, and the identifier is kept as the store's keyed lookup hash.
 import type { Logger } from 'pino';
-import type { AuditRepository, Json } from '../store/store.js';
+import type { AuditEntry, AuditRepository, Json } from '../store/store.js';
 
 export type AuditEventType =
   | 'started'
@@ -21,7 +21,13 @@ export type AuditEventType =
   | 'rate_limited'
   | 'notification_queued'
   | 'sessions_revoked'
-  | 'risk_dismissed';
+  | 'risk_dismissed'
+  /** Enroll flows: a password check that proved nothing (reason: bad_password, locked, …, attempts_spent). */
+  | 'password_failed'
+  /** Enroll flows: a new method confirmed by its code, stored and held (methodId: its kind). */
+  | 'enrolled'
+  /** Enroll flows: new methods refused (detail: index:reason of each). */
+  | 'enrollment_refused';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -48,7 +54,12 @@ export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
 }
 
-export function createAuditLog(deps: { audit: AuditRepository; logger: Logger }): AuditLog {
+/** Somewhere each stored record is also sent (syslog-sink.ts); it must never block or throw. */
+export interface AuditSink {
+  send(entry: AuditEntry): void;
+}
+
+export function createAuditLog(deps: { audit: AuditRepository; logger: Logger; sink?: AuditSink }): AuditLog {
   const log = deps.logger.child({ component: 'audit' });
   return {
     async record(event) {
@@ -56,7 +67,7 @@ export function createAuditLog(deps: { audit: AuditRepository; logger: Logger })
       const detail: { [key: string]: Json } = {};
       for (const [key, value] of Object.entries(rest)) if (value !== undefined) detail[key] = value;
       log.info({ event: type, flowId, userId, clientAddress, ...detail }, `audit ${type}`);
-      await deps.audit.record({
+      const stored = await deps.audit.record({
         event: type,
         flowId: flowId ?? null,
         userId: userId ?? null,
@@ -64,6 +75,7 @@ export function createAuditLog(deps: { audit: AuditRepository; logger: Logger })
         clientAddress: clientAddress ?? null,
         detail,
       });
+      deps.sink?.send(stored);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { CliCommand, CliIo } from './cli-io.js';
 import { auditCommand } from './audit-command.js';
 import { brandingCommand } from './branding-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { licensesCommand } from './licenses-command.js';
 import { serveCommand } from './serve.js';
 import { userCommand } from './user-command.js';
 
@@ -11,6 +12,7 @@ export const commands: Record<string, CliCommand> = {
   audit: auditCommand,
   branding: brandingCommand,
   doctor: doctorCommand,
+  licenses: licensesCommand,
   serve: serveCommand,
   user: userCommand,
 };

@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { buildApp, type AppConfig } from '../../src/app.js';
+import type { AuditSink } from '../../src/audit/audit-log.js';
 import { serviceSections } from '../../src/config/service-config.js';
 import type { Delivery } from '../../src/delivery/delivery.js';
 import type { Directory } from '../../src/directory/directory.js';
@@ -60,6 +61,7 @@ export async function buildTestApp(options: {
   directory: Directory;
   config?: AppConfig;
   delivery?: (store: Store) => RecordingDelivery;
+  auditSink?: AuditSink;
 }): Promise<TestApp> {
   const clock = new TestClock();
   const store = await openStore('sqlite::memory:', {
@@ -86,6 +88,7 @@ export async function buildTestApp(options: {
     clock,
     random: cryptoRandom,
     logger,
+    ...(options.auditSink ? { auditSink: options.auditSink } : {}),
   });
   await app.ready();
   return {
