@@ -27,7 +27,7 @@ export class EntraConnection {
 
   /**
    * Runs one directory operation under the configured time cap. The app token is obtained first
-   * (from msal's cache in steady state), so token failures surface as msal errors, not as the
+   * (held in memory in steady state), so token failures surface as msal errors, not as the
    * Graph client's wrapped ones.
    */
   async run<T>(

@@ -43,6 +43,30 @@ describe('token', () => {
     expect(emu.counters()['GET /v1.0/users']).toBe(3);
   });
 
+  it('asks once for the token when many operations start together, and renews it ahead of its expiry', async () => {
+    // 200 s is inside the 300 s renewal margin: such a token is never used, so every operation renews it.
+    const shortLived = await startEmulator({ accessTokenLifetimeSeconds: 200 });
+    const requests = () => shortLived.counters()['POST /{tenant}/oauth2/v2.0/token'] ?? 0;
+    const created = await createEntraDirectory(emulatorDirectoryConfig(shortLived));
+    if (!created.ok) throw new Error(created.code);
+    const fresh = await connector();
+    try {
+      emu.resetCounters();
+      const looked = await Promise.all(Array.from({ length: 8 }, () => fresh.lookupUser(upn('alex.wilber'))));
+      expect(looked.every((r) => r.ok)).toBe(true);
+      expect(tokenRequests()).toBe(1);
+
+      expect((await created.value.lookupUser(upn('alex.wilber'))).ok).toBe(true);
+      const afterOne = requests();
+      expect((await created.value.lookupUser(upn('alex.wilber'))).ok).toBe(true);
+      expect(requests()).toBeGreaterThan(afterOne);
+    } finally {
+      await fresh.close();
+      await created.value.close();
+      await shortLived.close();
+    }
+  });
+
   it('works with the certificate credential (thumbprint + private key)', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
