@@ -16,12 +16,24 @@ export const resetFlowContextSchema = z.object({
   methodsRequired: z.number().int().min(1),
   /** Every registered method of the user, told after a completed reset (T1). Empty for decoys. */
   notify: z.array(z.object({ kind: z.enum(['sms', 'email']), destination: z.string() })),
+  /** Enroll flows: the proof the policy asks for, and what the password proved so far (T12). */
+  enrollment: z
+    .object({
+      proof: z.enum(['code-then-password', 'code', 'password']),
+      passwordFactor: z.enum(['full', 'first_factor_only']).nullable(),
+    })
+    .optional(),
 });
 
 export type ResetFlowContext = z.infer<typeof resetFlowContextSchema>;
 
 export function toFlowContext(context: ResetFlowContext): FlowContext {
-  return { ...context, notify: context.notify.map((n) => ({ ...n })) };
+  const { enrollment, ...rest } = context;
+  return {
+    ...rest,
+    notify: context.notify.map((n) => ({ ...n })),
+    ...(enrollment ? { enrollment: { ...enrollment } } : {}),
+  };
 }
 
 export function readFlowContext(context: FlowContext | undefined): ResetFlowContext | undefined {

@@ -19,6 +19,13 @@ export const limitsConfigSchema = z
     failures: windowLimit(10, 24 * 60 * 60),
     resendCooldownSeconds: z.number().int().min(0).default(60),
     attemptsPerFlow: z.number().int().min(1).max(10).default(5),
+    /**
+     * Password checks (enrollment) per user, wrong ones only, sliding window (T3). At most 5 per window so
+     * MyPass stays well below Entra's smart-lockout threshold (10) and can never lock anyone out.
+     */
+    passwordChecks: z
+      .strictObject({ max: z.number().int().min(1).max(5), windowSeconds: z.number().int().min(3600) })
+      .default({ max: 3, windowSeconds: 86400 }),
   })
   .default({
     startsPerName: { max: 5, windowSeconds: 900 },
@@ -30,6 +37,7 @@ export const limitsConfigSchema = z
     failures: { max: 10, windowSeconds: 86400 },
     resendCooldownSeconds: 60,
     attemptsPerFlow: 5,
+    passwordChecks: { max: 3, windowSeconds: 86400 },
   });
 
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;

@@ -16,6 +16,7 @@ import {
   type EnrollmentRequest,
   type FlowCreated,
   type FlowPublicState,
+  type InvalidMethod,
   type PasswordPolicy,
   type PasswordViolation,
   type ProblemCode,
@@ -34,6 +35,11 @@ import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-co
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
 import { checkNewPassword } from './password-rules.js';
+import {
+  createEnrollmentSteps,
+  enrollProofsDecideState,
+  passwordMethodId,
+} from '../enrollment/enrollment-steps.js';
 import type { RandomSource } from './ports.js';
 import { messageLanguageFor } from '@mypass/locales/node';
 
@@ -42,6 +48,7 @@ export interface ServiceProblem {
   retryAfter?: number;
   attemptsLeft?: number;
   violations?: PasswordViolation[];
+  invalidMethods?: InvalidMethod[];
 }
 
 export type ServiceResult<T> = { ok: true; value: T } | { ok: false; problem: ServiceProblem };
@@ -208,8 +215,11 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     );
   }
 
-  const publicMethods = (flow: FlowRecord) =>
-    flow.methods.map((m) => ({ id: m.id, kind: m.kind, hint: m.hint }));
+  // Enroll flows offer the current password beside the directory-held methods (api.md).
+  const publicMethods = (flow: FlowRecord) => [
+    ...flow.methods.map((m) => ({ id: m.id, kind: m.kind, hint: m.hint })),
+    ...(flow.purpose === 'enroll' ? [{ id: passwordMethodId, kind: 'password' as const }] : []),
+  ];
 
   async function directoryFailed(
     open: OpenFlow | undefined,
@@ -258,6 +268,34 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     return out;
   }
 
+  /** The flow dies (every later request answers attempts_exhausted). */
+  async function exhausted(open: OpenFlow, ctx: RequestContext): Promise<ServiceResult<never>> {
+    if (
+      await store.flows.transition(open.flow.id, ['verifying', 'verified'], { state: 'attempts_exhausted' })
+    ) {
+      await record(open, { type: 'attempts_exhausted', clientAddress: ctx.clientAddress });
+    }
+    return fail('attempts_exhausted');
+  }
+
+  const enrollment = createEnrollmentSteps({
+    config: { flows: flowsConfig, limits },
+    directory,
+    store,
+    delivery,
+    clock,
+    random,
+    policyByName,
+    record,
+    countFailure,
+    budgetSpent,
+    overLimit,
+    exhausted,
+    directoryFailed,
+    verifiedWindowOpen,
+    smsBudgetKey,
+  });
+
   return {
     async start(input, ctx) {
       const normalizedName = normalizeIdentifier(input.username);
@@ -278,7 +316,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       const lookup = await directory.lookupUser(input.username);
       if (!lookup.ok) return directoryFailed(undefined, 'lookup', lookup, ctx);
 
-      let refusal: RefusalReason | null = null;
+      let refusal: RefusalReason | 'enrollment_not_allowed' | null = null;
       let userId: string | null = null;
       let upn: string | null = null;
       let policyName = config.policies.policies.at(-1)?.name ?? 'default';
@@ -295,10 +333,15 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         upn = user.userPrincipalName;
         const context = await directory.getUserContext(user.id, groupIds);
         if (!context.ok) return directoryFailed(undefined, 'user_context', context, ctx);
-        const decision = decideEligibility(config.policies, user, context.value, ctx.client);
+        // Resets may use MyPass enrollments past their hold; an enroll flow's code goes only to a
+        // method the directory holds (T12), so it is offered none.
+        const enrolled = input.purpose === 'reset' ? await enrollment.usableFor(user.id) : [];
+        const decision = decideEligibility(config.policies, user, context.value, ctx.client, enrolled);
         policyName = decision.eligible ? decision.policy.name : decision.policyName;
         if (!decision.eligible) refusal = decision.reason;
-        else {
+        else if (input.purpose === 'enroll' && !decision.policy.enrollment.allowed) {
+          refusal = 'enrollment_not_allowed';
+        } else {
           const region = user.usageLocation ?? flowsConfig.defaultRegion;
           const methods = realMethods(decision.methods, region);
           if (methods.length < decision.methodsRequired) refusal = 'no_methods';
@@ -312,6 +355,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
               const address = normalizeConfirmation('email', email.emailAddress);
               if (address) notify.push({ kind: 'email', destination: address });
             }
+            for (const method of enrolled) notify.push(method);
             real = {
               methods,
               context: {
@@ -324,6 +368,9 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
                   context.value.riskState === 'atRisk' || context.value.riskState === 'confirmedCompromised',
                 methodsRequired: decision.methodsRequired,
                 notify,
+                ...(input.purpose === 'enroll'
+                  ? { enrollment: { proof: decision.policy.enrollment.proof, passwordFactor: null } }
+                  : {}),
               },
             };
           }
@@ -354,6 +401,9 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         atRisk: false,
         methodsRequired: 1,
         notify: [],
+        ...(input.purpose === 'enroll'
+          ? { enrollment: { proof: policyByName(policyName).enrollment.proof, passwordFactor: null } }
+          : {}),
       };
       const context = real?.context ?? decoyContext;
       const flow = await store.flows.create({
@@ -520,20 +570,15 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       if (!opened.ok) return opened;
       const open = opened.value;
       const { flow, context } = open;
-      // Password proofs belong to enroll flows (the enrollment issue); a reset proves codes only.
-      if (!('challengeId' in input) || flow.purpose !== 'reset') return fail('method_not_available');
+      // The current password is a proof of enroll flows only (enrollment/enrollment-steps.ts); a reset proves codes.
+      if (!('challengeId' in input)) {
+        if (flow.purpose !== 'enroll') return fail('method_not_available');
+        return enrollment.verifyPassword(open, input.password, ctx);
+      }
       if (flow.state !== 'verifying') return fail('method_not_available');
 
-      const exhausted = async (): Promise<ServiceResult<never>> => {
-        if (
-          await store.flows.transition(flow.id, ['verifying', 'verified'], { state: 'attempts_exhausted' })
-        ) {
-          await record(open, { type: 'attempts_exhausted', clientAddress: ctx.clientAddress });
-        }
-        return fail('attempts_exhausted');
-      };
       // New flows bring no new guesses: the budget per name and per user spans flows (T3).
-      if (await budgetSpent(flow.identifierHash, context.subject)) return exhausted();
+      if (await budgetSpent(flow.identifierHash, context.subject)) return exhausted(open, ctx);
 
       const check = await store.challenges.verifyAndConsume(
         flow.id,
@@ -545,7 +590,8 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         const updated = await store.flows.addVerifiedMethod(
           flow.id,
           check.challenge.methodId,
-          context.methodsRequired,
+          // Enroll flows become verified by their policy's proof (codes and password), never by a count alone.
+          flow.purpose === 'enroll' ? enrollProofsDecideState : context.methodsRequired,
           clock.now(),
         );
         if (!updated) return fail('flow_not_found');
@@ -555,6 +601,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           challengeId: check.challenge.id,
           clientAddress: ctx.clientAddress,
         });
+        if (flow.purpose === 'enroll') return enrollment.afterCode(open, updated);
         const verified = [...new Set(updated.methodsVerified.map((v) => v.methodId))];
         return {
           ok: true,
@@ -570,7 +617,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       // A wrong code (or any code in a decoy flow): one conditional UPDATE counts it, so 50 parallel
       // guesses count exactly `attemptsPerFlow`.
       const attempt = await store.flows.recordFailedAttempt(flow.id, limits.attemptsPerFlow);
-      if (!attempt.counted) return exhausted();
+      if (!attempt.counted) return exhausted(open, ctx);
       await countFailure(open);
       await record(open, {
         type: 'verification_failed',
@@ -683,16 +730,16 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       return { ok: true, value: null };
     },
 
-    async enroll(flowId, token) {
+    async enroll(flowId, token, input, ctx) {
       const opened = await openFlow(flowId, token);
       if (!opened.ok) return opened;
-      return fail('flow_not_verified');
+      return enrollment.submit(opened.value, input, ctx);
     },
 
-    async confirmEnrollment(flowId, token) {
+    async confirmEnrollment(flowId, token, input, ctx) {
       const opened = await openFlow(flowId, token);
       if (!opened.ok) return opened;
-      return fail('flow_not_verified');
+      return enrollment.confirm(opened.value, input, ctx);
     },
 
     async get(flowId, token) {
@@ -701,6 +748,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       const { flow, context } = opened.value;
       const challenges = await store.challenges.listForFlow(flow.id);
       const verified = [...new Set(flow.methodsVerified.map((v) => v.methodId))];
+      const enrolling = await enrollment.publicState(flow);
       const state =
         flow.state === 'completed' ? 'completed' : flow.state === 'verified' ? 'verified' : 'verifying';
       return {
@@ -713,8 +761,14 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           methods: publicMethods(flow),
           verified,
           ...(verified.length > 0
-            ? { methodsRemaining: Math.max(0, context.methodsRequired - verified.length) }
+            ? {
+                methodsRemaining:
+                  flow.purpose === 'enroll'
+                    ? enrollment.remaining(opened.value)
+                    : Math.max(0, context.methodsRequired - verified.length),
+              }
             : {}),
+          ...(enrolling ? { enrollment: enrolling } : {}),
           challenges: challenges.map((c) => ({
             challengeId: c.id,
             method: c.methodId,

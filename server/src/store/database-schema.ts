@@ -75,10 +75,33 @@ export interface AuditTable {
   detail: string;
 }
 
+export interface EnrollmentsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  /** AES-256-GCM sealed destination (CodeKeyring.encrypt). */
+  destination: string;
+  hint: string;
+  flow_id: string | null;
+  challenge_id: string | null;
+  created_at: number;
+  confirmed_at: number | null;
+  usable_from: number | null;
+}
+
+export interface PasswordAttemptsTable {
+  subject: string;
+  /** JSON [{id, at(ms)}] of the attempts still in the window. */
+  attempts: string;
+  updated_at: number;
+}
+
 export interface Database {
   flows: FlowsTable;
   challenges: ChallengesTable;
   counters: CountersTable;
   outbox: OutboxTable;
   audit: AuditTable;
+  enrollments: EnrollmentsTable;
+  password_attempts: PasswordAttemptsTable;
 }

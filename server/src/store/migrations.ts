@@ -98,9 +98,45 @@ const initial: Migration = {
   },
 };
 
+// Issue 5: methods registered through MyPass, and the password checks per user (T3, T12).
+const enrollments: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('enrollments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('destination', 'text', (c) => c.notNull())
+      .addColumn('hint', 'text', (c) => c.notNull())
+      // No foreign keys: an enrollment outlives the flow that made it.
+      .addColumn('flow_id', 'text')
+      .addColumn('challenge_id', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('confirmed_at', 'bigint')
+      .addColumn('usable_from', 'bigint')
+      .execute();
+    await db.schema.createIndex('enrollments_user_id').on('enrollments').column('user_id').execute();
+    await db.schema.createIndex('enrollments_flow_id').on('enrollments').column('flow_id').execute();
+
+    await db.schema
+      .createTable('password_attempts')
+      .addColumn('subject', 'text', (c) => c.primaryKey())
+      .addColumn('attempts', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('password_attempts').ifExists().execute();
+    await db.schema.dropTable('enrollments').ifExists().execute();
+  },
+};
+
 /** Names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_enrollments': enrollments,
 };
 
 export const migrationProvider: MigrationProvider = {

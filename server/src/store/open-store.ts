@@ -93,6 +93,8 @@ function guarded(repositories: Repositories): Repositories {
     counters: wrap(repositories.counters),
     outbox: wrap(repositories.outbox),
     audit: wrap(repositories.audit),
+    enrollments: wrap(repositories.enrollments),
+    passwordAttempts: wrap(repositories.passwordAttempts),
   };
 }
 

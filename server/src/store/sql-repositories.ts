@@ -29,6 +29,7 @@ import type {
   AuditEntry,
 } from './store.js';
 import { maskDestination } from './destination-mask.js';
+import { enrollmentRepository, passwordAttemptRepository } from './enrollment-repositories.js';
 import { hashFlowToken } from './flow-token-hash.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -550,5 +551,7 @@ export function createRepositories(context: RepositoryContext): Repositories {
     counters: counterRepository(context),
     outbox: outboxRepository(context),
     audit: auditRepository(context),
+    enrollments: enrollmentRepository(context),
+    passwordAttempts: passwordAttemptRepository(context),
   };
 }

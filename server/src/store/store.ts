@@ -326,12 +326,87 @@ export interface AuditRepository {
   list(filter?: { flowId?: string; event?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 
+/**
+ * A personal method registered through MyPass (issue 5): pending until its own code confirms it, then
+ * usable for resets from `usableFrom` (the policy's hold, T12). The destination is sealed at rest
+ * (AES-256-GCM, the keyring's outbox key) because it must be delivered to later; `hint` is the masked form.
+ */
+export interface EnrollmentRecord {
+  id: string;
+  /** The directory object id. */
+  userId: string;
+  kind: MethodKind;
+  /** E.164 number or address, decrypted; null when the key that sealed it is no longer configured. */
+  destination: string | null;
+  hint: string;
+  /** The flow that registered it and the challenge that confirms it (for the confirmation step). */
+  flowId: string | null;
+  challengeId: string | null;
+  createdAt: Date;
+  confirmedAt: Date | null;
+  usableFrom: Date | null;
+}
+
+export interface NewEnrollment {
+  id: string;
+  userId: string;
+  kind: MethodKind;
+  destination: string;
+  hint: string;
+  flowId: string;
+  challengeId: string;
+}
+
+export interface EnrollmentRepository {
+  create(enrollment: NewEnrollment): Promise<EnrollmentRecord>;
+  /**
+   * One conditional UPDATE (`confirmed_at IS NULL`): the first call confirms it and returns the record,
+   * every later (or parallel) one returns undefined.
+   */
+  confirm(id: string, usableFrom: Date, now?: Date): Promise<EnrollmentRecord | undefined>;
+  /** One user's enrollments, oldest first; `confirmedOnly` leaves pending ones out. */
+  listForUser(userId: string, options?: { confirmedOnly?: boolean }): Promise<EnrollmentRecord[]>;
+  listForFlow(flowId: string): Promise<EnrollmentRecord[]>;
+  /** Drops a flow's unconfirmed enrollments (a resubmission replaces them). */
+  deletePendingForFlow(flowId: string): Promise<number>;
+  /** Everything MyPass enrolled for one person (`mypass user purge`). */
+  deleteEnrollmentsForUser(userId: string): Promise<number>;
+  /** Pending enrollments created before `before` (never confirmed; retention). */
+  deleteUnconfirmedBefore(before: Date): Promise<number>;
+}
+
+export type PasswordAttemptReservation =
+  | { allowed: true; attemptId: string }
+  /** `max` attempts in the window already: nothing was reserved, the directory must not be asked. */
+  | { allowed: false; retryAfter: number };
+
+/**
+ * Password checks per user in a sliding window (T3: at most 3 wrong passwords per 24 h, well below
+ * Entra's smart-lockout threshold). An attempt is reserved BEFORE the directory is asked, with a
+ * compare-and-set on one row per user, so parallel requests on any node reserve at most `max`; a
+ * check that proved the password releases its reservation.
+ */
+export interface PasswordAttemptRepository {
+  reserve(
+    subject: string,
+    max: number,
+    windowSeconds: number,
+    now?: Date,
+  ): Promise<PasswordAttemptReservation>;
+  release(subject: string, attemptId: string): Promise<void>;
+  /** Attempts counted in the window (for tests and doctor). */
+  count(subject: string, windowSeconds: number, now?: Date): Promise<number>;
+  deleteForUser(subject: string): Promise<number>;
+}
+
 export interface Repositories {
   flows: FlowRepository;
   challenges: ChallengeRepository;
   counters: CounterRepository;
   outbox: OutboxRepository;
   audit: AuditRepository;
+  enrollments: EnrollmentRepository;
+  passwordAttempts: PasswordAttemptRepository;
 }
 
 export interface Store extends Repositories {
