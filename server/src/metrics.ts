@@ -72,8 +72,8 @@ export function createMetrics(deps: MetricsDeps): {
       help: 'Users of the licensed groups at the last count (guests excluded)',
       registers: [registry],
       collect() {
-        const count = seats();
-        if (count) this.set(count.used);
+        // NaN (not 0) until the first count: "unknown" must not read as "nobody".
+        this.set(seats()?.used ?? Number.NaN);
       },
     });
     new Gauge({
@@ -81,8 +81,7 @@ export function createMetrics(deps: MetricsDeps): {
       help: 'Seats bought (access.seats); over-allocation warns, never refuses',
       registers: [registry],
       collect() {
-        const count = seats();
-        if (count?.total != null) this.set(count.total);
+        this.set(seats()?.total ?? Number.NaN);
       },
     });
   }
