@@ -230,12 +230,17 @@ class Run final : public KioskRun {
       if (error == ERROR_PIPE_CONNECTED) return Wait::Done;
       if (error != ERROR_IO_PENDING) return Wait::Failed;
     }
-    HANDLE handles[2] = {ov.hEvent, stop_.h};
-    const DWORD rc = WaitForMultipleObjects(2, handles, FALSE, Remaining(until));
+    // The kiosk's exit also ends the wait: a kiosk that never connects must not hold the tile until the deadline.
+    HANDLE handles[3] = {ov.hEvent, stop_.h, process_.h};
+    const DWORD rc = WaitForMultipleObjects(3, handles, FALSE, Remaining(until));
     if (rc != WAIT_OBJECT_0) {
       CancelIoEx(pipe_.h, &ov);
       DWORD ignored = 0;
-      GetOverlappedResult(pipe_.h, &ov, &ignored, TRUE);
+      const BOOL completed = GetOverlappedResult(pipe_.h, &ov, &ignored, TRUE);
+      if (rc == WAIT_OBJECT_0 + 2 && completed) {
+        *transferred = ignored;  // the last bytes arrived just before the kiosk exited
+        return Wait::Done;
+      }
       return rc == WAIT_OBJECT_0 + 1 ? Wait::Stopped : rc == WAIT_TIMEOUT ? Wait::TimedOut : Wait::Failed;
     }
     return GetOverlappedResult(pipe_.h, &ov, transferred, FALSE) ? Wait::Done : Wait::Failed;
@@ -296,6 +301,9 @@ class Run final : public KioskRun {
       std::string frame = EncodeFrame(BuildPolicyMessage(nonce_, policyJson_));
       if (Io(true, &frame[0], static_cast<DWORD>(frame.size()), deadline_) == Wait::Done) ReadResult(report, result);
       WipeString(frame);
+      // One result per run: whatever came (or did not), the conversation is over; a kiosk still
+      // writing or flushing is released rather than left blocked on a full pipe.
+      DisconnectNamedPipe(pipe_.h);
     }
     // Wait (bounded) for the kiosk to exit, then close the job whatever it did.
     HANDLE handles[2] = {process_.h, stop_.h};

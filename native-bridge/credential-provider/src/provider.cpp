@@ -265,17 +265,8 @@ class Credential final : public ICredentialProviderCredential2 {
     put(kiul->Logon.UserName, user, cbUser);
     put(kiul->Logon.Password, password, cbPassword);
 
-    HANDLE lsa = nullptr;
     ULONG package = 0;
-    LSA_STRING name;
-    char negotiate[] = "Negotiate";  // NEGOSSP_NAME_A
-    name.Buffer = negotiate;
-    name.Length = static_cast<USHORT>(strlen(negotiate));
-    name.MaximumLength = name.Length + 1;
-    bool ok = LsaConnectUntrusted(&lsa) >= 0;
-    ok = ok && LsaLookupAuthenticationPackage(lsa, &name, &package) >= 0;
-    if (lsa != nullptr) LsaDeregisterLogonProcess(lsa);
-    if (!ok) {
+    if (!env_->AuthenticationPackage(&package)) {
       SecureZeroMemory(buffer, total);
       CoTaskMemFree(buffer);
       return E_FAIL;
@@ -533,6 +524,19 @@ class ProductionEnvironment final : public ProviderEnvironment {
 }  // namespace
 
 uint16_t ProviderEnvironment::UiLanguage() { return PRIMARYLANGID(GetSystemDefaultUILanguage()); }
+
+bool ProviderEnvironment::AuthenticationPackage(ULONG* package) {
+  HANDLE lsa = nullptr;
+  LSA_STRING name;
+  char negotiate[] = "Negotiate";  // NEGOSSP_NAME_A
+  name.Buffer = negotiate;
+  name.Length = static_cast<USHORT>(strlen(negotiate));
+  name.MaximumLength = name.Length + 1;
+  bool ok = LsaConnectUntrusted(&lsa) >= 0;
+  ok = ok && LsaLookupAuthenticationPackage(lsa, &name, package) >= 0;
+  if (lsa != nullptr) LsaDeregisterLogonProcess(lsa);
+  return ok;
+}
 
 std::wstring ProviderEnvironment::DefaultKioskPath() {
   PWSTR folder = nullptr;

@@ -21,6 +21,8 @@ class ProviderEnvironment {
   virtual DWORD TimeoutOverrideMs() { return 0; }
   virtual uint16_t UiLanguage();
   virtual std::wstring DefaultKioskPath();
+  /** The Negotiate package id for the serialization (LsaLookupAuthenticationPackage). */
+  virtual bool AuthenticationPackage(ULONG* package);
 };
 
 /** The DLL's environment: registry policy, S4U token source, CreateProcessAsUserW, Application log. */
