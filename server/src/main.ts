@@ -90,7 +90,13 @@ export async function startServer(
           })
         : undefined;
     if (licenseMonitor) closers.push(() => Promise.resolve(licenseMonitor.stop()));
-    const retention = startRetentionSchedule({ store, config: config.retention, clock: store.clock, logger });
+    const retention = startRetentionSchedule({
+      store,
+      config: config.retention,
+      clock: store.clock,
+      logger,
+      enrollments: store.enrollments,
+    });
     closers.push(() => Promise.resolve(retention.stop()));
     const https =
       config.server.tlsCertificatePath && config.server.tlsKeyPath

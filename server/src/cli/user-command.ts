@@ -3,9 +3,8 @@
 import { parseArgs } from 'node:util';
 import { createEntraConnection } from '../directory/entra-connection.js';
 import { isGuid } from '../directory/odata-filter.js';
-import { purgePerson, type EnrollmentPurge, type PurgeTarget } from '../retention/person-purge.js';
+import { purgePerson, type PurgeTarget } from '../retention/person-purge.js';
 import type { MyPassConfig } from '../config/schema.js';
-import type { Store } from '../store/store.js';
 import { loadCommandConfig, openCommandStore } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
@@ -70,11 +69,7 @@ async function resolveTarget(config: MyPassConfig, who: string, io: CliIo): Prom
   }
 }
 
-export async function userPurge(
-  args: string[],
-  io: CliIo,
-  options: { now?: Date; enrollments?: (store: Store) => EnrollmentPurge | undefined } = {},
-): Promise<number> {
+export async function userPurge(args: string[], io: CliIo, options: { now?: Date } = {}): Promise<number> {
   let values: { 'keep-audit'?: boolean; config?: string; help?: boolean };
   let positionals: string[];
   try {
@@ -109,8 +104,7 @@ export async function userPurge(
   const store = await openCommandStore('user purge', config, io);
   if (!store) return 1;
   try {
-    const enrollments = options.enrollments?.(store);
-    const report = await purgePerson({ store, ...(enrollments ? { enrollments } : {}) }, target, {
+    const report = await purgePerson({ store }, target, {
       keepAudit: values['keep-audit'] === true,
       now: options.now ?? new Date(),
     });
@@ -118,6 +112,7 @@ export async function userPurge(
       [
         `Purged ${target.userId ?? who}:`,
         `  enrollments      ${report.enrollments}`,
+        `  password checks  ${report.passwordAttempts}`,
         `  flows            ${report.flows} (challenges ${report.challenges}, outbox messages ${report.outbox})`,
         `  counters         ${report.counters}`,
         `  audit records    ${report.keptAudit ? 'kept (--keep-audit)' : report.audit}`,

@@ -1,5 +1,5 @@
 // `mypass user purge`: removes what MyPass holds about one person (GDPR art. 17), and says what it
-// keeps. Removed: their enrollments, every flow started for them or by a name of theirs (with its
+// keeps. Removed: their enrollments, their password-attempt record, every flow started for them or by a name of theirs (with its
 // challenges and outbox messages), the rate-limit and failure-budget counters keyed on them, and
 // their audit records. Kept: one `user_purged` audit record naming the directory object id, when,
 // and how many rows went — the controller must be able to show the erasure was done (art. 5(2),
@@ -10,11 +10,6 @@ import { normalizeIdentifier } from '@mypass/flows';
 import type { PersonDeletion } from '../store/maintenance-repository.js';
 import type { Store } from '../store/store.js';
 
-/** The enrollment module's deletion of one user's enrollments (store). */
-export interface EnrollmentPurge {
-  deleteEnrollmentsForUser(userId: string): Promise<number>;
-}
-
 export interface PurgeTarget {
   /** Directory object id; null when the directory no longer has the person. */
   userId: string | null;
@@ -24,6 +19,7 @@ export interface PurgeTarget {
 
 export interface PurgeReport extends PersonDeletion {
   enrollments: number;
+  passwordAttempts: number;
   keptAudit: boolean;
 }
 
@@ -46,7 +42,7 @@ export function personCounterPrefixes(userId: string | null, identifierHashes: r
 }
 
 export async function purgePerson(
-  deps: { store: Pick<Store, 'maintenance' | 'keyring' | 'audit'>; enrollments?: EnrollmentPurge },
+  deps: { store: Pick<Store, 'maintenance' | 'keyring' | 'audit' | 'enrollments' | 'passwordAttempts'> },
   target: PurgeTarget,
   options: { keepAudit: boolean; now: Date },
 ): Promise<PurgeReport> {
@@ -60,9 +56,9 @@ export async function purgePerson(
     ),
   ];
   const enrollments =
-    deps.enrollments && target.userId !== null
-      ? await deps.enrollments.deleteEnrollmentsForUser(target.userId)
-      : 0;
+    target.userId !== null ? await store.enrollments.deleteEnrollmentsForUser(target.userId) : 0;
+  const passwordAttempts =
+    target.userId !== null ? await store.passwordAttempts.deleteForUser(target.userId) : 0;
   const deleted = await store.maintenance.deletePerson(
     { userId: target.userId, identifierHashes },
     {
@@ -70,7 +66,7 @@ export async function purgePerson(
       keepAudit: options.keepAudit,
     },
   );
-  const report: PurgeReport = { ...deleted, enrollments, keptAudit: options.keepAudit };
+  const report: PurgeReport = { ...deleted, enrollments, passwordAttempts, keptAudit: options.keepAudit };
   await store.audit.record({
     event: 'user_purged',
     userId: target.userId,
@@ -81,6 +77,7 @@ export async function purgePerson(
       outbox: report.outbox,
       counters: report.counters,
       enrollments: report.enrollments,
+      passwordAttempts: report.passwordAttempts,
       audit: report.audit,
       keptAudit: report.keptAudit,
     },

@@ -55,13 +55,25 @@ describeEachStore('user purge', (target) => {
     const employeeHash = await flowFor(store, 'f_adele2', null, 'E1001');
     const leeHash = await flowFor(store, 'f_lee', lee, 'lee.gu@contoso.example');
 
+    for (const [id, userId] of [
+      ['en1', adele],
+      ['en2', adele],
+      ['en3', lee],
+    ] as const) {
+      await store.enrollments.create({
+        id,
+        userId,
+        kind: 'email',
+        destination: `${id}@example.com`,
+        hint: 'e•••@e•••.com',
+        flowId: userId === adele ? 'f_adele1' : 'f_lee',
+        challengeId: `c-${id}`,
+      });
+    }
+    await store.passwordAttempts.reserve(adele, 3, 86_400);
+    await store.passwordAttempts.reserve(lee, 3, 86_400);
     const report = await purgePerson(
-      {
-        store,
-        enrollments: {
-          deleteEnrollmentsForUser: (id) => Promise.resolve(id === adele ? 2 : 0),
-        },
-      },
+      { store },
       { userId: adele, names: ['Adele.Vance@contoso.example', 'E1001'] },
       { keepAudit: false, now: new Date('2026-11-28T10:00:00Z') },
     );
@@ -72,8 +84,13 @@ describeEachStore('user purge', (target) => {
       counters: 4,
       audit: 2,
       enrollments: 2,
+      passwordAttempts: 1,
       keptAudit: false,
     });
+    expect(await store.enrollments.listForUser(adele)).toEqual([]);
+    expect((await store.enrollments.listForUser(lee)).map((e) => e.id)).toEqual(['en3']);
+    expect(await store.passwordAttempts.count(adele, 86_400)).toBe(0);
+    expect(await store.passwordAttempts.count(lee, 86_400)).toBe(1);
     expect(await store.flows.get('f_adele1')).toBeUndefined();
     expect(await store.flows.get('f_adele2')).toBeUndefined();
     expect(await store.flows.get('f_lee')).toBeDefined();

@@ -82,6 +82,28 @@ describeEachStore('retention', (target) => {
     expect(await store.flows.get('f_recent')).toBeUndefined();
   });
 
+  it('deletes enrollments never confirmed after a day, never confirmed ones', async () => {
+    const clock = testClock('2026-11-28T09:00:00.000Z');
+    const store = await target.open({ clock });
+    for (const id of ['pending', 'confirmed']) {
+      await store.enrollments.create({
+        id: `ret-${id}`,
+        userId: 'c0000000-0000-4000-8000-000000000002',
+        kind: 'email',
+        destination: `${id}@example.com`,
+        hint: 'p•••@e•••.com',
+        flowId: `f_${id}`,
+        challengeId: `c_${id}`,
+      });
+    }
+    await store.enrollments.confirm('ret-confirmed', clock.now(), clock.now());
+    clock.advance(2 * 86_400);
+    const result = await runRetention(store, config, clock.now(), store.enrollments);
+    expect(result.enrollments).toBe(1);
+    const left = await store.enrollments.listForUser('c0000000-0000-4000-8000-000000000002');
+    expect(left.map((e) => e.id)).toEqual(['ret-confirmed']);
+  });
+
   it('purges on start and on every interval tick of the schedule, with the clock it is given', async () => {
     const clock = testClock('2026-11-28T09:00:00.000Z');
     const store = await target.open({ clock });
