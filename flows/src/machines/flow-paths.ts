@@ -181,6 +181,8 @@ export function flowModelEvents(snapshot: FlowSnapshot, options: FlowModelOption
       break;
     case 'chooseMethod':
       for (const m of c.methods) {
+        // The current password comes after a code (T12); the screens never offer it before one.
+        if (m.kind === 'password' && c.verified.length === 0) continue;
         if (!c.verified.includes(m.id) && m.id !== c.selectedMethodId) {
           events.push({ type: 'SELECT_METHOD', methodId: m.id });
         }
