@@ -1,7 +1,8 @@
 // The web host: the renderer in a browser tab, talking to its own origin. The server that serves
-// this page also serves /host-config.json (deployment settings, demo flag); without it the
-// defaults apply, so the page works behind any static file server too.
-import { hostConfigResponse } from './host-config-request.js';
+// this page inlines the host configuration (deployment settings, demo flag) and also serves it at
+// /host-config.json; without either the defaults apply, so the page works behind any static file
+// server too.
+import { hostConfigResponse, inlineHostConfig } from './host-config-request.js';
 import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { DemoOutbox } from '@mypass/flows';
@@ -24,8 +25,7 @@ async function getJson(path: string): Promise<unknown> {
   return response.json();
 }
 
-async function loadHostConfig(): Promise<HostConfig> {
-  const body = await hostConfigResponse;
+function toHostConfig(body: unknown): HostConfig {
   return body === undefined ? defaultHostConfig : parseHostConfig(body);
 }
 
@@ -50,10 +50,10 @@ function ReadyMarker() {
   return null;
 }
 
-const config = await loadHostConfig();
-const i18n = createI18n();
-const root = document.getElementById('root');
-if (root) {
+function render(config: HostConfig): void {
+  const root = document.getElementById('root');
+  if (!root) return;
+  const i18n = createI18n();
   createRoot(root).render(
     <StrictMode>
       <KioskApp
@@ -74,3 +74,7 @@ if (root) {
     </StrictMode>,
   );
 }
+
+// Inlined: render now, in this task. Otherwise once /host-config.json has answered.
+if (inlineHostConfig !== undefined) render(toHostConfig(inlineHostConfig.value));
+else void hostConfigResponse.then((body) => render(toHostConfig(body)));

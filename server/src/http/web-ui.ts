@@ -1,5 +1,6 @@
 // Serves the built web UI (kiosk/dist/web) at `/` with a strict CSP, the host configuration the page
-// reads at start, and in demo mode the demo users' registered methods. Only files that exist at
+// reads at start (inlined into index.html as a JSON data block, and at /host-config.json), and in
+// demo mode the demo users' registered methods. Only files that exist at
 // registration are served (index.html and assets/*), from memory: no path ever reaches the file system.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -135,10 +136,32 @@ export function parseDemoUsers(input: unknown): DemoUserEntry[] {
   return users;
 }
 
+/** The id of the data block in index.html that carries the host configuration. */
+export const hostConfigElementId = 'mypass-host-config';
+
+/**
+ * The host configuration as a JSON data block before </head>, so the page renders without waiting
+ * for /host-config.json. A `type="application/json"` script is data, never run, so `script-src 'self'`
+ * allows it; `<`, `>`, `&` and the JS line separators are escaped so no value can close the element.
+ */
+export function withInlineHostConfig(html: string, hostConfigJson: string): string {
+  const data = hostConfigJson.replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  const block = `<script type="application/json" id="${hostConfigElementId}">${data}</script>`;
+  // A function, so a `$` in a value is not read as a replacement pattern.
+  return html.includes('</head>') ? html.replace('</head>', () => `${block}</head>`) : html;
+}
+
 export function registerWebUi(app: FastifyInstance, options: WebUiOptions): void {
+  const demo = options.demo !== undefined && options.demo !== false;
+  const hostConfig = JSON.stringify({ ...(options.hostConfig ?? {}), demo });
   let index: Buffer | undefined;
   try {
-    index = readFileSync(join(options.dir, 'index.html'));
+    index = Buffer.from(
+      withInlineHostConfig(readFileSync(join(options.dir, 'index.html'), 'utf8'), hostConfig),
+    );
   } catch {
     app.log.warn(
       { dir: options.dir },
@@ -146,8 +169,6 @@ export function registerWebUi(app: FastifyInstance, options: WebUiOptions): void
     );
   }
   const assets = readAssets(options.dir);
-  const demo = options.demo !== undefined && options.demo !== false;
-  const hostConfig = JSON.stringify({ ...(options.hostConfig ?? {}), demo });
 
   const sendIndex = (reply: FastifyReply) => {
     if (index === undefined) {

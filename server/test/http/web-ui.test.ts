@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addSecurityHeaders } from '../../src/http/security-headers.js';
-import { parseDemoUsers, registerWebUi, webUiContentSecurityPolicy } from '../../src/http/web-ui.js';
+import {
+  hostConfigElementId,
+  parseDemoUsers,
+  registerWebUi,
+  webUiContentSecurityPolicy,
+} from '../../src/http/web-ui.js';
 
 let dir: string;
 let app: FastifyInstance;
@@ -75,6 +80,28 @@ describe('registerWebUi', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.json()).toEqual({ helpdeskPhone: '+45 70 10 20 30', onScreenKeyboard: true, demo: true });
+  });
+
+  it('inlines the host configuration into index.html as a JSON data block that no value can close', async () => {
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><html><head><title>MyPass</title></head><body><script type="module" src="/assets/main-abc123.js"></script></body></html>',
+    );
+    const hostile = "</script><script>alert(1)</script> & $& $' \u2028";
+    app = Fastify();
+    registerWebUi(app, { dir, hostConfig: { helpdeskText: hostile, onScreenKeyboard: true } });
+    const body = (await app.inject({ method: 'GET', url: '/' })).body;
+    const block = new RegExp(
+      `<script type="application/json" id="${hostConfigElementId}">([^<]*)</script></head>`,
+    ).exec(body);
+    expect(block, body).not.toBeNull();
+    // Only the page's own module script and the data block: the value did not open another element.
+    expect(body.match(/<script/g)).toHaveLength(2);
+    expect(JSON.parse(block?.[1] ?? '')).toEqual({
+      helpdeskText: hostile,
+      onScreenKeyboard: true,
+      demo: false,
+    });
   });
 
   it('serves the demo users only in demo mode with a users file', async () => {
