@@ -1,6 +1,7 @@
 // Optional on-screen keyboard for touch kiosks without a physical keyboard. Keys never take focus
 // from the field (pointerdown is cancelled), and they type into the field that last had focus by
-// setting its value the way the browser does, so React's onChange sees ordinary input.
+// setting its value the way the browser does, so React's onChange sees ordinary input. It shows only
+// while the page has a field to type into (welcome, done and the method list have none).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -25,8 +26,31 @@ function typeInto(
   }
 }
 
+/** Inputs a person types text into (not buttons, choices or hidden fields). */
+const textFieldSelector =
+  'input:not([type="radio"]):not([type="checkbox"]):not([type="button"]):not([type="submit"]):not([type="hidden"]):not([disabled]), textarea:not([disabled])';
+
+/** Whether the document has a text field, kept in step as screens change. */
+function useTextFieldPresent(): boolean {
+  const [present, setPresent] = useState(false);
+  useEffect(() => {
+    const check = () => setPresent(document.querySelector(textFieldSelector) !== null);
+    check();
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['type', 'disabled'],
+    });
+    return () => observer.disconnect();
+  }, []);
+  return present;
+}
+
 export function OnScreenKeyboard() {
   const { t } = useTranslation();
+  const hasField = useTextFieldPresent();
   const [visible, setVisible] = useState(true);
   const [shift, setShift] = useState(false);
   const [symbols, setSymbols] = useState(false);
@@ -62,6 +86,7 @@ export function OnScreenKeyboard() {
   const keep = (e: React.PointerEvent) => e.preventDefault();
   const rows = symbols ? symbolRows : letterRows;
 
+  if (!hasField) return null;
   return (
     <section className="keyboard" aria-label={t('keyboard.label')} dir="ltr">
       <button
