@@ -1,4 +1,5 @@
-// The local stack the demo and the bench run: the Entra ID emulator in this process, the MyPass API
+// The local stack the demo and the bench run: the Entra ID emulator in this process (or, for the
+// bench, in its own: it stands in for Microsoft, and its CPU is not the API's), the MyPass API
 // as a child process that trusts the emulator's CA through NODE_EXTRA_CA_CERTS (read only at
 // process start, the production mechanism), configured by a YAML file in a temporary folder.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
+import { Agent, request } from 'undici';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { loadOrCreateTestCa } from '@mypass/entra-emulator/with-test-ca';
 import { ensureWebBuild } from '../test/e2e/web-build.js';
@@ -30,10 +32,29 @@ export interface LocalStackOptions {
    * production does, instead of from the TypeScript sources through tsx (which costs memory and CPU).
    */
   compiledApi?: boolean;
+  /** Run the emulator in its own process (compiled when compiledApi is set) instead of this one. */
+  emulatorProcess?: boolean;
+}
+
+/** The emulator as the stack's users see it, in this process or in its own. */
+export interface StackEmulator {
+  origin: string;
+  tenantId: string;
+  domain: string;
+  apiApp: { clientId: string; clientSecret: string };
+  groups: Record<string, string>;
+  /** The emulator's own process, when it runs in one. */
+  pid?: number;
+  /** Requests per "METHOD /route-template" (GET /_emulator/counters). */
+  counters(): Promise<Record<string, number>>;
+  /** Outer HTTP requests to Graph since the last reset (a $batch counts once). */
+  graphHttpRequests(): Promise<number>;
+  resetCounters(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface LocalStack {
-  emulator: RunningEmulator;
+  emulator: StackEmulator;
   api: ChildProcess;
   apiUrl: string;
   demoUsers: DemoUser[];
@@ -56,11 +77,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // The web page the API serves: built once, rebuilt when its sources changed.
   ensureWebBuild();
   const ca = loadOrCreateTestCa(join(repositoryRoot, '.cache', 'demo-ca'));
-  const emulator = await startEmulator({
+  const emulatorOptions = {
     port: options.emulatorPort,
-    ca,
+    caDir: join(repositoryRoot, '.cache', 'demo-ca'),
     generatedUsers: options.generatedUsers ?? 0,
-  });
+  };
+  const emulator = options.emulatorProcess
+    ? await emulatorInItsOwnProcess(emulatorOptions, ca.certPem, options.compiledApi === true)
+    : inThisProcess(
+        await startEmulator({
+          port: options.emulatorPort,
+          ca,
+          generatedUsers: emulatorOptions.generatedUsers,
+        }),
+      );
   const workDir = mkdtempSync(join(tmpdir(), 'mypass-local-'));
   const demoUsers = await readDemoUsers(emulator.origin, ca.certPem);
   const demoUsersFile = join(workDir, 'demo-users.json');
@@ -107,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // MYPASS_API_NODE_FLAGS: extra node flags for the API child (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
   const nodeFlags = (process.env.MYPASS_API_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   if (options.compiledApi) {
+    // (The emulator, when compiled, was built above.)
     execFileSync(
       process.execPath,
       [join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '-b', 'server'],
@@ -167,6 +198,95 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
       await emulator.close();
       rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function inThisProcess(emulator: RunningEmulator): StackEmulator {
+  return {
+    origin: emulator.origin,
+    tenantId: emulator.tenantId,
+    domain: emulator.domain,
+    apiApp: emulator.apiApp,
+    groups: emulator.groups,
+    counters: () => Promise.resolve(emulator.counters()),
+    graphHttpRequests: () => Promise.resolve(emulator.graphHttpRequests()),
+    resetCounters: () => Promise.resolve(emulator.resetCounters()),
+    close: () => emulator.close(),
+  };
+}
+
+/** The emulator's CLI (src/main.ts) as a child process, inspected through its /_emulator routes. */
+async function emulatorInItsOwnProcess(
+  options: { port: number; caDir: string; generatedUsers: number },
+  caPem: string,
+  compiled: boolean,
+): Promise<StackEmulator> {
+  if (compiled) {
+    execFileSync(
+      process.execPath,
+      [join(repositoryRoot, 'node_modules/typescript/bin/tsc'), '-b', 'test/entra-emulator'],
+      { cwd: repositoryRoot, stdio: 'inherit' },
+    );
+  }
+  const entry = compiled
+    ? [join(repositoryRoot, 'test/entra-emulator/dist/main.js')]
+    : [
+        '--conditions=development',
+        '--import',
+        'tsx',
+        join(repositoryRoot, 'test/entra-emulator/src/main.ts'),
+      ];
+  const child = spawn(
+    process.execPath,
+    [
+      ...entry,
+      '--port',
+      String(options.port),
+      '--ca-dir',
+      options.caDir,
+      '--generated-users',
+      String(options.generatedUsers),
+    ],
+    { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const first = await new Promise<string>((resolveLine, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once('line', resolveLine);
+    child.once('exit', (code) => reject(new Error(`the emulator exited (code ${code ?? 'signal'})`)));
+  });
+  const ready = JSON.parse(first) as {
+    origin: string;
+    tenantId: string;
+    domain: string;
+    groups: Record<string, string>;
+    clientId: string;
+    clientSecret: string;
+  };
+  const dispatcher = new Agent({ connect: { ca: caPem } });
+  const admin = async (method: 'GET' | 'POST', path: string): Promise<unknown> => {
+    const response = await request(`${ready.origin}/_emulator/${path}`, { method, dispatcher });
+    const text = await response.body.text();
+    if (response.statusCode >= 300) throw new Error(`emulator ${method} ${path}: ${response.statusCode}`);
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  };
+  return {
+    origin: ready.origin,
+    tenantId: ready.tenantId,
+    domain: ready.domain,
+    apiApp: { clientId: ready.clientId, clientSecret: ready.clientSecret },
+    groups: ready.groups,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
+    counters: async () => (await admin('GET', 'counters')) as Record<string, number>,
+    graphHttpRequests: async () => ((await admin('GET', 'graph-http-requests')) as { count: number }).count,
+    resetCounters: async () => void (await admin('POST', 'counters/reset')),
+    async close() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      }
+      await dispatcher.close();
     },
   };
 }
