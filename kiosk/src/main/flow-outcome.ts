@@ -1,6 +1,6 @@
 // Main learns how a person's flow ended from the API exchanges it carries for the renderer, so the
 // bridge needs no "report outcome" call that a compromised page could fake: only the server's own
-// answers (a 200 to setPassword/enroll, a 204 to cancelFlow) move the outcome.
+// answers (a 200 to setPassword, a `completed` 200 to confirmEnrollment, a 204 to cancelFlow) move the outcome.
 import type { BridgeResponse } from './pinned-https-transport.js';
 
 export type FlowEnd =
@@ -54,9 +54,15 @@ export function createFlowOutcomeTracker(onEnd: (end: FlowEnd) => void): FlowOut
         return;
       }
       const who = userName !== undefined ? { userName } : {};
+      // An enrollment ends when the last new method is confirmed (the 202 to enroll only sends codes).
+      const enrolled =
+        op === 'confirmEnrollment' &&
+        response.status === 200 &&
+        field(response.body, 'state') === 'completed';
       if (
-        (op === 'setPassword' || op === 'enroll' || op === 'cancelFlow') &&
-        (response.status === 200 || response.status === 204)
+        ((op === 'setPassword' || op === 'cancelFlow') &&
+          (response.status === 200 || response.status === 204)) ||
+        enrolled
       ) {
         openFlow = undefined;
       }
@@ -68,7 +74,7 @@ export function createFlowOutcomeTracker(onEnd: (end: FlowEnd) => void): FlowOut
           ...who,
           ...(typeof newPassword === 'string' ? { newPassword } : {}),
         });
-      } else if (op === 'enroll' && response.status === 200) {
+      } else if (enrolled) {
         onEnd({ outcome: 'completed', purpose: 'enroll', ...who });
       } else if (op === 'cancelFlow' && response.status === 204) {
         onEnd({ outcome: 'cancelled', purpose, ...who });

@@ -24,12 +24,24 @@ describe('createFlowOutcomeTracker', () => {
     tracker.observe('startFlow', { body: { purpose: 'reset', username: 'ada' } }, { status: 429, body: {} });
     expect(ends).toEqual([]);
   });
-  it('enroll completes an enroll flow; cancel reports cancelled with the purpose', () => {
+  it('the last confirmed new method completes an enroll flow; cancel reports cancelled with the purpose', () => {
     const ends: FlowEnd[] = [];
     const tracker = createFlowOutcomeTracker((end) => ends.push(end));
     tracker.observe('startFlow', { body: { purpose: 'enroll', username: 'bo' } }, { status: 201, body: {} });
     expect(tracker.purpose).toBe('enroll');
-    tracker.observe('enroll', { ...token, body: {} }, { status: 200, body: {} });
+    // Codes on their way, then one of two new methods confirmed: not finished yet.
+    tracker.observe('enroll', { ...token, body: {} }, { status: 202, body: { state: 'verified' } });
+    tracker.observe(
+      'confirmEnrollment',
+      { ...token, body: {} },
+      { status: 200, body: { state: 'verified' } },
+    );
+    expect(ends).toEqual([]);
+    tracker.observe(
+      'confirmEnrollment',
+      { ...token, body: {} },
+      { status: 200, body: { state: 'completed' } },
+    );
     tracker.observe('cancelFlow', token, { status: 204, body: undefined });
     expect(ends).toEqual([
       { outcome: 'completed', purpose: 'enroll', userName: 'bo' },
