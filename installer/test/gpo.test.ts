@@ -99,6 +99,21 @@ describe('ADMX and ADML structure', () => {
     }
   });
 
+  it('has an ADML for every language the kiosk ships (same language and script; the region where the tag names one)', () => {
+    const locales = cultures.map((c) => new Intl.Locale(c).maximize());
+    const missing = languageTags.filter((tag) => {
+      const wanted = new Intl.Locale(tag);
+      const max = wanted.maximize();
+      return !locales.some(
+        (c) =>
+          c.language === max.language &&
+          c.script === max.script &&
+          (wanted.region === undefined || c.region === wanted.region),
+      );
+    });
+    expect(missing).toEqual([]);
+  });
+
   it('declares its namespace, resources, supportedOn and the categories MyPass > Tile / Kiosk', () => {
     expect(attr(child(child(root, 'policyNamespaces'), 'target'), 'namespace')).toBe(
       'MyPass.Policies.MyPass',
