@@ -2,7 +2,7 @@
 // signing): its tables read back with msiinfo, then installed, upgraded and removed with wine's
 // msiexec in a fresh prefix, proving what it writes and that removal leaves nothing of it behind.
 import { execFile } from 'node:child_process';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,8 @@ const writtenRegistry = [
   `HKLM\\Software\\Classes\\CLSID\\${clsid}\\InprocServer32 "ThreadingModel"="Apartment"`,
   `HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Authentication\\Credential Providers\\${clsid} @="MyPassCredentialProvider"`,
   `HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList "MyPassKiosk"=dword:00000000`,
+  `HKLM\\System\\CurrentControlSet\\Services\\EventLog\\Application\\MyPass Setup "EventMessageFile"="C:\\\\windows\\\\Microsoft.NET\\\\Framework64\\\\v4.0.30319\\\\EventLogMessages.dll"`,
+  `HKLM\\System\\CurrentControlSet\\Services\\EventLog\\Application\\MyPass Credential Provider "TypesSupported"=dword:00000007`,
 ];
 // Wine re-detects its display adapter and network cards at every start: not the MSI's doing.
 const wineBootNoise = [
@@ -145,53 +147,48 @@ describe('MyPass.msi tables', () => {
     expect(components.get('KioskAccount')?.ComponentId).toBe('{D8DA0F58-EE2A-4DA7-8571-5693F6BEB960}');
   });
 
-  it('registers the provider (CLSID and Credential Providers) and writes nothing under SOFTWARE\\Policies', async () => {
-    const rows = (await table(build.msiPath, 'Registry')).map((row) => ({
-      root: row.Root,
-      key: row.Key,
-      name: row.Name,
-      value: row.Value,
-      component: row.Component_,
-    }));
-    const roots = { hkcr: '0', hklm: '2' };
-    expect(rows.sort((a, b) => `${a.key}${a.name}`.localeCompare(`${b.key}${b.name}`))).toEqual([
-      {
-        root: roots.hkcr,
-        key: `CLSID\\${clsid}`,
-        name: '',
-        value: 'MyPassCredentialProvider',
-        component: 'CredentialProvider',
-      },
-      {
-        root: roots.hkcr,
-        key: `CLSID\\${clsid}\\InprocServer32`,
-        name: '',
-        value: '[#ProviderDll]',
-        component: 'CredentialProvider',
-      },
-      {
-        root: roots.hkcr,
-        key: `CLSID\\${clsid}\\InprocServer32`,
-        name: 'ThreadingModel',
-        value: 'Apartment',
-        component: 'CredentialProvider',
-      },
-      {
-        root: roots.hklm,
-        key: `SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList`,
-        name: 'MyPassKiosk',
-        value: '#0',
-        component: 'KioskAccount',
-      },
-      {
-        root: roots.hklm,
-        key: `SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Authentication\\Credential Providers\\${clsid}`,
-        name: '',
-        value: 'MyPassCredentialProvider',
-        component: 'CredentialProvider',
-      },
-    ]);
-    expect(rows.filter((row) => /policies/i.test(row.key ?? ''))).toEqual([]);
+  it('registers the provider (CLSID, Credential Providers) and the event sources, and nothing under Policies', async () => {
+    const rows = (await table(build.msiPath, 'Registry')).map((row) =>
+      [
+        row.Root === '0' ? 'HKCR' : row.Root === '2' ? 'HKLM' : `root ${row.Root}`,
+        row.Key,
+        row.Name,
+        row.Value,
+        row.Component_,
+      ].join(' | '),
+    );
+    const eventLog = 'SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application';
+    const messages = '[WindowsFolder]Microsoft.NET\\Framework64\\v4.0.30319\\EventLogMessages.dll';
+    expect(rows.sort()).toEqual(
+      [
+        `HKCR | CLSID\\${clsid} |  | MyPassCredentialProvider | CredentialProvider`,
+        `HKCR | CLSID\\${clsid}\\InprocServer32 |  | [#ProviderDll] | CredentialProvider`,
+        `HKCR | CLSID\\${clsid}\\InprocServer32 | ThreadingModel | Apartment | CredentialProvider`,
+        `HKLM | SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Authentication\\Credential Providers\\${clsid} |  | MyPassCredentialProvider | CredentialProvider`,
+        `HKLM | SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList | MyPassKiosk | #0 | KioskAccount`,
+        `HKLM | ${eventLog}\\MyPass Credential Provider | EventMessageFile | ${messages} | CredentialProvider`,
+        `HKLM | ${eventLog}\\MyPass Credential Provider | TypesSupported | #7 | CredentialProvider`,
+        `HKLM | ${eventLog}\\MyPass Setup | EventMessageFile | ${messages} | KioskAccount`,
+        `HKLM | ${eventLog}\\MyPass Setup | TypesSupported | #7 | KioskAccount`,
+      ].sort(),
+    );
+    expect(rows.filter((row) => /policies/i.test(row))).toEqual([]);
+  });
+
+  it('registers every event source the provider and the account action write to', async () => {
+    const sources = new Set<string>();
+    for (const dir of ['native-bridge/credential-provider/src', 'installer/msi/account-action']) {
+      for (const file of await readdir(path.join(repoRoot, dir))) {
+        const text = await readFile(path.join(repoRoot, dir, file), 'utf8');
+        for (const match of text.matchAll(/RegisterEventSourceW\(\s*nullptr,\s*L"([^"]+)"\)/g))
+          sources.add(match[1] ?? '');
+      }
+    }
+    expect([...sources].sort()).toEqual(['MyPass Credential Provider', 'MyPass Setup']);
+    const registered = (await table(build.msiPath, 'Registry'))
+      .filter((row) => row.Name === 'EventMessageFile')
+      .map((row) => row.Key?.split('\\').pop());
+    expect(registered.sort()).toEqual([...sources].sort());
   });
 
   it('creates and removes the kiosk account with deferred, no-impersonate actions inside the transaction', async () => {
@@ -207,16 +204,12 @@ describe('MyPass.msi tables', () => {
     expect(new Set(actions.keys())).toEqual(new Set(Object.keys(expected)));
     expect(rollbackActions.every((action) => action in expected)).toBe(true);
     for (const [name, { type, target }] of Object.entries(expected)) {
-      expect({
-        name,
-        type: Number(actions.get(name)?.Type),
-        source: actions.get(name)?.Source,
-        target,
-      }).toEqual({
+      const row = actions.get(name);
+      expect({ name, type: Number(row?.Type), source: row?.Source, target: row?.Target }).toEqual({
         name,
         type,
         source: 'AccountActionExe',
-        target: actions.get(name)?.Target,
+        target,
       });
     }
 
@@ -281,7 +274,9 @@ describe('MyPass.msi under wine', () => {
     const registry = await prefix.registry();
     const files = await prefix.files();
     for (const file of installedFiles) expect(files.has(file), file).toBe(true);
-    for (const entry of writtenRegistry) expect(registry.has(entry), entry).toBe(true);
+    // Registry paths are case-insensitive (wine's own key is "Eventlog").
+    const registryLower = new Set([...registry].map((entry) => entry.toLowerCase()));
+    for (const entry of writtenRegistry) expect(registryLower.has(entry.toLowerCase()), entry).toBe(true);
     expect(await installedProducts()).toEqual([build.version]);
 
     const query = await prefix.run('reg', ['query', `HKCR\\CLSID\\${clsid}\\InprocServer32`]);

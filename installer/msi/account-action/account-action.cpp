@@ -5,8 +5,9 @@
 //              private data; set its logon rights; make sure it is in no Administrators group.
 //   uninstall  remove the secret, the account's rights, its profile and the account.
 // Every Win32/LSA result is checked; a failure exits non-zero with the step's code (the MSI then
-// rolls back) and writes one Application event log entry. The password never leaves this process
-// except into NetUserAdd/NetUserSetInfo and LsaStorePrivateData, and is wiped after use.
+// rolls back) and writes one Application event log entry (source "MyPass Setup"). The password
+// never leaves this process except into NetUserAdd/NetUserSetInfo and LsaStorePrivateData, and is
+// wiped after use.
 #include <windows.h>
 // windows.h first: these headers need its types.
 #include <bcrypt.h>
@@ -62,7 +63,7 @@ constexpr size_t kPasswordLength = 48;  // well beyond any local password policy
 
 void reportEvent(WORD type, const std::wstring& message) {
   std::fwprintf(stderr, L"%ls\n", message.c_str());
-  HANDLE source = RegisterEventSourceW(nullptr, L"MyPass");
+  HANDLE source = RegisterEventSourceW(nullptr, L"MyPass Setup");
   if (source == nullptr) return;  // logging is best effort; the exit code still says what failed
   const wchar_t* strings[] = {message.c_str()};
   ReportEventW(source, type, 0, 0, nullptr, 1, 0, strings, nullptr);
