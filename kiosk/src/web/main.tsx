@@ -4,6 +4,7 @@
 // server too.
 import { hostConfigResponse, inlineHostConfig } from './host-config-request.js';
 import { StrictMode, useEffect } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import type { DemoOutbox } from '@mypass/flows';
 import {
@@ -54,24 +55,31 @@ function render(config: HostConfig): void {
   const root = document.getElementById('root');
   if (!root) return;
   const i18n = createI18n();
-  createRoot(root).render(
-    <StrictMode>
-      <KioskApp
-        // The fetch transport lives with the API client in the flow chunk, loaded after the first screen.
-        transport={() => import('@mypass/flows').then((m) => m.createFetchTransport(''))}
-        config={config}
-        i18n={i18n}
-        initialLanguage={initialLanguage(
-          navigator.languages,
-          config.defaultLanguage,
-          pickerLanguages(config.allowedLanguages),
-        )}
-        {...(config.demo ? { demoSource } : {})}
-        // `/?enroll` opens straight into setting up reset methods (a link an organisation can hand out).
-        {...(new URLSearchParams(location.search).has('enroll') ? { initialPurpose: 'enroll' as const } : {})}
-      />
-      <ReadyMarker />
-    </StrictMode>,
+  const app = createRoot(root);
+  // Rendered and committed in this task rather than in a scheduler task after it: the first screen is
+  // in the DOM before the browser's next paint, however busy the machine is.
+  flushSync(() =>
+    app.render(
+      <StrictMode>
+        <KioskApp
+          // The fetch transport lives with the API client in the flow chunk, loaded after the first screen.
+          transport={() => import('@mypass/flows').then((m) => m.createFetchTransport(''))}
+          config={config}
+          i18n={i18n}
+          initialLanguage={initialLanguage(
+            navigator.languages,
+            config.defaultLanguage,
+            pickerLanguages(config.allowedLanguages),
+          )}
+          {...(config.demo ? { demoSource } : {})}
+          // `/?enroll` opens straight into setting up reset methods (a link an organisation can hand out).
+          {...(new URLSearchParams(location.search).has('enroll')
+            ? { initialPurpose: 'enroll' as const }
+            : {})}
+        />
+        <ReadyMarker />
+      </StrictMode>,
+    ),
   );
 }
 
