@@ -10,6 +10,35 @@ import { runDoctorChecks, type DoctorFeatures, type DoctorSettings } from './doc
 import { hasFailure, type Finding } from './doctor-findings.js';
 import { connectionProbe } from './doctor-probe.js';
 import { renderDoctorReport } from './doctor-report.js';
+import { AuthError } from '@azure/msal-node';
+import type { EntraConnection } from '../directory/entra-connection.js';
+import { aadstsNumber } from '../directory/graph-errors.js';
+import { countLicensedUsers } from '../policy/licensing.js';
+import {
+  codeKeyFindings,
+  licensingFindings,
+  methodSourceFindings,
+  passwordGrantCanaryFinding,
+  weakPolicyFindings,
+} from './doctor-config-checks.js';
+
+/** The password grant for the canary account: success, or the AADSTS number that refused it. */
+async function canaryPasswordGrant(
+  connection: EntraConnection,
+  user: string,
+  password: string,
+): Promise<{ ok: true } | { aadsts?: string; code?: string }> {
+  try {
+    const result = await connection.credentials.passwordGrant(user, password);
+    return result ? { ok: true } : { code: 'no_result' };
+  } catch (error) {
+    if (error instanceof AuthError) {
+      const aadsts = aadstsNumber(error);
+      if (aadsts !== undefined) return { aadsts };
+    }
+    return { code: connection.failure(error).code };
+  }
+}
 
 const USAGE = `usage: mypass doctor [--config FILE]
 
@@ -17,7 +46,13 @@ Checks the Entra ID app registration MyPass runs as: token, application permissi
 excess), the service principal's directory role and scope, licensed and policy groups, the expiry
 of the client secret or certificate, and whether the password grant is usable.
 
+It also reads MyPass's own configuration: policies weaker than the defaults, the method sources in
+use, licensing (seats used and bought) and the age of the code keys.
+
   -c, --config FILE   configuration file (YAML or JSON); default $MYPASS_CONFIG, else environment only
+  --probe-user UPN    a cloud-only canary account whose password is in $MYPASS_DOCTOR_PROBE_PASSWORD:
+                      doctor signs it in with the password grant to see whether Conditional Access
+                      lets enrollment through from this server (AADSTS53003 otherwise)
   -h, --help          this text
 
 Exit code: 0 no failures, 1 at least one failure, 2 configuration or usage error.
@@ -44,10 +79,16 @@ export function doctorFeatures(
   };
 }
 
+export interface DoctorOptions {
+  /** A real (canary) account for the password-grant check; its password comes from MYPASS_DOCTOR_PROBE_PASSWORD. */
+  probeUser?: string;
+}
+
 export async function doctor(
   configFile: string | undefined,
   io: CliIo,
   now = new Date(),
+  options: DoctorOptions = {},
 ): Promise<{ exitCode: number; findings: Finding[] }> {
   const loaded = await loadConfig({ ...(configFile !== undefined ? { file: configFile } : {}), env: io.env });
   if (!loaded.ok) {
@@ -108,6 +149,27 @@ export async function doctor(
   }
   try {
     const findings = await runDoctorChecks(connectionProbe(connection.value), { features, credential, now });
+    const { access } = config;
+    findings.push(
+      ...methodSourceFindings(access),
+      ...weakPolicyFindings(access),
+      ...codeKeyFindings(config.store.codeKeys, now),
+      ...licensingFindings(
+        access,
+        access.licensedGroups.length > 0
+          ? await countLicensedUsers(connection.value, access.licensedGroups)
+          : null,
+      ),
+    );
+    const probePassword = io.env['MYPASS_DOCTOR_PROBE_PASSWORD'];
+    if (options.probeUser !== undefined && probePassword) {
+      findings.push(
+        passwordGrantCanaryFinding(
+          options.probeUser,
+          await canaryPasswordGrant(connection.value, options.probeUser, probePassword),
+        ),
+      );
+    }
     io.stdout(renderDoctorReport(header, findings));
     return { exitCode: hasFailure(findings) ? 1 : 0, findings };
   } finally {
@@ -120,11 +182,19 @@ export const doctorCommand: CliCommand = {
     "check the Entra ID app registration's permissions, role, groups, credential expiry and password grant",
   usage: USAGE,
   async run(args, io) {
-    let values: { config?: string | undefined; help?: boolean | undefined };
+    let values: {
+      config?: string | undefined;
+      help?: boolean | undefined;
+      'probe-user'?: string | undefined;
+    };
     try {
       ({ values } = parseArgs({
         args,
-        options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          config: { type: 'string', short: 'c' },
+          help: { type: 'boolean', short: 'h' },
+          'probe-user': { type: 'string' },
+        },
         strict: true,
         allowPositionals: false,
       }));
@@ -136,6 +206,19 @@ export const doctorCommand: CliCommand = {
       io.stdout(USAGE);
       return 0;
     }
-    return (await doctor(values.config ?? io.env['MYPASS_CONFIG'], io)).exitCode;
+    const probeUser = values['probe-user'];
+    if (probeUser !== undefined && !io.env['MYPASS_DOCTOR_PROBE_PASSWORD']) {
+      // Never on the command line: other users of the machine can read it in the process list.
+      io.stderr('mypass doctor: --probe-user needs the password in MYPASS_DOCTOR_PROBE_PASSWORD\n');
+      return 2;
+    }
+    return (
+      await doctor(
+        values.config ?? io.env['MYPASS_CONFIG'],
+        io,
+        new Date(),
+        probeUser !== undefined ? { probeUser } : {},
+      )
+    ).exitCode;
   },
 };

@@ -120,7 +120,8 @@ export const envOverrides: readonly EnvOverride[] = [
     path: ['store', 'codeKeys'],
     type: 'key-list',
     secret: true,
-    description: 'Keys for code HMACs and outbox encryption, `id:secret,id:secret`, newest first',
+    description:
+      'Keys for code HMACs and outbox encryption, `id:secret[:YYYY-MM-DD],id:secret`, newest first (the optional date is when the key was made)',
   },
   {
     env: 'MYPASS_DECOY_KEY',

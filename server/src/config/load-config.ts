@@ -76,9 +76,13 @@ function readEnvValue(row: EnvOverride, raw: string): unknown {
       .map((entry) => {
         const at = entry.indexOf(':');
         // A malformed entry keeps its text so the schema reports it (never echoing the value).
-        return at < 0
-          ? { id: entry.trim(), secret: '' }
-          : { id: entry.slice(0, at).trim(), secret: entry.slice(at + 1).trim() };
+        if (at < 0) return { id: entry.trim(), secret: '' };
+        // `id:secret:YYYY-MM-DD`: an optional creation date after the secret (doctor's key-age check).
+        const rest = entry.slice(at + 1).trim();
+        const dated = /^(.*):(\d{4}-\d{2}-\d{2})$/.exec(rest);
+        return dated
+          ? { id: entry.slice(0, at).trim(), secret: (dated[1] ?? '').trim(), createdAt: dated[2] }
+          : { id: entry.slice(0, at).trim(), secret: rest };
       });
   }
   if (row.type === 'integer') return /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;

@@ -13,6 +13,8 @@ export const codeKeySchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "_" or "-", at most 32'),
   /** At least 32 characters of random (e.g. `openssl rand -base64 32`). */
   secret: z.string().min(32, 'at least 32 characters'),
+  /** When the key was made (YYYY-MM-DD); `mypass doctor` warns when the newest key is old. */
+  createdAt: z.iso.date('a date, YYYY-MM-DD').optional(),
 });
 
 export const storeConfigSchema = z.strictObject({

@@ -18,7 +18,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-type Access = z.input<typeof serviceSections.access>;
+type Access = NonNullable<z.input<typeof serviceSections.access>>;
 
 async function appWith(access: Access): Promise<TestApp> {
   directory = scriptedTenant();

@@ -49,7 +49,12 @@ describe('transitive user members of a group', () => {
     let next: string | undefined = `${emu.origin}/v1.0${path('MyPass Licensed', '?$select=id&$top=3')}`;
     let pages = 0;
     while (next) {
-      const res = await graph<Page>(emu, token, 'GET', next.slice(`${emu.origin}/v1.0`.length));
+      const res: { body: Page } = await graph<Page>(
+        emu,
+        token,
+        'GET',
+        next.slice(`${emu.origin}/v1.0`.length),
+      );
       paged.push(...res.body.value);
       next = res.body['@odata.nextLink'];
       pages++;

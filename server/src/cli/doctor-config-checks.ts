@@ -1,0 +1,261 @@
+// Doctor's checks of MyPass's own configuration and of what Entra says about it: policies weaker
+// than the defaults, the method sources in use (T13), licensing, the age of the code keys, and the
+// password grant as a real account sees it (Conditional Access). Pure functions over values the
+// command gathered, so every finding is testable on its own.
+import { defaultPasswordPolicy } from '@mypass/flows';
+import type { DirectoryResult } from '../directory/directory.js';
+import { overAllocated, seatCount } from '../policy/licensing.js';
+import { weakerEnrollmentProofs, type PoliciesConfig, type Policy } from '../policy/policy-config.js';
+import type { Finding } from './doctor-findings.js';
+
+const DAY_MS = 86_400_000;
+/** Rotate the code keys at least yearly: a key that leaked long ago still verifies and decrypts. */
+export const CODE_KEY_MAX_AGE_DAYS = 365;
+const DEFAULT_HOLD_HOURS = 72;
+
+const where = (p: Policy, index: number) => `access.policies[${index}] "${p.name}"`;
+
+/** Each policy field set weaker than MyPass's default, with what it opens. */
+export function weakPolicyFindings(access: PoliciesConfig): Finding[] {
+  const findings: Finding[] = [];
+  access.policies.forEach((p, i) => {
+    const at = where(p, i);
+    if (p.enrollment.allowed && weakerEnrollmentProofs.includes(p.enrollment.proof)) {
+      findings.push({
+        check: 'policy.enrollment',
+        status: 'warn',
+        summary: `${at} lets a person add a method with ${p.enrollment.proof === 'password' ? 'the password alone' : 'codes alone, without the password'} (enrollment.proof: ${p.enrollment.proof}).`,
+        details: [
+          p.enrollment.proof === 'password'
+            ? 'A phished password then adds an attacker’s phone (T12). Even so, an "MFA required" or "expired" answer never suffices alone.'
+            : 'Whoever holds one registered method can add another without knowing the password.',
+        ],
+        fix: `Set ${at}.enrollment.proof to code-then-password (the default).`,
+      });
+    }
+    if (p.enrollment.allowed && p.enrollment.holdHours < DEFAULT_HOLD_HOURS) {
+      findings.push({
+        check: 'policy.enrollment-hold',
+        status: 'warn',
+        summary: `${at} makes a new method usable for resets after ${p.enrollment.holdHours} h (default ${DEFAULT_HOLD_HOURS} h).`,
+        details: ['The hold gives the person time to notice the announcement of a method they did not add.'],
+        fix: `Set ${at}.enrollment.holdHours to ${DEFAULT_HOLD_HOURS} or more.`,
+      });
+    }
+    if (p.atRiskMethodsRequired < 2) {
+      findings.push({
+        check: 'policy.at-risk',
+        status: 'warn',
+        summary: `${at} lets a user Identity Protection flags as at risk reset with one method (atRiskMethodsRequired: 1).`,
+        fix: `Remove atRiskMethodsRequired from ${at} (the default is 2).`,
+      });
+    }
+    if (p.allowPrivileged) {
+      findings.push({
+        check: 'policy.privileged',
+        status: 'warn',
+        summary: `${at} lets holders of privileged directory roles reset through MyPass (allowPrivileged: true); they always prove two methods.`,
+        details: [
+          'Administrators are the accounts an attacker wants most; Microsoft lets them reset only with two methods, and MyPass’s service principal needs a stronger role to reset them.',
+        ],
+        fix: `Set ${at}.allowPrivileged: false unless administrators must use MyPass.`,
+      });
+    }
+    const rules = p.password;
+    const weak: string[] = [];
+    if (rules.minLength < defaultPasswordPolicy.minLength)
+      weak.push(`minLength ${rules.minLength} < ${defaultPasswordPolicy.minLength}`);
+    if (rules.minCharacterClasses < defaultPasswordPolicy.minCharacterClasses)
+      weak.push(
+        `minCharacterClasses ${rules.minCharacterClasses} < ${defaultPasswordPolicy.minCharacterClasses}`,
+      );
+    if (!rules.forbidUserNameParts) weak.push('forbidUserNameParts off');
+    if (!rules.blockCommonPasswords) weak.push('blockCommonPasswords off');
+    if (weak.length > 0) {
+      findings.push({
+        check: 'policy.password',
+        status: 'warn',
+        summary: `${at} accepts weaker passwords than the default: ${weak.join(', ')}.`,
+        details: ['Entra ID still applies its own rules and banned list; MyPass’s rules only add to them.'],
+        fix: `Remove the weakened fields from ${at}.password.`,
+      });
+    }
+  });
+  return findings;
+}
+
+/** Which sources each policy takes methods from; profile fields warn (T13). */
+export function methodSourceFindings(access: PoliciesConfig): Finding[] {
+  const findings: Finding[] = [];
+  const details: string[] = [];
+  access.policies.forEach((p, i) => {
+    const kinds = (['sms', 'email'] as const)
+      .filter((k) => p.methods[k].allowed)
+      .map((k) => `${k} from ${p.methods[k].sources.join(', ')}`);
+    details.push(`${where(p, i)}: ${kinds.length > 0 ? kinds.join('; ') : 'no methods'}`);
+    for (const kind of ['sms', 'email'] as const) {
+      const rule = p.methods[kind];
+      if (rule.allowed && rule.sources.includes('profile')) {
+        findings.push({
+          check: 'methods.sources',
+          status: 'warn',
+          summary: `${where(p, i)} takes ${kind === 'sms' ? 'mobile numbers' : 'e-mail addresses'} from profile fields (${kind === 'sms' ? 'mobilePhone' : 'otherMails'}).`,
+          details: [
+            'Helpdesk roles, HR synchronisation and apps with User-Phone.ReadWrite.All can change profile fields: whoever can edit them can redirect the code (T13).',
+          ],
+          fix: `Remove "profile" from ${where(p, i)}.methods.${kind}.sources once people have registered methods (Entra's own, or MyPass enrollment).`,
+        });
+      }
+    }
+  });
+  findings.unshift({ check: 'methods.sources', status: 'info', summary: 'Method sources in use.', details });
+  return findings;
+}
+
+export function codeKeyFindings(
+  keys: readonly { id: string; createdAt?: string | undefined }[],
+  now: Date,
+): Finding[] {
+  const newest = keys[0];
+  if (!newest) return [];
+  // A date in the key id (k2026-11-01, 20261101) counts when createdAt is absent.
+  const fromId = /(\d{4})-?(\d{2})-?(\d{2})/.exec(newest.id);
+  const made = newest.createdAt ?? (fromId ? `${fromId[1]}-${fromId[2]}-${fromId[3]}` : undefined);
+  const date = made === undefined ? null : new Date(`${made}T00:00:00Z`);
+  if (date === null || Number.isNaN(date.getTime())) {
+    return [
+      {
+        check: 'code-keys.age',
+        status: 'info',
+        summary: `The age of the code key "${newest.id}" is unknown.`,
+        fix: 'Give store.codeKeys[0] a createdAt date (or MYPASS_CODE_KEYS=id:secret:YYYY-MM-DD) so doctor can tell when to rotate.',
+      },
+    ];
+  }
+  const days = Math.floor((now.getTime() - date.getTime()) / DAY_MS);
+  const rotate = `Add a new key first in store.codeKeys (or MYPASS_CODE_KEYS), keep the old one after it until the longest flow and outbox message made with it are gone (a day), then remove it.`;
+  if (days > CODE_KEY_MAX_AGE_DAYS) {
+    return [
+      {
+        check: 'code-keys.age',
+        status: 'warn',
+        summary: `The newest code key "${newest.id}" is ${days} days old (rotate at least every ${CODE_KEY_MAX_AGE_DAYS}).`,
+        fix: rotate,
+      },
+    ];
+  }
+  return [
+    {
+      check: 'code-keys.age',
+      status: 'pass',
+      summary: `The newest code key "${newest.id}" is ${days} day${days === 1 ? '' : 's'} old.`,
+      ...(keys.length > 1
+        ? { details: [`${keys.length - 1} older key(s) kept for verification and decryption.`] }
+        : {}),
+    },
+  ];
+}
+
+export function licensingFindings(
+  access: PoliciesConfig,
+  counted: DirectoryResult<{ used: number; perGroup: { id: string; users: number }[] }> | null,
+): Finding[] {
+  if (access.licensedGroups.length === 0) {
+    return access.seats === undefined
+      ? []
+      : [
+          {
+            check: 'licensing',
+            status: 'warn',
+            summary: `access.seats is ${access.seats} but no licensed groups are configured: seats cannot be counted.`,
+            fix: 'List the licensed groups in access.licensedGroups.',
+          },
+        ];
+  }
+  if (counted === null || !counted.ok) {
+    return [
+      {
+        check: 'licensing',
+        status: 'warn',
+        summary: `The licensed groups' members could not be counted (${counted?.ok === false ? (counted.upstreamCode ?? counted.code) : 'not asked'}).`,
+        fix: 'Grant GroupMember.Read.All so MyPass can read the licensed groups.',
+      },
+    ];
+  }
+  const count = seatCount(counted.value, access.seats);
+  if (count.total === null) {
+    return [
+      {
+        check: 'licensing',
+        status: 'info',
+        summary: `${count.used} users in the licensed groups; no seat count configured (access.seats).`,
+      },
+    ];
+  }
+  if (overAllocated(count)) {
+    return [
+      {
+        check: 'licensing',
+        status: 'warn',
+        summary: `${count.used} users in the licensed groups for ${count.total} seats: ${count.used - count.total} over. Nobody is refused.`,
+        fix: 'Buy more seats (then raise access.seats) or narrow the licensed groups.',
+      },
+    ];
+  }
+  return [
+    {
+      check: 'licensing',
+      status: 'pass',
+      summary: `${count.used} of ${count.total} seats used (${count.available ?? 0} available).`,
+    },
+  ];
+}
+
+/** The password grant for a real (canary) account: the only way to see Conditional Access, which applies after the password is checked. */
+export function passwordGrantCanaryFinding(
+  user: string,
+  answer: { ok: true } | { aadsts?: string; code?: string },
+): Finding {
+  const check = 'password-grant.conditional-access';
+  if ('ok' in answer) {
+    return {
+      check,
+      status: 'pass',
+      summary: `The password grant works for ${user} from this server: Conditional Access lets enrollment through.`,
+    };
+  }
+  switch (answer.aadsts) {
+    case '53003':
+      return {
+        check,
+        status: 'warn',
+        summary: `Conditional Access blocks the password grant from this server's address (AADSTS53003 for ${user}): enrollment with the password cannot work.`,
+        details: [
+          'Every password check then answers password_invalid to the person and conditional_access in the audit.',
+        ],
+        fix: "Entra admin center › Protection › Conditional Access › Named locations: add the MyPass server's public IP address, then exclude that location (or the MyPass app) in the policy that blocks it — only for the password grant MyPass needs (T12).",
+      };
+    case '50076':
+    case '50079':
+      return {
+        check,
+        status: 'warn',
+        summary: `Conditional Access asks ${user} for MFA on the password grant (AADSTS${answer.aadsts}): MyPass counts such a password as one factor only, never enough alone (T12).`,
+        fix: 'Where enrollment must prove the password, exclude the MyPass server’s named location from the MFA policy for the MyPass app.',
+      };
+    case '50126':
+      return {
+        check,
+        status: 'warn',
+        summary: `The probe password for ${user} is wrong (AADSTS50126): Conditional Access could not be checked.`,
+        fix: 'Set MYPASS_DOCTOR_PROBE_PASSWORD to the probe account’s current password.',
+      };
+    default:
+      return {
+        check,
+        status: 'warn',
+        summary: `The password grant for ${user} answered ${answer.aadsts !== undefined ? `AADSTS${answer.aadsts}` : (answer.code ?? 'nothing')}.`,
+        fix: 'Check the probe account (enabled, not locked, cloud-only, not federated) and the Conditional Access policies that apply to it.',
+      };
+  }
+}

@@ -1,0 +1,292 @@
+// Doctor's checks of MyPass's own configuration (issue 5 part 6): weaker-than-default policies,
+// method sources, licensing, code-key age, and the password grant as a canary account sees it —
+// each finding on its own, then a whole doctor run against the emulator.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  codeKeyFindings,
+  licensingFindings,
+  methodSourceFindings,
+  passwordGrantCanaryFinding,
+  weakPolicyFindings,
+} from '../../src/cli/doctor-config-checks.js';
+import { doctor } from '../../src/cli/doctor-command.js';
+import { runCli } from '../../src/cli/commands.js';
+import type { Finding } from '../../src/cli/doctor-findings.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { policiesConfigSchema } from '../../src/policy/policy-config.js';
+
+const access = (policies: unknown[], extra: Record<string, unknown> = {}) =>
+  policiesConfigSchema.parse({ policies, ...extra });
+const checks = (findings: Finding[]) => findings.map((f) => `${f.check}:${f.status}`);
+
+describe('policies weaker than the default', () => {
+  it('finds nothing in the default policy', () => {
+    expect(weakPolicyFindings(access([{ name: 'default' }]))).toEqual([]);
+  });
+
+  it('flags each weakened field, naming the policy', () => {
+    const findings = weakPolicyFindings(
+      access([
+        { name: 'strict' },
+        {
+          name: 'lax',
+          enrollment: { proof: 'password', holdHours: 1 },
+          atRiskMethodsRequired: 1,
+          allowPrivileged: true,
+          password: {
+            minLength: 6,
+            minCharacterClasses: 1,
+            forbidUserNameParts: false,
+            blockCommonPasswords: false,
+          },
+        },
+      ]),
+    );
+    expect(checks(findings)).toEqual([
+      'policy.enrollment:warn',
+      'policy.enrollment-hold:warn',
+      'policy.at-risk:warn',
+      'policy.privileged:warn',
+      'policy.password:warn',
+    ]);
+    expect(findings.every((f) => f.summary.includes('access.policies[1] "lax"') && f.fix)).toBe(true);
+    expect(findings[0]?.summary).toContain('the password alone');
+    expect(findings[4]?.summary).toContain('minLength 6 < 8');
+    expect(findings[4]?.summary).toContain('blockCommonPasswords off');
+  });
+
+  it('flags code-only enrollment, and not a weak proof where enrollment is off', () => {
+    expect(checks(weakPolicyFindings(access([{ name: 'c', enrollment: { proof: 'code' } }])))).toEqual([
+      'policy.enrollment:warn',
+    ]);
+    expect(
+      weakPolicyFindings(
+        access([{ name: 'off', enrollment: { allowed: false, proof: 'password', holdHours: 0 } }]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('method sources', () => {
+  it('lists the sources per policy and warns on profile fields (T13)', () => {
+    const clean = methodSourceFindings(access([{ name: 'default' }]));
+    expect(checks(clean)).toEqual(['methods.sources:info']);
+    expect(clean[0]?.details).toEqual([
+      'access.policies[0] "default": sms from registered, enrolled; email from registered, enrolled',
+    ]);
+    const profile = methodSourceFindings(
+      access([
+        { name: 'p', methods: { sms: { sources: ['registered', 'profile'] }, email: { allowed: false } } },
+      ]),
+    );
+    expect(checks(profile)).toEqual(['methods.sources:info', 'methods.sources:warn']);
+    expect(profile[1]?.summary).toContain('mobilePhone');
+    expect(profile[0]?.details?.[0]).toContain('sms from registered, profile');
+    // A profile source on a kind that is not allowed opens nothing.
+    expect(
+      checks(
+        methodSourceFindings(
+          access([{ name: 'q', methods: { email: { allowed: false, sources: ['profile'] } } }]),
+        ),
+      ),
+    ).toEqual(['methods.sources:info']);
+  });
+});
+
+describe('code key age', () => {
+  const now = new Date('2026-11-28T00:00:00Z');
+  it('passes a young key, warns on one older than a year, and reads a date from the key id', () => {
+    expect(checks(codeKeyFindings([{ id: 'k2', createdAt: '2026-06-01' }, { id: 'k1' }], now))).toEqual([
+      'code-keys.age:pass',
+    ]);
+    const old = codeKeyFindings([{ id: 'k1', createdAt: '2025-10-01' }], now);
+    expect(checks(old)).toEqual(['code-keys.age:warn']);
+    expect(old[0]?.summary).toContain('423 days old');
+    expect(checks(codeKeyFindings([{ id: 'k20240101' }], now))).toEqual(['code-keys.age:warn']);
+    expect(checks(codeKeyFindings([{ id: 'k-2026-11-01' }], now))).toEqual(['code-keys.age:pass']);
+  });
+  it('says when the age is unknown', () => {
+    expect(checks(codeKeyFindings([{ id: 'k1' }], now))).toEqual(['code-keys.age:info']);
+  });
+  it('reads the date from MYPASS_CODE_KEYS=id:secret:YYYY-MM-DD', async () => {
+    const loaded = await loadConfig({
+      env: {
+        AZURE_TENANT_ID: '11111111-1111-4111-8111-111111111111',
+        AZURE_CLIENT_ID: '22222222-2222-4222-8222-222222222222',
+        AZURE_CLIENT_SECRET: 'secret-value',
+        MYPASS_CODE_KEYS:
+          'k2:abcdefghijklmnopqrstuvwxyz0123456789AB:2026-11-01,k1:abcdefghijklmnopqrstuvwxyz0123456789CD',
+        MYPASS_DECOY_KEY: 'decoy-key-0123456789abcdef0123456789',
+      },
+    });
+    if (!loaded.ok) throw loaded.error;
+    expect(loaded.config.store.codeKeys).toEqual([
+      { id: 'k2', secret: 'abcdefghijklmnopqrstuvwxyz0123456789AB', createdAt: '2026-11-01' },
+      { id: 'k1', secret: 'abcdefghijklmnopqrstuvwxyz0123456789CD' },
+    ]);
+  });
+});
+
+describe('licensing', () => {
+  const licensed = ['11111111-1111-4111-8111-111111111111'];
+  const counted = (used: number) => ({ ok: true as const, value: { used, perGroup: [] } });
+  it('passes within the seats, warns over them, informs without a seat count', () => {
+    expect(
+      checks(licensingFindings(access([{ name: 'd' }], { licensedGroups: licensed, seats: 10 }), counted(8))),
+    ).toEqual(['licensing:pass']);
+    const over = licensingFindings(
+      access([{ name: 'd' }], { licensedGroups: licensed, seats: 10 }),
+      counted(12),
+    );
+    expect(checks(over)).toEqual(['licensing:warn']);
+    expect(over[0]?.summary).toContain('2 over. Nobody is refused');
+    expect(
+      checks(licensingFindings(access([{ name: 'd' }], { licensedGroups: licensed }), counted(8))),
+    ).toEqual(['licensing:info']);
+  });
+  it('warns when the groups cannot be read or seats have no groups', () => {
+    expect(
+      checks(
+        licensingFindings(access([{ name: 'd' }], { licensedGroups: licensed, seats: 5 }), {
+          ok: false,
+          code: 'permission_denied',
+        }),
+      ),
+    ).toEqual(['licensing:warn']);
+    expect(checks(licensingFindings(access([{ name: 'd' }], { seats: 5 }), null))).toEqual([
+      'licensing:warn',
+    ]);
+    expect(licensingFindings(access([{ name: 'd' }]), null)).toEqual([]);
+  });
+});
+
+describe('the password grant for a canary account', () => {
+  it('maps each answer to a finding', () => {
+    expect(passwordGrantCanaryFinding('c@x', { ok: true }).status).toBe('pass');
+    const ca = passwordGrantCanaryFinding('c@x', { aadsts: '53003' });
+    expect(ca.status).toBe('warn');
+    expect(ca.summary).toContain('AADSTS53003');
+    expect(ca.fix).toContain('Named locations');
+    expect(passwordGrantCanaryFinding('c@x', { aadsts: '50076' }).summary).toContain('one factor only');
+    expect(passwordGrantCanaryFinding('c@x', { aadsts: '50126' }).summary).toContain('probe password');
+    expect(passwordGrantCanaryFinding('c@x', { code: 'directory_unavailable' }).summary).toContain(
+      'directory_unavailable',
+    );
+  });
+});
+
+describe('mypass doctor with the configuration checks (emulator)', () => {
+  let emu: RunningEmulator;
+  const dir = mkdtempSync(join(tmpdir(), 'mypass-doctor-config-'));
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  function writeConfig(name: string, accessSection: Record<string, unknown>, keyDate?: string): string {
+    const path = join(dir, name);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        directory: {
+          tenantId: emu.tenantId,
+          clientId: emu.apiApp.clientId,
+          clientSecret: emu.apiApp.clientSecret,
+          authorityHost: emu.origin,
+          graphUrl: emu.origin,
+        },
+        access: accessSection,
+        store: {
+          url: 'sqlite::memory:',
+          codeKeys: [
+            {
+              id: 'k1',
+              secret: 'doctor-test-code-key-0123456789abcdef',
+              ...(keyDate ? { createdAt: keyDate } : {}),
+            },
+          ],
+        },
+        flows: { decoyKey: 'doctor-test-decoy-key-0123456789abcdef' },
+      }),
+    );
+    return path;
+  }
+
+  const run = async (
+    file: string,
+    options: { probeUser?: string } = {},
+    env: Record<string, string> = {},
+  ) => {
+    let stdout = '';
+    const result = await doctor(
+      file,
+      { stdout: (t) => (stdout += t), stderr: () => undefined, env: { NODE_ENV: 'test', ...env } },
+      new Date('2026-11-28T00:00:00Z'),
+      options,
+    );
+    return { ...result, stdout };
+  };
+
+  it('reports weak policies, profile sources, seats over the count and an old key in one run', async () => {
+    const file = writeConfig(
+      'weak.json',
+      {
+        licensedGroups: [emu.groups['MyPass Licensed']],
+        seats: 1,
+        policies: [{ name: 'lax', allowPrivileged: true, methods: { sms: { sources: ['profile'] } } }],
+      },
+      '2024-01-01',
+    );
+    const result = await run(file);
+    const got = checks(result.findings);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        'policy.privileged:warn',
+        'methods.sources:warn',
+        'licensing:warn',
+        'code-keys.age:warn',
+      ]),
+    );
+    expect(result.stdout).toContain(
+      'WARN  access.policies[0] "lax" lets holders of privileged directory roles',
+    );
+    // Warnings alone never fail doctor.
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('sees Conditional Access block the password grant for the canary account (AADSTS53003)', async () => {
+    const file = writeConfig(
+      'healthy.json',
+      { licensedGroups: [emu.groups['MyPass Licensed']] },
+      '2026-11-01',
+    );
+    const env = { MYPASS_DOCTOR_PROBE_PASSWORD: 'Contoso-Harbour-2026!' };
+    const upn = 'adele.vance@contoso.example';
+    const open = await run(file, { probeUser: upn }, env);
+    expect(open.findings.find((f) => f.check === 'password-grant.conditional-access')?.status).toBe('pass');
+
+    emu.setPasswordGrantOutcome(upn, 'conditional_access');
+    const blocked = await run(file, { probeUser: upn }, env);
+    const finding = blocked.findings.find((f) => f.check === 'password-grant.conditional-access');
+    expect(finding?.status).toBe('warn');
+    expect(finding?.summary).toContain('AADSTS53003');
+    expect(blocked.stdout).not.toContain('Contoso-Harbour-2026!');
+  });
+
+  it('refuses --probe-user without the password in the environment', async () => {
+    let stderr = '';
+    const code = await runCli(['doctor', '--probe-user', 'adele.vance@contoso.example'], {
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+      env: { NODE_ENV: 'test' },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('MYPASS_DOCTOR_PROBE_PASSWORD');
+  });
+});
