@@ -31,7 +31,7 @@ import { deliveryConfigSchema } from '../src/delivery/delivery-config.js';
 import type { Delivery } from '../src/delivery/delivery.js';
 import { createEntraDirectory, type EntraDirectory } from '../src/directory/entra-directory.js';
 import { cryptoRandom } from '../src/flows-service/crypto-random.js';
-import { openStore } from '../src/store/open-store.js';
+import { openTestStore } from './store/test-store.js';
 import type { Store } from '../src/store/store.js';
 import { testConfig } from './app/test-app.js';
 import { emulatorDirectoryConfig } from './directory/emulator-config.js';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
   if (!connector.ok) throw new Error(`connector: ${connector.code}`);
   directory = connector.value;
-  store = await openStore('sqlite::memory:', {
+  store = await openTestStore({
     keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
   });
   await store.migrate();

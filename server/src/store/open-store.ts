@@ -162,7 +162,13 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
     maintenance: maintenanceRepository(db),
     transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
     async migrate() {
-      const migrator = new Migrator({ db, provider: migrationProvider });
+      // Kysely looks for its migration tables in every schema unless told which one: with several
+      // schemas in one database (a test per schema) it would find another schema's lock table.
+      const migrator = new Migrator({
+        db,
+        provider: migrationProvider,
+        ...(dialect === 'postgres' && options.schema ? { migrationTableSchema: options.schema } : {}),
+      });
       const { error, results } = await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

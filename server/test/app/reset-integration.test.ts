@@ -17,7 +17,7 @@ import { createDelivery } from '../../src/delivery/create-delivery.js';
 import type { Delivery } from '../../src/delivery/delivery.js';
 import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
 import { cryptoRandom } from '../../src/flows-service/crypto-random.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openTestStore } from '../store/test-store.js';
 import type { Store } from '../../src/store/store.js';
 import { emulatorDirectoryConfig } from '../directory/emulator-config.js';
 import { captured } from './captured-output.js';
@@ -101,7 +101,7 @@ beforeEach(async () => {
   await app?.close();
   await delivery?.close();
   await store?.close();
-  store = await openStore('sqlite::memory:', {
+  store = await openTestStore({
     keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
   });
   await store.migrate();

@@ -10,7 +10,7 @@ import { serviceSections } from '../../src/config/service-config.js';
 import type { Delivery } from '../../src/delivery/delivery.js';
 import type { Directory } from '../../src/directory/directory.js';
 import { cryptoRandom } from '../../src/flows-service/crypto-random.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openTestStore } from '../store/test-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createRecordingDelivery, type RecordingDelivery } from './recording-delivery.js';
 import { captured } from './captured-output.js';
@@ -64,7 +64,7 @@ export async function buildTestApp(options: {
   auditSink?: AuditSink;
 }): Promise<TestApp> {
   const clock = new TestClock();
-  const store = await openStore('sqlite::memory:', {
+  const store = await openTestStore({
     keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
     clock,
   });
