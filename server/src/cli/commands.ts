@@ -5,6 +5,7 @@ import { auditCommand } from './audit-command.js';
 import { brandingCommand } from './branding-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { licensesCommand } from './licenses-command.js';
+import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve.js';
 import { userCommand } from './user-command.js';
 
@@ -13,6 +14,7 @@ export const commands: Record<string, CliCommand> = {
   branding: brandingCommand,
   doctor: doctorCommand,
   licenses: licensesCommand,
+  retention: retentionCommand,
   serve: serveCommand,
   user: userCommand,
 };

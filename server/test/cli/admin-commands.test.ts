@@ -260,3 +260,19 @@ describe('mypass user purge', () => {
     }
   });
 });
+
+describe('mypass retention run', () => {
+  it('purges what is past the configured periods and says how much', async () => {
+    const { file, url } = writeConfig({});
+    await withStore(url, async (store) => {
+      await store.audit.record({ event: 'started', at: new Date(Date.now() - 400 * 86_400_000) });
+      await store.audit.record({ event: 'completed', at: new Date() });
+    });
+    const run = io();
+    expect(await runCli(['retention', 'run', '--config', file], run.io)).toBe(0);
+    expect(run.out.stdout).toContain('1 audit records.');
+    await withStore(url, async (store) => {
+      expect((await store.audit.list()).map((a) => a.event)).toEqual(['completed']);
+    });
+  });
+});

@@ -1,0 +1,71 @@
+// `mypass retention run [--config FILE]`: one purge now, for installations that run it from cron
+// (retention.intervalMinutes: 0) or want to see what the schedule would remove.
+import { parseArgs } from 'node:util';
+import { runRetention } from '../retention/retention.js';
+import { loadCommandConfig, openCommandStore } from './admin-context.js';
+import type { CliCommand, CliIo } from './cli-io.js';
+
+const USAGE = `usage: mypass retention run [--config FILE]
+
+Deletes what has outlived the retention periods of the configuration (retention section): expired
+flows with their codes' HMACs and finished outbox messages, ended rate-limit windows, enrollments
+never confirmed, and old audit records. \`mypass serve\` does the same every retention.intervalMinutes.
+
+  -c, --config FILE   configuration file; default $MYPASS_CONFIG, else environment only
+  -h, --help          this text
+
+Exit code: 0 purged, 1 the store failed, 2 configuration or usage error.
+`;
+
+export async function retentionRun(args: string[], io: CliIo, now = new Date()): Promise<number> {
+  let values: { config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`mypass retention run: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const config = await loadCommandConfig('retention run', values.config ?? io.env['MYPASS_CONFIG'], io);
+  if (!config) return 2;
+  const store = await openCommandStore('retention run', config, io);
+  if (!store) return 1;
+  try {
+    const r = await runRetention(store, config.retention, now, store.enrollments);
+    io.stdout(
+      `Removed: ${r.flows} flows, ${r.outbox} outbox messages, ${r.counters} counter windows, ${r.enrollments} unconfirmed enrollments, ${r.audit} audit records.\n`,
+    );
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    io.stderr(
+      `mypass retention run: the store failed (${typeof code === 'string' ? code : 'store_unavailable'})\n`,
+    );
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+export const retentionCommand: CliCommand = {
+  summary: 'purge what has outlived the retention periods now',
+  usage: USAGE,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'run') return retentionRun(rest, io);
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      (sub === undefined ? io.stderr : io.stdout)(USAGE);
+      return sub === undefined ? 2 : 0;
+    }
+    io.stderr(`mypass retention: unknown subcommand "${sub}"\n\n${USAGE}`);
+    return 2;
+  },
+};
