@@ -188,7 +188,8 @@ describe('npm pack', () => {
   });
 });
 
-describe('the installed mypass', () => {
+// Each test starts Node processes (and serve opens the store and gets a token): slow on a busy machine.
+describe('the installed mypass', { timeout: 120_000 }, () => {
   it('--help lists its commands and exits 0', async () => {
     const result = await installedMypass(['--help'], {});
     expect(result.code).toBe(0);
@@ -241,7 +242,8 @@ describe('the installed mypass', () => {
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     try {
       let ready: Response | undefined;
-      for (let attempt = 0; attempt < 120 && child.exitCode === null; attempt += 1) {
+      const deadline = Date.now() + 90_000;
+      while (Date.now() < deadline && child.exitCode === null) {
         ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
         if (ready?.status === 200) break;
         await new Promise((r) => setTimeout(r, 250));
