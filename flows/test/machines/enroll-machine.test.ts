@@ -236,6 +236,19 @@ describe('enroll machine with a scripted transport', () => {
     expect(h.context().pendingMethods).toEqual([]);
   });
 
+  it('wipes a waiting new method after inactivity, as a reset would: the flow is deleted, nothing stays', async () => {
+    const h = start({ verify: [afterCode, afterPassword] });
+    await toAddMethods(h);
+    h.actor.send({ type: 'SUBMIT_ENROLLMENT', methods: [phone, email] });
+    await h.until('confirmNewMethod');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(h.actor.getSnapshot().matches({ presence: 'askingStillThere' })).toBe(true);
+    await vi.advanceTimersByTimeAsync(15_000);
+    await h.until('welcome');
+    expect(h.ops().at(-1)).toBe('cancelFlow');
+    expect(h.context()).toMatchObject({ username: '', newMethods: [], pendingMethods: [], flow: null });
+  });
+
   it('leaves the reset machine as it was: a verified code goes on to the new password', async () => {
     const t = scriptedTransport();
     const actor = createActor(resetMachine, { input: { client: createApiClient(t.transport) } });
