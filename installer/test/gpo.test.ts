@@ -272,6 +272,17 @@ describe('references resolve in every language', () => {
     expect(problems).toEqual([]);
   });
 
+  it('every policy explain text in every language has its four parts: what, enabled, default, security', () => {
+    const problems = cultures.flatMap((culture) => {
+      const table = stringTable(culture);
+      return policies
+        .map((policy) => /^\$\(string\.(\w+)\)$/.exec(attr(policy, 'explainText') ?? '')?.[1] ?? '')
+        .filter((id) => (table.get(id) ?? '').split(/\n\s*\n/).filter((p) => p.trim() !== '').length < 4)
+        .map((id) => `${culture}: ${id}`);
+    });
+    expect(problems).toEqual([]);
+  });
+
   it('every explain text names its default and its security effect (en-US)', () => {
     const table = stringTable('en-US');
     const problems = policies.flatMap((policy) => {
