@@ -398,6 +398,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
         event.type === 'SUBMIT_ENROLLMENT_CODE' &&
         context.pendingMethods.length > 0 &&
         codeSchema.safeParse(event.code.trim()).success,
+      newMethodsPending: ({ context }) => context.pendingMethods.length > 0,
       enrollmentCompleted: ({ event }) => {
         const output = outputOf(event);
         return output?.ok === true && (output.value as EnrollmentConfirmed).state === 'completed';
@@ -883,6 +884,12 @@ export function createFlowMachine(purpose: FlowPurpose) {
                   actions: ['assignProblem', 'assignInvalidMethods'],
                 },
                 ...toDeadEnds,
+                // A refused resend (too soon, too many): the codes already sent still count; stay on them.
+                {
+                  guard: 'newMethodsPending',
+                  target: 'confirmNewMethod',
+                  actions: ['assignProblem', 'waitBeforeResend'],
+                },
                 { target: 'addMethods', actions: 'assignProblem' },
               ],
               onError: { target: 'addMethods', actions: 'assignActorFailure' },

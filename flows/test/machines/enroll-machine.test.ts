@@ -216,6 +216,24 @@ describe('enroll machine with a scripted transport', () => {
     });
   });
 
+  it('stays on the code when a resend is refused, and waits as the server says', async () => {
+    const h = start({
+      verify: [afterCode, afterPassword],
+      enroll: [
+        ok(202, { ...enrollmentAccepted(['sms']), pending: [pendingMethod('sms', 0, 0)] }),
+        problem('resend_too_soon', { retryAfter: 20 }),
+      ],
+    });
+    await toAddMethods(h);
+    h.actor.send({ type: 'SUBMIT_ENROLLMENT', methods: [phone] });
+    await h.until('confirmNewMethod');
+    h.actor.send({ type: 'RESEND' });
+    await waitFor(h.actor, (s) => s.context.error !== null);
+    expect(stepOf(h.actor.getSnapshot())).toBe('confirmNewMethod');
+    expect(h.context()).toMatchObject({ resendIn: 20, error: { code: 'resend_too_soon' } });
+    expect(h.context().pendingMethods).toHaveLength(1);
+  });
+
   it('goes back to the new methods to correct a mistyped number', async () => {
     const h = start({ verify: [afterCode, afterPassword] });
     await toAddMethods(h);
