@@ -7,7 +7,13 @@ const resolveDevelopment = {
 const shared = {
   pool: 'forks' as const,
   // Refuses and reports any connection beyond loopback (issue 2: nothing leaves the machine).
-  setupFiles: ['server/test/directory/loopback-guard.setup.ts'],
+  setupFiles: [
+    'server/test/directory/loopback-guard.setup.ts',
+    // Hands each file's captured logs, audit rows and secrets to the whole-suite secret scan (T8).
+    'server/test/security/suite-secret-scan.setup.ts',
+  ],
+  // The whole-suite secret scan itself, when the run ends (server/test/security/suite-secret-scan.ts).
+  globalSetup: ['server/test/security/suite-secret-scan.global.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
