@@ -374,5 +374,13 @@ describe('enrollment against the emulator', () => {
       code: await codeFor(a, resetChallenge),
     });
     expect(verified.json()).toMatchObject({ state: 'verified' });
+
+    // After the reset, the enrolled address hears about it like every registered method (T1).
+    const newPassword = 'Quiet-Lantern-Harbour-93';
+    captured.secrets.add(newPassword);
+    expect((await resetFlow.call('/password', { newPassword })).statusCode).toBe(200);
+    await a.delivery.worker.drainOnce();
+    const told = a.delivery.sent.filter((m) => m.template === 'reset').map((m) => m.to);
+    expect(told.sort()).toEqual([adele.email, privateEmail, adele.phone].sort());
   });
 });
