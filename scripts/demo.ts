@@ -61,5 +61,10 @@ Demo users and their registered methods. To get a code, choose a method and type
 address in full, as shown here:
 ${demoUsersTable(stack.demoUsers)}
 
+Enrollment (registering a private number or address for later resets): start a flow with purpose "enroll",
+prove a code to a registered method, then the person's password (test/entra-emulator/README.md lists them;
+adele.vance's is Contoso-Harbour-2026!), then add the new method and confirm the code sent to it. The
+announcement to the existing methods appears below and in the demo outbox (walk-through: README.md).
+
 Codes the demo "sends" are printed below as they are sent. Press Ctrl-C to stop.
 `);
