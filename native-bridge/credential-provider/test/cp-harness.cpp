@@ -206,7 +206,7 @@ void CheckDescriptors(ICredentialProvider* provider, const char* prefix) {
 
 bool FileExists(const std::wstring& path) { return GetFileAttributesW(path.c_str()) != INVALID_FILE_ATTRIBUTES; }
 
-int RunContract() {
+int RunContract(const std::wstring& kioskDir) {
   LoadedDll dll = LoadProviderDll();
   if (dll.module == nullptr || dll.getClassObject == nullptr) return 1;
   Check(dll.canUnload() == S_OK, "DllCanUnloadNow = S_OK before any object");
@@ -286,7 +286,7 @@ int RunContract() {
 
   // The production launch path under wine: there is no S4U logon for the kiosk account here, so it must
   // fail closed with a status message and start nothing (never falling back to this process's token).
-  const std::wstring report = ExeDir() + L"contract-kiosk\\report.txt";
+  const std::wstring report = kioskDir + L"\\report.txt";
   DeleteFileW(report.c_str());
   Check(credential->CommandLinkClicked(kFieldLink) == S_OK, "CommandLinkClicked(link)");
   const std::wstring status = StringValue(credential, kFieldStatus);
@@ -294,6 +294,7 @@ int RunContract() {
             (status.find(L"kiosk_account_missing") != std::wstring::npos || status.find(L"kiosk_account_token") != std::wstring::npos ||
              status.find(L"token_same_user_as_provider") != std::wstring::npos),
         "no kiosk account token: status says so (" + Narrow(status) + ")");
+  std::printf("# status: %s\n", Narrow(status).c_str());
   Sleep(1500);
   Check(!FileExists(report), "no kiosk was started with any other token");
   BOOL autoLogonSelected = TRUE;
@@ -772,7 +773,15 @@ int wmain(int argc, wchar_t** argv) {
   if (mode == L"--smoke-clsid") RunSmokeClsid();
   else if (mode == L"--policy") RunPolicy(argc, argv);
   else if (mode == L"--launch") RunLaunch();
-  else RunContract();
+  else {
+    // --kiosk-dir=<folder of the fake kiosk that policy KioskPath names>: it must never write a report.
+    std::wstring kioskDir = ExeDir() + L"contract-kiosk";
+    for (int i = 1; i < argc; ++i) {
+      const std::wstring a = argv[i];
+      if (a.rfind(L"--kiosk-dir=", 0) == 0) kioskDir = a.substr(12);
+    }
+    RunContract(kioskDir);
+  }
   std::printf("%d passed, %d failed\n", g_passed, g_failed);
   std::fflush(stdout);
   return g_failed == 0 ? 0 : 1;
