@@ -125,6 +125,11 @@ export interface DoctorProbe {
     servicePrincipalId: string,
   ): Promise<ProbeResult<{ roleDefinitionId: string; directoryScopeId: string }[]>>;
   group(id: string): Promise<ProbeResult<{ id: string; displayName: string | null }>>;
+  /**
+   * The Microsoft Graph application permissions granted to the service principal (its app role
+   * assignments, i.e. admin consent as it is now); optional so a probe may not offer it.
+   */
+  grantedPermissions?(servicePrincipalId: string): Promise<ProbeResult<string[]>>;
   /** The password grant for a user that does not exist: which AADSTS answers (or the transport failure). */
   passwordGrantProbe(): Promise<{ aadsts?: string; code?: string }>;
 }
@@ -243,12 +248,36 @@ export async function runDoctorChecks(probe: DoctorProbe, settings: DoctorSettin
   });
 
   // 2. Application permissions in the token.
-  const roles = new Set(
+  const tokenRoles = new Set(
     Array.isArray(token.claims['roles'])
       ? (token.claims['roles'] as unknown[]).filter((r): r is string => typeof r === 'string')
       : [],
   );
-  const missing = permissionNeeds(features).filter(
+  // What is granted now (the service principal's app role assignments) decides; the token shows
+  // the grant as it was when it was issued, so the two differ for up to an hour after a change.
+  const oid = typeof token.claims['oid'] === 'string' ? token.claims['oid'] : undefined;
+  const granted =
+    oid !== undefined && probe.grantedPermissions ? await probe.grantedPermissions(oid) : undefined;
+  const roles = granted?.ok ? new Set(granted.value) : tokenRoles;
+  const source = granted?.ok ? 'the app role assignments' : 'the token';
+  if (granted?.ok) {
+    const notYet = [...roles].filter((r) => !tokenRoles.has(r)).sort();
+    const revoked = [...tokenRoles].filter((r) => !roles.has(r)).sort();
+    if (notYet.length > 0 || revoked.length > 0) {
+      findings.push({
+        check: 'permissions.token',
+        status: 'info',
+        summary:
+          'The token MyPass holds predates the latest permission change; the next token (within the hour) carries it.',
+        details: [
+          ...(notYet.length > 0 ? [`granted, not yet in the token: ${notYet.join(', ')}`] : []),
+          ...(revoked.length > 0 ? [`in the token, no longer granted: ${revoked.join(', ')}`] : []),
+        ],
+      });
+    }
+  }
+  const needs = permissionNeeds(features);
+  const missing = needs.filter(
     (n) => !roles.has(n.permission) && !n.alsoSatisfiedBy.some((p) => roles.has(p)),
   );
   if (missing.length > 0) {
@@ -256,14 +285,15 @@ export async function runDoctorChecks(probe: DoctorProbe, settings: DoctorSettin
       check: 'permissions.missing',
       status: 'fail',
       summary: `Missing application permission${missing.length > 1 ? 's' : ''}: ${missing.map((m) => m.permission).join(', ')}.`,
-      details: missing.map((m) => `${m.permission}: needed to ${m.why}`),
+      details: [...missing.map((m) => `${m.permission}: needed to ${m.why}`), `read from ${source}`],
       fix: 'Entra admin center › App registrations › MyPass › API permissions › Add a permission › Microsoft Graph › Application permissions; add them, then "Grant admin consent".',
     });
   } else {
     findings.push({
       check: 'permissions.missing',
       status: 'pass',
-      summary: `The token holds every permission the configured features need (${[...roles].sort().join(', ')}).`,
+      summary: `The app holds every permission the configured features need, according to ${source} (${[...roles].sort().join(', ')}).`,
+      details: needs.map((n) => `${n.permission}: ${n.why}`),
     });
   }
   const excess = [...roles].filter((r) => !LEAST_PRIVILEGED.has(r)).sort();

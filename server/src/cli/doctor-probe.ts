@@ -18,6 +18,9 @@ export function decodeJwtClaims(token: string): Record<string, unknown> {
   }
 }
 
+/** Microsoft Graph's application id, the same in every tenant. */
+const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
 export function connectionProbe(connection: EntraConnection): DoctorProbe {
   const { config } = connection;
   return {
@@ -81,6 +84,31 @@ export function connectionProbe(connection: EntraConnection): DoctorProbe {
           displayName?: string | null;
         };
         return { ok: true, value: { id: g.id, displayName: g.displayName ?? null } };
+      });
+    },
+
+    grantedPermissions(servicePrincipalId) {
+      if (!isGuid(servicePrincipalId)) return Promise.resolve({ ok: false, code: 'not_found' });
+      return connection.run(async (deadline) => {
+        const assignments = (await connection
+          .api(`/servicePrincipals/${servicePrincipalId}/appRoleAssignments`, deadline)
+          .get()) as { value?: { appRoleId?: string; resourceId?: string }[] };
+        // Role ids are Microsoft Graph's; its service principal names them.
+        const graph = (await connection
+          .api('/servicePrincipals', deadline)
+          .filter(encodeURIComponent(guidEqualsFilter('appId', MICROSOFT_GRAPH_APP_ID)))
+          .select(['id', 'appRoles'])
+          .get()) as { value?: { id?: string; appRoles?: { id?: string; value?: string }[] }[] };
+        const graphSp = graph.value?.[0];
+        if (!graphSp?.id) return { ok: false, code: 'not_found' };
+        const names = new Map((graphSp.appRoles ?? []).map((r) => [r.id ?? '', r.value ?? '']));
+        return {
+          ok: true,
+          value: (assignments.value ?? [])
+            .filter((a) => a.resourceId === graphSp.id)
+            .map((a) => names.get(a.appRoleId ?? '') ?? '')
+            .filter((name) => name !== ''),
+        };
       });
     },
 

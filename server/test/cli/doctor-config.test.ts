@@ -14,6 +14,7 @@ import {
   weakPolicyFindings,
 } from '../../src/cli/doctor-config-checks.js';
 import { doctor } from '../../src/cli/doctor-command.js';
+import { runDoctorChecks, type DoctorProbe } from '../../src/cli/doctor-checks.js';
 import { runCli } from '../../src/cli/commands.js';
 import type { Finding } from '../../src/cli/doctor-findings.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -279,6 +280,20 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     expect(blocked.stdout).not.toContain('Contoso-Harbour-2026!');
   });
 
+  it('reads the permissions from the app role assignments, with the need of each feature', async () => {
+    const file = writeConfig(
+      'grants.json',
+      { licensedGroups: [emu.groups['MyPass Licensed']] },
+      '2026-11-01',
+    );
+    const result = await run(file);
+    const pass = result.findings.find((f) => f.check === 'permissions.missing');
+    expect(pass?.status).toBe('pass');
+    expect(pass?.summary).toContain('according to the app role assignments');
+    expect(pass?.details).toContain('User-PasswordProfile.ReadWrite.All: reset passwords');
+    expect(result.findings.some((f) => f.check === 'permissions.token')).toBe(false);
+  });
+
   it('refuses --probe-user without the password in the environment', async () => {
     let stderr = '';
     const code = await runCli(['doctor', '--probe-user', 'adele.vance@contoso.example'], {
@@ -288,5 +303,63 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     });
     expect(code).toBe(2);
     expect(stderr).toContain('MYPASS_DOCTOR_PROBE_PASSWORD');
+  });
+});
+
+describe('granted permissions against the token', () => {
+  const probe = (granted: string[], tokenRoles: string[]): DoctorProbe => ({
+    appToken: () =>
+      Promise.resolve({
+        ok: true,
+        claims: { roles: tokenRoles, oid: '33333333-3333-4333-8333-333333333333' },
+        expiresOn: null,
+      }),
+    application: () => Promise.resolve({ ok: false, code: 'permission_denied' }),
+    roleAssignments: () => Promise.resolve({ ok: true, value: [] }),
+    group: () => Promise.resolve({ ok: false, code: 'not_found' }),
+    grantedPermissions: () => Promise.resolve({ ok: true, value: granted }),
+    passwordGrantProbe: () => Promise.resolve({ aadsts: '50034' }),
+  });
+  const settings = {
+    features: {
+      dismissRisk: false,
+      revokeSessions: false,
+      passwordGrant: false,
+      licensedGroupIds: [],
+      policyGroupIds: [],
+    },
+    credential: { kind: 'secret' as const, hint: 'abc' },
+    now: new Date('2026-11-28T00:00:00Z'),
+  };
+  const base = [
+    'User.Read.All',
+    'GroupMember.Read.All',
+    'UserAuthenticationMethod.Read.All',
+    'IdentityRiskyUser.Read.All',
+  ];
+
+  it('judges by what is granted now and says what the token does not carry yet', async () => {
+    const findings = await runDoctorChecks(
+      probe([...base, 'User-PasswordProfile.ReadWrite.All'], [...base, 'Directory.ReadWrite.All']),
+      settings,
+    );
+    expect(findings.find((f) => f.check === 'permissions.missing')?.status).toBe('pass');
+    // The excess permission was revoked: no longer reported although the old token still has it.
+    expect(findings.some((f) => f.check === 'permissions.excess')).toBe(false);
+    expect(findings.find((f) => f.check === 'permissions.token')?.details).toEqual([
+      'granted, not yet in the token: User-PasswordProfile.ReadWrite.All',
+      'in the token, no longer granted: Directory.ReadWrite.All',
+    ]);
+  });
+
+  it('reports a permission missing from the grant even when an old token still has it', async () => {
+    const findings = await runDoctorChecks(
+      probe(base, [...base, 'User-PasswordProfile.ReadWrite.All']),
+      settings,
+    );
+    const missing = findings.find((f) => f.check === 'permissions.missing');
+    expect(missing?.status).toBe('fail');
+    expect(missing?.summary).toContain('User-PasswordProfile.ReadWrite.All');
+    expect(missing?.details).toContain('read from the app role assignments');
   });
 });
