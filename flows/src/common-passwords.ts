@@ -1,8 +1,8 @@
 // The dictionary part of the password rules: large lists, so the UI loads this module on demand through
 // loadCommonPasswordChecker() (password-rules.ts) and the first screen stays small. The server imports the same.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+// Only the common-password list is here; zxcvbn's scorer (strength-scorer.ts) comes when a policy needs it.
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+import type { StrengthScorer } from './strength-scorer.js';
 
 export type StrengthScore = 0 | 1 | 2 | 3 | 4;
 
@@ -53,25 +53,18 @@ function candidates(password: string): string[] {
   return [...forms];
 }
 
-export function createCommonPasswordChecker(): CommonPasswordChecker {
+/** `scorer` is needed only where a policy sets minStrengthScore; without it score() throws. */
+export function createCommonPasswordChecker(scorer?: StrengthScorer): CommonPasswordChecker {
   const list = zxcvbnCommon.dictionary['passwords-common'];
   const common = new Set(list.map((p) => p.toLowerCase()));
-  let zxcvbn: ZxcvbnFactory | undefined;
   return {
     isCommon(password) {
       return candidates(password).some((c) => common.has(c));
     },
     score(password, userInputs = []) {
-      zxcvbn ??= new ZxcvbnFactory({
-        dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
-        graphs: zxcvbnCommon.adjacencyGraphs,
-        translations: zxcvbnEn.translations,
-        // zxcvbn's matching grows steeply with length and l33t combinations (seconds at 256 characters); the
-        // server runs it on untrusted input, and characters beyond the first 64 only make a password stronger.
-        maxLength: 64,
-        l33tMaxSubstitutions: 4,
-      });
-      return zxcvbn.check(password, [...userInputs]).score as StrengthScore;
+      if (!scorer)
+        throw new Error('the strength scorer was not loaded (loadCommonPasswordChecker({ strength: true }))');
+      return scorer(password, userInputs);
     },
   };
 }

@@ -98,13 +98,25 @@ export function evaluatePassword(
   return { ok: checks.every((c) => c.passed), violations, checks };
 }
 
-let checkerPromise: Promise<CommonPasswordChecker> | undefined;
+const checkerPromises = new Map<'common' | 'strength', Promise<CommonPasswordChecker>>();
 
-/** Loads the zxcvbn dictionaries on first use (a separate chunk in the UI bundle) and caches the checker. */
-export function loadCommonPasswordChecker(): Promise<CommonPasswordChecker> {
-  checkerPromise ??= import('./common-passwords.js').then((m) => m.createCommonPasswordChecker());
-  checkerPromise.catch(() => {
-    checkerPromise = undefined;
-  });
-  return checkerPromise;
+/**
+ * Loads the common-password list on first use (a separate chunk in the UI bundle) and caches the
+ * checker; with `strength` (the default) also zxcvbn's scorer for minStrengthScore. The server asks
+ * for the scorer only when a policy sets minStrengthScore: it is most of the dictionaries' memory.
+ */
+export function loadCommonPasswordChecker(
+  options: { strength?: boolean } = {},
+): Promise<CommonPasswordChecker> {
+  const kind = options.strength === false ? 'common' : 'strength';
+  let promise = checkerPromises.get(kind);
+  if (!promise) {
+    promise = Promise.all([
+      import('./common-passwords.js'),
+      kind === 'strength' ? import('./strength-scorer.js').then((m) => m.createStrengthScorer()) : undefined,
+    ]).then(([m, scorer]) => m.createCommonPasswordChecker(scorer));
+    checkerPromises.set(kind, promise);
+    promise.catch(() => checkerPromises.delete(kind));
+  }
+  return promise;
 }

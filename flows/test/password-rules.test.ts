@@ -104,6 +104,16 @@ describe('loadCommonPasswordChecker', () => {
     expect(await loadCommonPasswordChecker()).toBe(checker);
   });
 
+  it('loads zxcvbn and its English dictionaries only when a strength score is wanted', async () => {
+    const listOnly = await loadCommonPasswordChecker({ strength: false });
+    expect(listOnly).not.toBe(checker);
+    expect(listOnly.isCommon('P@ssw0rd1!')).toBe(true);
+    expect(() => listOnly.score('Lantern-Harbor-7')).toThrow(/strength scorer/);
+    expect(checker.score('Lantern-Harbor-7-Kestrel')).toBeGreaterThanOrEqual(3);
+    const source = readFileSync(new URL('../src/common-passwords.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/^import (?!type )[^;]*from '@zxcvbn-ts\/(core|language-en)'/m);
+  });
+
   it('keeps the dictionaries out of the rules module (loaded on demand, first screen stays small)', () => {
     const source = readFileSync(new URL('../src/password-rules.ts', import.meta.url), 'utf8');
     const staticImports = [...source.matchAll(/^import (?!type )[^;]*from '([^']+)'/gm)].map((m) => m[1]);

@@ -14,7 +14,8 @@ export async function checkNewPassword(
 ): Promise<PasswordViolation[]> {
   const checker =
     rules.blockCommonPasswords || rules.minStrengthScore !== undefined
-      ? await loadCommonPasswordChecker()
+      ? // zxcvbn's scorer and its English dictionaries only when a policy asks for a strength score.
+        await loadCommonPasswordChecker({ strength: rules.minStrengthScore !== undefined })
       : null;
   const userNameParts = [
     user.userPrincipalName,
