@@ -9,7 +9,6 @@
 //        [--require-signing]; the key comes from MYPASS_SIGN_* (installer/signing/authenticode.ts).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { access, copyFile, cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -211,13 +210,10 @@ export async function stageFiles(
     if (!(await exists(path.join(nativeBridgeDir, 'Makefile')))) {
       throw new MsiBuildError('NATIVE_BRIDGE_MISSING', 'native-bridge/Makefile is missing');
     }
-    // One make at a time: the MSI and signing tests build in parallel from the same native tree.
-    await run('flock', [
-      path.join(tmpdir(), 'mypass-native-bridge-make.lock'),
-      'make',
-      '-C',
-      nativeBridgeDir,
-    ]);
+    // One make at a time: test files build in parallel from the same native tree. The lock is the
+    // one native-bridge's own tests take (native-bridge/test/native-toolchain.ts).
+    await mkdir(path.join(nativeBridgeDir, 'build'), { recursive: true });
+    await run('flock', [path.join(nativeBridgeDir, 'build', '.make.lock'), 'make', '-C', nativeBridgeDir]);
   }
   const nativeDir = path.resolve(options.nativeDir ?? nativeBuildDir);
   const providerDll = path.join(nativeDir, 'MyPassCredentialProvider.dll');

@@ -131,12 +131,21 @@ LSA_UNICODE_STRING lsaString(const std::wstring& text) {
   return result;
 }
 
+// "COMPUTER\MyPassKiosk": the local account, never a domain account of the same name.
+std::wstring qualifiedName() {
+  wchar_t computer[MAX_COMPUTERNAME_LENGTH + 1];
+  DWORD size = MAX_COMPUTERNAME_LENGTH + 1;
+  if (!GetComputerNameW(computer, &size)) return MYPASS_KIOSK_ACCOUNT;
+  return std::wstring(computer) + L"\\" + MYPASS_KIOSK_ACCOUNT;
+}
+
 // The account's SID, or empty when it does not exist.
 bool lookupSid(std::vector<BYTE>& sid, DWORD& error) {
   DWORD sidSize = 0;
   DWORD domainSize = 0;
   SID_NAME_USE use;
-  LookupAccountNameW(nullptr, MYPASS_KIOSK_ACCOUNT, nullptr, &sidSize, nullptr, &domainSize, &use);
+  const std::wstring name = qualifiedName();
+  LookupAccountNameW(nullptr, name.c_str(), nullptr, &sidSize, nullptr, &domainSize, &use);
   error = GetLastError();
   if (error == ERROR_NONE_MAPPED) {
     sid.clear();
@@ -145,7 +154,7 @@ bool lookupSid(std::vector<BYTE>& sid, DWORD& error) {
   if (error != ERROR_INSUFFICIENT_BUFFER) return false;
   sid.resize(sidSize);
   std::vector<wchar_t> domain(domainSize);
-  if (!LookupAccountNameW(nullptr, MYPASS_KIOSK_ACCOUNT, sid.data(), &sidSize, domain.data(), &domainSize, &use)) {
+  if (!LookupAccountNameW(nullptr, name.c_str(), sid.data(), &sidSize, domain.data(), &domainSize, &use)) {
     error = GetLastError();
     return false;
   }
@@ -172,8 +181,9 @@ int leaveAdministrators() {
   SID_NAME_USE use;
   if (!LookupAccountSidW(nullptr, adminsSid, group, &groupSize, domain, &domainSize, &use))
     return fail(kAdminGroupFailed, L"LookupAccountSidW(Administrators)", GetLastError());
+  std::wstring name = qualifiedName();
   LOCALGROUP_MEMBERS_INFO_3 member;
-  member.lgrmi3_domainandname = const_cast<wchar_t*>(MYPASS_KIOSK_ACCOUNT);
+  member.lgrmi3_domainandname = &name[0];
   const NET_API_STATUS status = NetLocalGroupDelMembers(nullptr, group, 3, reinterpret_cast<BYTE*>(&member), 1);
   if (status != NERR_Success && status != ERROR_MEMBER_NOT_IN_ALIAS && status != ERROR_NO_SUCH_MEMBER)
     return fail(kAdminGroupFailed, L"NetLocalGroupDelMembers(Administrators)", status);
@@ -228,7 +238,13 @@ int install() {
   return kOk;
 }
 
+// Removes what it can and goes on after a failure (a half-removed account is worse than one step
+// left over); returns the first failure's code.
 int uninstall() {
+  int result = kOk;
+  const auto keep = [&result](int code) {
+    if (result == kOk) result = code;
+  };
   LsaHandle policy;
   NTSTATUS nt = openPolicy(policy);
   if (nt != 0) return fail(kLsaOpenFailed, L"LsaOpenPolicy", LsaNtStatusToWinError(nt));
@@ -237,31 +253,33 @@ int uninstall() {
   // A null value deletes the secret; "not found" means there is nothing left to remove.
   nt = LsaStorePrivateData(policy.handle, &key, nullptr);
   if (nt != 0 && nt != STATUS_OBJECT_NAME_NOT_FOUND)
-    return fail(kDeleteSecretFailed, L"LsaStorePrivateData(delete)", LsaNtStatusToWinError(nt));
+    keep(fail(kDeleteSecretFailed, L"LsaStorePrivateData(delete)", LsaNtStatusToWinError(nt)));
 
   std::vector<BYTE> sid;
   DWORD error = 0;
   if (!lookupSid(sid, error)) return fail(kLookupFailed, L"LookupAccountNameW", error);
-  if (sid.empty()) return kOk;  // already gone
+  if (sid.empty()) return result;  // the account is already gone
 
   nt = LsaRemoveAccountRights(policy.handle, sid.data(), TRUE, nullptr, 0);
   if (nt != 0 && nt != STATUS_OBJECT_NAME_NOT_FOUND)
-    return fail(kRemoveRightsFailed, L"LsaRemoveAccountRights", LsaNtStatusToWinError(nt));
+    keep(fail(kRemoveRightsFailed, L"LsaRemoveAccountRights", LsaNtStatusToWinError(nt)));
 
   // The kiosk's runs leave a profile (C:\Users\MyPassKiosk); it has no use without the account.
   wchar_t* sidText = nullptr;
-  if (!ConvertSidToStringSidW(sid.data(), &sidText))
-    return fail(kDeleteProfileFailed, L"ConvertSidToStringSidW", GetLastError());
-  const BOOL deleted = DeleteProfileW(sidText, nullptr, nullptr);
-  const DWORD profileError = deleted ? ERROR_SUCCESS : GetLastError();
-  LocalFree(sidText);
-  if (!deleted && profileError != ERROR_FILE_NOT_FOUND && profileError != ERROR_PATH_NOT_FOUND)
-    return fail(kDeleteProfileFailed, L"DeleteProfileW", profileError);
+  if (ConvertSidToStringSidW(sid.data(), &sidText)) {
+    const BOOL deleted = DeleteProfileW(sidText, nullptr, nullptr);
+    const DWORD profileError = deleted ? ERROR_SUCCESS : GetLastError();
+    LocalFree(sidText);
+    if (!deleted && profileError != ERROR_FILE_NOT_FOUND && profileError != ERROR_PATH_NOT_FOUND)
+      keep(fail(kDeleteProfileFailed, L"DeleteProfileW", profileError));
+  } else {
+    keep(fail(kDeleteProfileFailed, L"ConvertSidToStringSidW", GetLastError()));
+  }
 
   const NET_API_STATUS status = NetUserDel(nullptr, MYPASS_KIOSK_ACCOUNT);
-  if (status != NERR_Success && status != NERR_UserNotFound) return fail(kDeleteUserFailed, L"NetUserDel", status);
-  reportEvent(EVENTLOG_INFORMATION_TYPE, L"MyPass kiosk account: removed");
-  return kOk;
+  if (status != NERR_Success && status != NERR_UserNotFound) keep(fail(kDeleteUserFailed, L"NetUserDel", status));
+  if (result == kOk) reportEvent(EVENTLOG_INFORMATION_TYPE, L"MyPass kiosk account: removed");
+  return result;
 }
 
 }  // namespace
