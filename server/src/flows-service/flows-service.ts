@@ -181,6 +181,30 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     return false;
   }
 
+  /**
+   * Reserves one guess in the person's failure budget before a code is checked: each key gets one
+   * atomic hit, so concurrent guesses on several flows and API nodes can never spend more than the
+   * budget (a peek first and a count afterwards let 3 flows x 5 attempts through). False, with the
+   * hits taken back, when the budget is spent.
+   */
+  async function reserveGuess(open: OpenFlow, at: Date): Promise<boolean> {
+    const keys = failureKeys(open.flow, open.context.subject);
+    let allowed = true;
+    for (const key of keys) {
+      const hit = await store.counters.hit(key, limits.failures.windowSeconds, limits.failures.max, at);
+      allowed &&= hit.allowed;
+    }
+    if (!allowed) await releaseGuess(open, at);
+    return allowed;
+  }
+
+  /** Gives a reserved guess back (a right code, an expired one, a flow already out of attempts). */
+  async function releaseGuess(open: OpenFlow, at: Date): Promise<void> {
+    for (const key of failureKeys(open.flow, open.context.subject)) {
+      await store.counters.hit(key, limits.failures.windowSeconds, limits.failures.max, at, { weight: -1 });
+    }
+  }
+
   async function countFailure(open: OpenFlow): Promise<void> {
     for (const key of failureKeys(open.flow, open.context.subject)) {
       await store.counters.hit(key, limits.failures.windowSeconds, limits.failures.max, clock.now());
@@ -577,8 +601,10 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       }
       if (flow.state !== 'verifying') return fail('method_not_available');
 
-      // New flows bring no new guesses: the budget per name and per user spans flows (T3).
-      if (await budgetSpent(flow.identifierHash, context.subject)) return exhausted(open, ctx);
+      // New flows bring no new guesses: the budget per name and per user spans flows (T3), and each
+      // guess takes its place in it before the code is checked.
+      const guessAt = clock.now();
+      if (!(await reserveGuess(open, guessAt))) return exhausted(open, ctx);
 
       const check = await store.challenges.verifyAndConsume(
         flow.id,
@@ -587,6 +613,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         clock.now(),
       );
       if (check.ok && open.real) {
+        await releaseGuess(open, guessAt);
         const updated = await store.flows.addVerifiedMethod(
           flow.id,
           check.challenge.methodId,
@@ -612,13 +639,18 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           },
         };
       }
-      if (!check.ok && check.reason === 'expired') return fail('code_expired');
+      if (!check.ok && check.reason === 'expired') {
+        await releaseGuess(open, guessAt);
+        return fail('code_expired');
+      }
 
       // A wrong code (or any code in a decoy flow): one conditional UPDATE counts it, so 50 parallel
-      // guesses count exactly `attemptsPerFlow`.
+      // guesses count exactly `attemptsPerFlow`; its reserved place in the budget stays spent.
       const attempt = await store.flows.recordFailedAttempt(flow.id, limits.attemptsPerFlow);
-      if (!attempt.counted) return exhausted(open, ctx);
-      await countFailure(open);
+      if (!attempt.counted) {
+        await releaseGuess(open, guessAt);
+        return exhausted(open, ctx);
+      }
       await record(open, {
         type: 'verification_failed',
         challengeId: input.challengeId.slice(0, 64),
