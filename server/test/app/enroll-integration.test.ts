@@ -282,6 +282,18 @@ describe('enrollment against the emulator', () => {
     expect(passwordGrants()).toBe(before + 4);
   });
 
+  it('sends Entra at most 3 password checks when 8 wrong ones arrive at once on two flows', async () => {
+    const a = await app();
+    const flows = [await startEnroll(a, alex.upn), await startEnroll(a, alex.upn)];
+    for (const flow of flows) await proveCode(a, flow, 'sms:1', alex.phone);
+    const before = passwordGrants();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => password(flows[i % 2] as Flow, `Parallel-Wrong-${i}-xyz`)),
+    );
+    expect(passwordGrants()).toBe(before + 3);
+    for (const res of answers) expect(['password_invalid', 'attempts_exhausted']).toContain(json(res).code);
+  });
+
   it('refuses unusable numbers and addresses, naming each, and sends nothing', async () => {
     const a = await app();
     const flow = await startEnroll(a, adele.upn);
