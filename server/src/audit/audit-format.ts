@@ -55,6 +55,9 @@ const EVENTS: Record<string, { name: string; severity: number }> = {
   sessions_revoked: { name: 'Sign-in sessions revoked', severity: 3 },
   risk_dismissed: { name: 'User risk dismissed', severity: 5 },
   user_purged: { name: 'Person purged from MyPass', severity: 5 },
+  password_failed: { name: 'Password check failed (enrollment)', severity: 5 },
+  enrolled: { name: 'Method enrolled', severity: 5 },
+  enrollment_refused: { name: 'Enrollment refused', severity: 4 },
 };
 
 export const cefSeverity = (event: string): number => EVENTS[event]?.severity ?? 3;

@@ -14,13 +14,50 @@ import { AuthError } from '@azure/msal-node';
 import type { EntraConnection } from '../directory/entra-connection.js';
 import { aadstsNumber } from '../directory/graph-errors.js';
 import { countLicensedUsers } from '../policy/licensing.js';
+import type { MyPassConfig } from '../config/schema.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import {
   codeKeyFindings,
+  conditionalAccessAuditFinding,
   licensingFindings,
   methodSourceFindings,
   passwordGrantCanaryFinding,
   weakPolicyFindings,
 } from './doctor-config-checks.js';
+
+const AUDIT_DAYS = 7;
+
+/** Conditional Access refusals of password checks in the audit (last AUDIT_DAYS); null when the store cannot be read. */
+async function conditionalAccessRefusals(config: MyPassConfig, now: Date): Promise<number | null> {
+  let store: Store;
+  try {
+    store = await openStore(config.store.url, { keys: config.store.codeKeys, poolSize: 1 });
+  } catch {
+    return null;
+  }
+  try {
+    const since = new Date(now.getTime() - AUDIT_DAYS * 86_400_000);
+    let blocked = 0;
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await store.maintenance.auditPage({
+        since,
+        event: 'password_failed',
+        limit: 1000,
+        ...(afterId !== undefined ? { afterId } : {}),
+      });
+      blocked += page.filter((e) => e.detail['reason'] === 'conditional_access').length;
+      if (page.length < 1000) return blocked;
+      afterId = page[page.length - 1]?.id;
+    }
+  } catch {
+    // Doctor never migrates: a store without the audit table has nothing to say yet.
+    return null;
+  } finally {
+    await store.close();
+  }
+}
 
 /** The password grant for the canary account: success, or the AADSTS number that refused it. */
 async function canaryPasswordGrant(
@@ -161,6 +198,9 @@ export async function doctor(
           : null,
       ),
     );
+    if (config.directory.passwordGrant.enabled) {
+      findings.push(conditionalAccessAuditFinding(await conditionalAccessRefusals(config, now), AUDIT_DAYS));
+    }
     const probePassword = io.env['MYPASS_DOCTOR_PROBE_PASSWORD'];
     if (options.probeUser !== undefined && probePassword) {
       findings.push(

@@ -259,3 +259,32 @@ export function passwordGrantCanaryFinding(
       };
   }
 }
+
+/**
+ * What the audit saw: password checks that Conditional Access refused (enrollment, AADSTS53003).
+ * Needs no canary account, only people who tried; null when the store could not be read.
+ */
+export function conditionalAccessAuditFinding(blocked: number | null, days: number): Finding {
+  const check = 'password-grant.audit';
+  if (blocked === null) {
+    return {
+      check,
+      status: 'info',
+      summary: 'The store could not be read: the audit was not searched for Conditional Access refusals.',
+    };
+  }
+  if (blocked === 0) {
+    return {
+      check,
+      status: 'pass',
+      summary: `No password check was refused by Conditional Access in the last ${days} days (audit).`,
+    };
+  }
+  return {
+    check,
+    status: 'warn',
+    summary: `${blocked} password check${blocked === 1 ? ' was' : 's were'} refused by Conditional Access in the last ${days} days (audit: password_failed, reason conditional_access).`,
+    details: ['Those people saw "password invalid" and could not enroll.'],
+    fix: "Add the MyPass server's public IP address as a named location and exclude it (or the MyPass app) from the policy that blocks the password grant; `mypass doctor --probe-user` confirms it.",
+  };
+}

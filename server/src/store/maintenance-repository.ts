@@ -12,6 +12,8 @@ export interface AuditPageQuery {
   until?: Date;
   /** Resume after this id (ids sort by time, then order of writing). */
   afterId?: string;
+  /** Only records of this event. */
+  event?: string;
   limit: number;
 }
 
@@ -89,6 +91,7 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       if (query.since) q = q.where('at', '>=', query.since.getTime());
       if (query.until) q = q.where('at', '<', query.until.getTime());
       if (query.afterId !== undefined) q = q.where('id', '>', query.afterId);
+      if (query.event !== undefined) q = q.where('event', '=', query.event);
       const rows = await q.orderBy('id', 'asc').limit(query.limit).execute();
       return rows.map(toAudit);
     },

@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   codeKeyFindings,
+  conditionalAccessAuditFinding,
   licensingFindings,
   methodSourceFindings,
   passwordGrantCanaryFinding,
@@ -19,6 +20,7 @@ import { runCli } from '../../src/cli/commands.js';
 import type { Finding } from '../../src/cli/doctor-findings.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { policiesConfigSchema } from '../../src/policy/policy-config.js';
+import { openStore } from '../../src/store/open-store.js';
 
 const access = (policies: unknown[], extra: Record<string, unknown> = {}) =>
   policiesConfigSchema.parse({ policies, ...extra });
@@ -165,6 +167,15 @@ describe('licensing', () => {
   });
 });
 
+describe('Conditional Access refusals in the audit', () => {
+  it('passes at zero, warns with the count, informs when the store was not read', () => {
+    expect(conditionalAccessAuditFinding(0, 7).status).toBe('pass');
+    expect(conditionalAccessAuditFinding(1, 7).summary).toContain('1 password check was refused');
+    expect(conditionalAccessAuditFinding(1, 7).fix).toContain('named location');
+    expect(conditionalAccessAuditFinding(null, 7).status).toBe('info');
+  });
+});
+
 describe('the password grant for a canary account', () => {
   it('maps each answer to a finding', () => {
     expect(passwordGrantCanaryFinding('c@x', { ok: true }).status).toBe('pass');
@@ -190,7 +201,12 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     await emu.close();
   });
 
-  function writeConfig(name: string, accessSection: Record<string, unknown>, keyDate?: string): string {
+  function writeConfig(
+    name: string,
+    accessSection: Record<string, unknown>,
+    keyDate?: string,
+    storeUrl = 'sqlite::memory:',
+  ): string {
     const path = join(dir, name);
     writeFileSync(
       path,
@@ -204,7 +220,7 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
         },
         access: accessSection,
         store: {
-          url: 'sqlite::memory:',
+          url: storeUrl,
           codeKeys: [
             {
               id: 'k1',
@@ -292,6 +308,38 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     expect(pass?.summary).toContain('according to the app role assignments');
     expect(pass?.details).toContain('User-PasswordProfile.ReadWrite.All: reset passwords');
     expect(result.findings.some((f) => f.check === 'permissions.token')).toBe(false);
+  });
+
+  it('counts the password checks Conditional Access refused in the audit of the last 7 days', async () => {
+    const url = `sqlite:${join(dir, 'audit.sqlite')}`;
+    const store = await openStore(url, {
+      keys: [{ id: 'k1', secret: 'doctor-test-code-key-0123456789abcdef' }],
+    });
+    await store.migrate();
+    const day = 86_400_000;
+    const now = Date.parse('2026-11-28T00:00:00Z');
+    for (const [reason, ago] of [
+      ['conditional_access', 1],
+      ['conditional_access', 6],
+      ['conditional_access', 9],
+      ['bad_password', 1],
+    ] as const) {
+      await store.audit.record({
+        event: 'password_failed',
+        at: new Date(now - ago * day),
+        detail: { reason },
+      });
+    }
+    await store.close();
+    const result = await run(writeConfig('audit.json', {}, '2026-11-01', url));
+    const finding = result.findings.find((f) => f.check === 'password-grant.audit');
+    expect(finding?.status).toBe('warn');
+    expect(finding?.summary).toContain(
+      '2 password checks were refused by Conditional Access in the last 7 days',
+    );
+    // A store doctor cannot read (no tables: doctor never migrates) is said, not failed.
+    const memory = await run(writeConfig('memory.json', {}, '2026-11-01'));
+    expect(memory.findings.find((f) => f.check === 'password-grant.audit')?.status).toBe('info');
   });
 
   it('refuses --probe-user without the password in the environment', async () => {
