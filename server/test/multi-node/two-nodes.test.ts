@@ -367,7 +367,7 @@ if (postgresProblem !== undefined) {
         expect(started.status).toBe(201);
         flows.push(started.body);
       }
-      const challenges = [];
+      const challenges: { challengeId: string; code: string }[] = [];
       for (const [i, flow] of flows.entries()) challenges.push(await challengeSms(node(i + 1), flow, phone));
       const t0 = performance.now();
       const answers = await Promise.all(
