@@ -15,8 +15,8 @@ import {
   type Wine,
 } from './native-toolchain.js';
 
-// Kept in step with cp-harness.cpp RunLaunch: 17 scenarios and the special cases.
-const launchChecks = 221;
+// Kept in step with cp-harness.cpp RunLaunch: 18 scenarios and the special cases.
+const launchChecks = 236;
 
 let wine: Wine;
 let counts: HarnessCounts;
@@ -44,9 +44,9 @@ describe('cp-harness --launch', () => {
     );
     const jobLines = counts.okLines.filter((l) => l.endsWith('kiosk runs in a job'));
     const desktopLines = counts.okLines.filter((l) => l.includes('kiosk reports the Winlogon desktop'));
-    expect(tokenLines).toHaveLength(17);
-    expect(jobLines).toHaveLength(17);
-    expect(desktopLines).toHaveLength(9); // the scenarios whose kiosk connects
+    expect(tokenLines).toHaveLength(18);
+    expect(jobLines).toHaveLength(18);
+    expect(desktopLines).toHaveLength(10); // the scenarios whose kiosk connects
   });
 
   it('never starts a kiosk with the provider identity or without the account token', () => {
@@ -67,6 +67,7 @@ describe('cp-harness --launch', () => {
         'completed reset, sign in after reset on: auto-logon tile',
         'completed reset, sign in after reset on: GetSerialization returns KERB_INTERACTIVE_UNLOCK_LOGON for the user',
         'completed reset, sign in after reset on: the password is gone after one serialization',
+        'completed reset at unlock, sign in after reset on: GetSerialization returns KERB_INTERACTIVE_UNLOCK_LOGON for the user',
         'completed reset, sign in after reset off (password ignored): no auto-logon',
         'completed enroll: no auto-logon',
         'wrong nonce (exit 6): no auto-logon',
@@ -75,7 +76,7 @@ describe('cp-harness --launch', () => {
         'oversized frame (exit 6): event log names frame_too_large',
       ]),
     );
-    expect(counts.okLines.filter((l) => l.endsWith('no event carries the password'))).toHaveLength(17);
+    expect(counts.okLines.filter((l) => l.endsWith('no event carries the password'))).toHaveLength(18);
   });
 
   it('maps every documented exit code to the tile status', () => {

@@ -451,7 +451,10 @@ void Credential::StartKiosk() {
   config.kioskPath = policy.kioskPath.empty() ? env_->DefaultKioskPath() : policy.kioskPath;
   config.account = policy.kioskAccount;
   config.desktop = env_->Desktop();
-  config.timeoutMs = env_->TimeoutOverrideMs() != 0 ? env_->TimeoutOverrideMs() : policy.kioskTimeoutSeconds * 1000;
+  // The kiosk ends itself at its time limit (result "timeout", exit 2); the job is closed a little later
+  // so that the kiosk's own ending wins the race and a hung kiosk still cannot outlive the limit for long.
+  constexpr DWORD kKillGraceMs = 30 * 1000;
+  config.timeoutMs = env_->TimeoutOverrideMs() != 0 ? env_->TimeoutOverrideMs() : policy.kioskTimeoutSeconds * 1000 + kKillGraceMs;
   config.policyJson = policy.kioskPolicyJson;
   const bool signInAfterReset = policy.signInAfterReset;
   {

@@ -514,12 +514,12 @@ struct Session {
   ProviderEvents providerEvents;
   CredentialEvents credentialEvents;
 
-  explicit Session(bool signInAfterReset, DWORD timeoutMs = 20000) {
+  explicit Session(bool signInAfterReset, DWORD timeoutMs = 20000, CREDENTIAL_PROVIDER_USAGE_SCENARIO scenario = CPUS_LOGON) {
     env->store.signInAfterReset = signInAfterReset;
     env->store.kioskPath = g_workDir + L"fake-kiosk.exe";
     env->timeoutMs = timeoutMs;
     CreateProvider(env, kIID_ICredentialProvider, reinterpret_cast<void**>(&provider));
-    provider->SetUsageScenario(CPUS_LOGON, 0);
+    provider->SetUsageScenario(scenario, 0);
     provider->Advise(&providerEvents, 7);
     provider->GetCredentialAt(0, &credential);
     credential->Advise(&credentialEvents);
@@ -575,11 +575,12 @@ struct Expect {
   std::wstring statusPart;  // L"" = status must be empty
   bool signIn;
   std::wstring eventPart;   // L"" = no requirement
+  CREDENTIAL_PROVIDER_USAGE_SCENARIO scenario = CPUS_LOGON;
 };
 
 void RunScenario(const Expect& e) {
   WriteScenario(e.answer, e.exitCode);
-  Session session(e.signInAfterReset);
+  Session session(e.signInAfterReset, 20000, e.scenario);
   uint64_t ownTokenId = 0;
   {
     HANDLE own = nullptr;
@@ -623,7 +624,8 @@ void RunScenario(const Expect& e) {
     std::wstring user, password, domain;
     KERB_LOGON_SUBMIT_TYPE type{};
     Check(hr == S_OK && response == CPGSR_RETURN_CREDENTIAL_FINISHED && Unpack(s, &user, &password, &domain, &type) &&
-              user == L"ada@contoso.example" && password == L"Correct-Horse-9" && domain.empty() && type == KerbInteractiveLogon &&
+              user == L"ada@contoso.example" && password == L"Correct-Horse-9" && domain.empty() &&
+              type == (e.scenario == CPUS_UNLOCK_WORKSTATION ? KerbWorkstationUnlockLogon : KerbInteractiveLogon) &&
               s.ulAuthenticationPackage == 77,
           e.name + ": GetSerialization returns KERB_INTERACTIVE_UNLOCK_LOGON for the user");
     if (s.rgbSerialization != nullptr) {
@@ -673,6 +675,8 @@ int RunLaunch() {
 
   const std::vector<Expect> scenarios = {
       {"completed reset, sign in after reset on", "completed-password", 0, true, L"Signing you in", true, L""},
+      {"completed reset at unlock, sign in after reset on", "completed-password", 0, true, L"Signing you in", true, L"",
+       CPUS_UNLOCK_WORKSTATION},
       {"completed reset, sign in after reset off (password ignored)", "completed-password", 0, false, L"Sign in with your new password", false, L""},
       {"completed reset without password", "completed", 0, true, L"Sign in with your new password", false, L""},
       {"completed enroll", "enroll", 0, true, L"set up", false, L""},
