@@ -16,7 +16,7 @@ import {
 } from './native-toolchain.js';
 
 // Kept in step with cp-harness.cpp RunLaunch: 18 scenarios and the special cases.
-const launchChecks = 236;
+const launchChecks = 238;
 
 let wine: Wine;
 let counts: HarnessCounts;
@@ -57,6 +57,8 @@ describe('cp-harness --launch', () => {
         'no account token: no process is started',
         'no account token: status message names it',
         'no account token: Application log event',
+        'administrator account: never reaches CreateProcessAsUserW',
+        'administrator account: refused with a status message',
       ]),
     );
   });

@@ -379,6 +379,17 @@ bool ReadTokenFacts(HANDLE token, TokenFacts* facts) {
   DWORD size = 0;
   if (user.empty() || !GetTokenInformation(token, TokenStatistics, &stats, sizeof stats, &size)) return false;
   facts->userSid = SidToString(reinterpret_cast<TOKEN_USER*>(user.data())->User.Sid);
+  BYTE admins[SECURITY_MAX_SID_SIZE];
+  DWORD adminsSize = sizeof admins;
+  std::vector<BYTE> groups = TokenInfo(token, TokenGroups);
+  if (groups.empty() || !CreateWellKnownSid(WinBuiltinAdministratorsSid, nullptr, admins, &adminsSize)) return false;
+  const auto* g = reinterpret_cast<const TOKEN_GROUPS*>(groups.data());
+  facts->administrators = false;
+  for (DWORD i = 0; i < g->GroupCount; ++i) {
+    if (EqualSid(g->Groups[i].Sid, admins) && (g->Groups[i].Attributes & SE_GROUP_USE_FOR_DENY_ONLY) == 0) {
+      facts->administrators = true;
+    }
+  }
   facts->logonSession = (static_cast<uint64_t>(static_cast<uint32_t>(stats.AuthenticationId.HighPart)) << 32) |
                         stats.AuthenticationId.LowPart;
   return !facts->userSid.empty();

@@ -9,6 +9,7 @@ const char* TokenVerdictCode(TokenVerdict verdict) {
     case TokenVerdict::SameUserAsProvider: return "token_same_user_as_provider";
     case TokenVerdict::SameLogonSession: return "token_same_logon_session";
     case TokenVerdict::NotKioskAccount: return "token_not_kiosk_account";
+    case TokenVerdict::Administrator: return "token_administrator";
   }
   return "token_not_kiosk_account";
 }
@@ -24,6 +25,8 @@ TokenVerdict CheckKioskToken(const TokenFacts& kiosk, const TokenFacts& provider
   if (kiosk.userSid == provider.userSid) return TokenVerdict::SameUserAsProvider;
   if (kiosk.logonSession == provider.logonSession) return TokenVerdict::SameLogonSession;
   if (kioskAccountSid.empty() || kiosk.userSid != kioskAccountSid) return TokenVerdict::NotKioskAccount;
+  // A policy naming an administrator's account as KioskAccount must not give the kiosk admin rights.
+  if (kiosk.administrators) return TokenVerdict::Administrator;
   return TokenVerdict::Ok;
 }
 

@@ -9,9 +9,10 @@ namespace mypass {
 struct TokenFacts {
   std::wstring userSid;       // S-1-5-...
   uint64_t logonSession = 0;  // TOKEN_STATISTICS.AuthenticationId
+  bool administrators = false;  // BUILTIN\Administrators present and not deny-only
 };
 
-enum class TokenVerdict { Ok, ServiceAccount, SameUserAsProvider, SameLogonSession, NotKioskAccount };
+enum class TokenVerdict { Ok, ServiceAccount, SameUserAsProvider, SameLogonSession, NotKioskAccount, Administrator };
 
 /** Stable code for the event log and tests. */
 const char* TokenVerdictCode(TokenVerdict verdict);

@@ -371,7 +371,7 @@ int RunSmokeClsid() {
 
 class TestTokenSource final : public TokenSource {
  public:
-  enum class Mode { Restricted, DuplicateOfOwn, Fail } mode = Mode::Restricted;
+  enum class Mode { Restricted, AdminRestricted, DuplicateOfOwn, Fail } mode = Mode::Restricted;
   uint64_t issuedTokenId = 0;
   int calls = 0;
   bool GetKioskToken(const std::wstring&, HANDLE* token, std::wstring* accountSid, std::string* errorCode) override {
@@ -384,9 +384,14 @@ class TestTokenSource final : public TokenSource {
     HANDLE own = nullptr;
     if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ALL_ACCESS, &own)) return false;
     BOOL ok = FALSE;
-    if (mode == Mode::Restricted) {
+    if (mode == Mode::Restricted || mode == Mode::AdminRestricted) {
       // Stands in for the S4U token: a distinct token object whose identity the test can recognise.
-      ok = CreateRestrictedToken(own, DISABLE_MAX_PRIVILEGE, 0, nullptr, 0, nullptr, 0, nullptr, token);
+      // Administrators deny-only: wine's user is an administrator, the kiosk account never is.
+      BYTE admins[SECURITY_MAX_SID_SIZE];
+      DWORD adminsSize = sizeof admins;
+      CreateWellKnownSid(WinBuiltinAdministratorsSid, nullptr, admins, &adminsSize);
+      SID_AND_ATTRIBUTES disable{admins, 0};
+      ok = CreateRestrictedToken(own, DISABLE_MAX_PRIVILEGE, mode == Mode::Restricted ? 1 : 0, &disable, 0, nullptr, 0, nullptr, token);
     } else {
       ok = DuplicateTokenEx(own, TOKEN_ALL_ACCESS, nullptr, SecurityImpersonation, TokenPrimary, token);
     }
@@ -765,6 +770,15 @@ int RunLaunch() {
     Check(session.env->starter->calls == 0, "own token duplicate: never reaches CreateProcessAsUserW");
     Check(StringValue(session.credential, kFieldStatus).find(L"token_same_user_as_provider") != std::wstring::npos,
           "own token duplicate: refused with a status message");
+  }
+  {  // KioskAccount naming an administrator: the token guard refuses it
+    WriteScenario("completed-password", 0);
+    Session session(true);
+    session.env->tokens.mode = TestTokenSource::Mode::AdminRestricted;
+    session.credential->CommandLinkClicked(kFieldLink);
+    Check(session.env->starter->calls == 0, "administrator account: never reaches CreateProcessAsUserW");
+    Check(StringValue(session.credential, kFieldStatus).find(L"token_administrator") != std::wstring::npos,
+          "administrator account: refused with a status message");
   }
   if (winlogon != nullptr) CloseDesktop(winlogon);
   return 0;

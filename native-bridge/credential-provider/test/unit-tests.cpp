@@ -180,6 +180,8 @@ void TestTokenGuard() {
   Check(CheckKioskToken({L"S-1-5-21-1-2-3-1002", 5}, provider, account) == TokenVerdict::NotKioskAccount,
         "guard: another account refused");
   Check(CheckKioskToken({account, 5}, provider, L"") == TokenVerdict::NotKioskAccount, "guard: unknown account refused");
+  Check(CheckKioskToken({account, 5, true}, provider, account) == TokenVerdict::Administrator, "guard: administrator refused");
+  Check(std::string(TokenVerdictCode(TokenVerdict::Administrator)) == "token_administrator", "guard: stable code");
 }
 
 void TestStatusTexts() {
