@@ -239,7 +239,8 @@ try {
     .filter(([route]) => /token/i.test(route))
     .reduce((sum, [, n]) => sum + n, 0);
 
-  const flowSamples = new Map(samples);
+  // Copies of the lists: the verification-alone phase below records into the same map.
+  const flowSamples = new Map([...samples].map(([endpoint, list]) => [endpoint, [...list]]));
   // Verification alone: fresh flows with codes in hand, each verified once.
   const verifyUsers = users.slice(40 + flowsToRun, 40 + flowsToRun + 500);
   const pending: { flowId: string; flowToken: string; challengeId: string; code: string }[] = [];
