@@ -1,7 +1,9 @@
 // `npm run demo`: the whole reset flow on this machine against the local Entra ID emulator, no cloud
 // account needed. Runs until Ctrl-C.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { demoUsersTable } from './demo-users.js';
-import { portFromEnv, startLocalStack, type LocalStack } from './local-stack.js';
+import { portFromEnv, repositoryRoot, startLocalStack, type LocalStack } from './local-stack.js';
 
 const startedAt = performance.now();
 let apiPort: number;
@@ -47,6 +49,23 @@ try {
 }
 
 const { apiUrl, emulator } = stack;
+// `mypass branding` reads only the directory section; the API's own secret is not needed there.
+const brandingConfig = join('.cache', 'demo-branding.json');
+mkdirSync(join(repositoryRoot, '.cache'), { recursive: true });
+writeFileSync(
+  join(repositoryRoot, brandingConfig),
+  JSON.stringify({
+    // The emulator is on loopback: allowed with demo: true only.
+    demo: true,
+    directory: {
+      tenantId: emulator.tenantId,
+      clientId: emulator.apiApp.clientId,
+      clientSecret: 'not-used-by-mypass-branding',
+      authorityHost: emulator.origin,
+      graphUrl: emulator.origin,
+    },
+  }),
+);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 console.log(`
 MyPass demo is ready (${seconds} s).
@@ -65,6 +84,12 @@ Enrollment (registering a private number or address for later resets): start a f
 prove a code to a registered method, then the person's password (test/entra-emulator/README.md lists them;
 adele.vance's is Contoso-Harbour-2026!), then add the new method and confirm the code sent to it. The
 announcement to the existing methods appears below and in the demo outbox (walk-through: README.md).
+
+Microsoft sign-in branding (issue 5): the plan in several languages, signed in as an administrator
+with a device code (then open the page it names and sign in as patti.fernandez@contoso.example):
+  NODE_EXTRA_CA_CERTS=.cache/demo-ca/ca.pem node --conditions=development --import tsx server/src/cli.ts \\
+    branding --config ${brandingConfig} --device-code --admin-client-id ${emulator.adminApp.clientId} \\
+    --reset-url https://mypass.contoso.example/ --dry-run
 
 Codes the demo "sends" are printed below as they are sent. Press Ctrl-C to stop.
 `);

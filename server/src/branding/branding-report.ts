@@ -12,9 +12,9 @@ function show(value: string | boolean | null): string[] {
 function renderChange(change: FieldChange, target: BrandingTarget): string[] {
   const lines = [`  ${change.field}`];
   if (target.action !== 'create') {
-    for (const l of show(change.from)) lines.push(`    - ${l}`);
+    for (const l of show(change.from)) lines.push(`    - ${l}`.trimEnd());
   }
-  for (const l of show(change.to)) lines.push(`    + ${l}`);
+  for (const l of show(change.to)) lines.push(`    + ${l}`.trimEnd());
   return lines;
 }
 

@@ -2,6 +2,8 @@
 // Microsoft's sign-in pages through the tenant's company branding, signed in with SEPARATE admin
 // credentials (T14): an administrator by device code, or a second app registration.
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { directoryConfigSchema } from '../config/directory-config.js';
 import { formatConfigProblems, loadConfig } from '../config/load-config.js';
 import { createOutboundDispatcher, type DirectoryHttp } from '../directory/outbound-proxy.js';
 import { acquireAdminToken, AdminSignInError, type AdminCredential } from '../branding/admin-credentials.js';
@@ -41,6 +43,9 @@ Signs in with SEPARATE admin credentials, never the API's (the API's client id i
 Exit code: 0 done, 1 sign-in, Graph or length-limit failure (nothing more is written), 2 usage or
 configuration error.
 `;
+
+/** Only the directory section matters here (tenant, authority, Graph, proxy); others are not checked. */
+const brandingConfigSchema = z.looseObject({ directory: directoryConfigSchema });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -137,6 +142,7 @@ export async function branding(args: BrandingArgs, io: CliIo): Promise<number> {
   const loaded = await loadConfig({
     ...(args.config !== undefined ? { file: args.config } : {}),
     env: io.env,
+    schema: brandingConfigSchema,
   });
   if (!loaded.ok) {
     io.stderr(

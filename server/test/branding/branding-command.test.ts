@@ -20,6 +20,7 @@ beforeEach(async () => {
   configPath = join(dir, 'mypass.json');
   writeFileSync(
     configPath,
+    // The directory section alone: the command reads nothing else.
     JSON.stringify({
       directory: {
         tenantId: emu.tenantId,
@@ -28,11 +29,6 @@ beforeEach(async () => {
         authorityHost: emu.origin,
         graphUrl: emu.origin,
       },
-      store: {
-        url: 'sqlite::memory:',
-        codeKeys: [{ id: 'k1', secret: 'branding-test-code-key-0123456789abcdef' }],
-      },
-      flows: { decoyKey: 'branding-test-decoy-key-0123456789abcdef' },
     }),
   );
 });
