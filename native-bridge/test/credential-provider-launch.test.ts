@@ -16,7 +16,7 @@ import {
 } from './native-toolchain.js';
 
 // Kept in step with cp-harness.cpp RunLaunch: 18 scenarios and the special cases.
-const launchChecks = 238;
+const launchChecks = 239;
 
 let wine: Wine;
 let counts: HarnessCounts;
@@ -93,6 +93,7 @@ describe('cp-harness --launch', () => {
     expect(counts.okLines).toEqual(
       expect.arrayContaining([
         'never answering: the kiosk was killed',
+        'status updates arrive on the advising thread',
         'probe first: the kiosk still receives its policy',
         'second selection while a kiosk runs starts no other kiosk',
         'UnAdvise closes the job: the kiosk is gone',

@@ -16,6 +16,11 @@ std::atomic<long> g_objects{0};
 std::mutex g_kioskLock;
 const void* g_kioskOwner = nullptr;  // the credential whose kiosk runs: one kiosk per process
 
+// Status updates from the worker thread reach LogonUI's events interface on the thread that advised it
+// (Microsoft: "proper inter-thread communication methods must be used"): a message-only window there.
+constexpr UINT kStatusMessage = WM_APP + 1;
+constexpr wchar_t kStatusWindowClass[] = L"MyPassCredentialStatus";
+
 HRESULT CoString(const std::wstring& text, LPWSTR* out) {
   if (out == nullptr) return E_POINTER;
   const size_t bytes = (text.size() + 1) * sizeof(wchar_t);
@@ -90,16 +95,25 @@ class Credential final : public ICredentialProviderCredential2 {
 
   // ICredentialProviderCredential
   IFACEMETHODIMP Advise(ICredentialProviderCredentialEvents* events) override {
+    HWND window = CreateStatusWindow();
     std::lock_guard<std::mutex> lock(m_);
     if (events_ != nullptr) events_->Release();
     events_ = events;
     if (events_ != nullptr) events_->AddRef();
+    if (window_ != nullptr) DestroyWindow(window_);
+    window_ = window;
     return S_OK;
   }
   IFACEMETHODIMP UnAdvise() override {
-    std::lock_guard<std::mutex> lock(m_);
-    if (events_ != nullptr) events_->Release();
-    events_ = nullptr;
+    HWND window = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (events_ != nullptr) events_->Release();
+      events_ = nullptr;
+      window = window_;
+      window_ = nullptr;
+    }
+    if (window != nullptr) DestroyWindow(window);
     return S_OK;
   }
   IFACEMETHODIMP SetSelected(BOOL* autoLogon) override {
@@ -216,15 +230,33 @@ class Credential final : public ICredentialProviderCredential2 {
   ~Credential() {
     StopKiosk();
     password_.Clear();
+    if (window_ != nullptr) DestroyWindow(window_);
     if (events_ != nullptr) events_->Release();
     ModuleRelease();
   }
 
+  /** On LogonUI's thread (a selection or a link click): tells LogonUI at once. */
   void SetStatus(const std::wstring& text) {
-    ICredentialProviderCredentialEvents* events = nullptr;
     {
       std::lock_guard<std::mutex> lock(m_);
       status_ = text;
+    }
+    PushStatus();
+  }
+
+  /** From the worker thread: stores the text and asks the advising thread to push it. */
+  void PostStatus(const std::wstring& text) {
+    std::lock_guard<std::mutex> lock(m_);
+    status_ = text;
+    if (window_ != nullptr) PostMessageW(window_, kStatusMessage, 0, 0);
+  }
+
+  void PushStatus() {
+    ICredentialProviderCredentialEvents* events = nullptr;
+    std::wstring text;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      text = status_;
       events = events_;
       if (events != nullptr) events->AddRef();
     }
@@ -232,6 +264,37 @@ class Credential final : public ICredentialProviderCredential2 {
       events->SetFieldString(this, kFieldStatus, text.c_str());
       events->Release();
     }
+  }
+
+  HWND CreateStatusWindow() {
+    static const ATOM registered = [] {
+      WNDCLASSEXW wc{};
+      wc.cbSize = sizeof wc;
+      wc.lpfnWndProc = StatusWindowProc;
+      wc.hInstance = ModuleInstance();
+      wc.lpszClassName = kStatusWindowClass;
+      return RegisterClassExW(&wc);
+    }();
+    if (registered == 0) return nullptr;
+    HWND window = CreateWindowExW(0, kStatusWindowClass, L"", 0, 0, 0, 0, 0, HWND_MESSAGE, nullptr, ModuleInstance(), nullptr);
+    if (window != nullptr) SetWindowLongPtrW(window, GWLP_USERDATA, reinterpret_cast<LONG_PTR>(this));
+    return window;
+  }
+
+  static HINSTANCE ModuleInstance() {
+    HMODULE module = nullptr;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                       reinterpret_cast<LPCWSTR>(&StatusWindowProc), &module);
+    return module;
+  }
+
+  static LRESULT CALLBACK StatusWindowProc(HWND window, UINT message, WPARAM wParam, LPARAM lParam) {
+    if (message == kStatusMessage) {
+      auto* self = reinterpret_cast<Credential*>(GetWindowLongPtrW(window, GWLP_USERDATA));
+      if (self != nullptr) self->PushStatus();
+      return 0;
+    }
+    return DefWindowProcW(window, message, wParam, lParam);
   }
 
   void StartKiosk();
@@ -284,6 +347,7 @@ class Credential final : public ICredentialProviderCredential2 {
   std::mutex m_;
   Provider* provider_;
   ICredentialProviderCredentialEvents* events_ = nullptr;
+  HWND window_ = nullptr;  // message-only, on the thread that called Advise
   std::wstring label_, subText_, link_, imagePath_, status_;
   bool signInReady_ = false;
   std::wstring user_;
@@ -500,7 +564,8 @@ void Credential::OnRunEnded(const RunReport& report, KioskResult&& result, bool 
     std::lock_guard<std::mutex> global(g_kioskLock);
     if (g_kioskOwner == this) g_kioskOwner = nullptr;
   }
-  SetStatus(status.text);
+  PostStatus(status.text);
+  // CredentialsChanged is asynchronous and the documented way to ask for an auto-logon.
   if (status.signIn && provider != nullptr) provider->NotifyCredentialsChanged();
 }
 

@@ -108,6 +108,7 @@ class CredentialEvents final : public ICredentialProviderCredentialEvents {
   IFACEMETHODIMP SetFieldString(ICredentialProviderCredential*, DWORD field, LPCWSTR text) override {
     if (field == kFieldStatus) {
       EnterCriticalSection(&lock);
+      thread = GetCurrentThreadId();  // must be the thread that advised (checked by WaitForEnd)
       statuses.push_back(text != nullptr ? text : L"");
       LeaveCriticalSection(&lock);
     }
@@ -133,6 +134,7 @@ class CredentialEvents final : public ICredentialProviderCredentialEvents {
   volatile long refs = 1;
   CRITICAL_SECTION lock;
   std::vector<std::wstring> statuses;
+  DWORD thread = 0;
 };
 
 // ---- DLL contract ----------------------------------------------------------------------------
@@ -501,6 +503,15 @@ class TestEnvironment final : public ProviderEnvironment {
 
 std::wstring g_workDir;
 
+/** LogonUI pumps messages on its UI thread; the provider's status updates arrive that way. */
+void PumpMessages() {
+  MSG msg;
+  while (PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE)) {
+    TranslateMessage(&msg);
+    DispatchMessageW(&msg);
+  }
+}
+
 std::map<std::string, std::string> ReadReport() {
   std::map<std::string, std::string> out;
   std::ifstream file(Narrow(g_workDir + L"report.txt"), std::ios::binary);
@@ -533,7 +544,8 @@ struct Session {
   bool WaitForEnd(DWORD ms) {
     const ULONGLONG until = GetTickCount64() + ms;
     while (GetTickCount64() < until) {
-      if (credentialEvents.Count() >= 2) return true;
+      PumpMessages();
+      if (credentialEvents.Count() >= 2) return credentialEvents.thread == GetCurrentThreadId();
       Sleep(50);
     }
     return false;
@@ -706,6 +718,7 @@ int RunLaunch() {
     Session session(true, 3000);
     session.credential->CommandLinkClicked(kFieldLink);
     Check(session.WaitForEnd(30000), "never answering: the run ends");
+    Check(session.credentialEvents.thread == GetCurrentThreadId(), "status updates arrive on the advising thread");
     Check(StringValue(session.credential, kFieldStatus).find(L"time limit") != std::wstring::npos, "never answering: time limit status");
     Check(ProcessGone(session.env->starter->lastPid, 5000), "never answering: the kiosk was killed");
   }
