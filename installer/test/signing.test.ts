@@ -17,6 +17,7 @@ import {
   verifyFile,
   type SigningOptions,
 } from '../signing/authenticode.js';
+import { runAuthenticodeCli } from '../signing/authenticode-cli.js';
 import { createCodeSigningPki, type CodeSigningFiles } from './code-signing-ca.js';
 
 const run = promisify(execFile);
@@ -140,6 +141,50 @@ describe('verification', () => {
     bytes[offset] = (bytes[offset] ?? 0) ^ 0xff;
     await writeFile(tampered, bytes);
     expect((await verifyFile(tampered, { caFile: mypass.rootPem })).ok).toBe(false);
+  });
+});
+
+describe('authenticode-cli.ts', () => {
+  async function cli(
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ code: number; lines: string[] }> {
+    const lines: string[] = [];
+    const code = await runAuthenticodeCli(args, env, {
+      log: (l) => lines.push(l),
+      error: (l) => lines.push(l),
+    });
+    return { code, lines };
+  }
+
+  it('signs with the MYPASS_SIGN_* key and verifies: exit 0 only when every file verifies', async () => {
+    const file = path.join(scratch, 'cli.exe');
+    await copyFile(path.join(standInKiosk, 'MyPassKiosk.exe'), file);
+    expect(
+      await cli(['sign', file], { MYPASS_SIGN_CERT: mypass.chainPem, MYPASS_SIGN_KEY: mypass.keyPem }),
+    ).toEqual({
+      code: 0,
+      lines: [`signed: ${file}`],
+    });
+    expect(await cli(['verify', '--ca-file', mypass.rootPem, file, build.msiPath])).toEqual({
+      code: 0,
+      lines: [`ok: ${file}`, `ok: ${build.msiPath}`],
+    });
+    const unsigned = path.join(standInKiosk, 'MyPassKiosk.exe');
+    expect(await cli(['verify', '--ca-file', mypass.rootPem, file, unsigned])).toEqual({
+      code: 1,
+      lines: [`ok: ${file}`, `FAILED: ${unsigned}`],
+    });
+  });
+
+  it('refuses to sign without a key and to verify without roots', async () => {
+    expect((await cli(['sign', path.join(scratch, 'x.exe')])).code).toBe(1);
+    expect(await cli(['sign', 'x.exe'], { MYPASS_SIGN_CERT: mypass.chainPem })).toMatchObject({
+      code: 1,
+      lines: [expect.stringMatching(/^SIGNING_KEY_INCOMPLETE: /)],
+    });
+    expect((await cli(['verify', build.msiPath])).code).toBe(2);
+    expect((await cli(['list'])).code).toBe(2);
   });
 });
 
