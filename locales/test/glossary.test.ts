@@ -13,7 +13,14 @@ const passwordKeys = [
   'enroll.currentPasswordLabel',
   'errors.password_policy',
 ];
-const codeKeys = ['method.title', 'method.send', 'code.label', 'code.resend', 'errors.code_expired'];
+const codeKeys = [
+  'method.title',
+  'method.send',
+  'code.label',
+  'code.resend',
+  'errors.code_expired',
+  'enroll.deliveryFailed',
+];
 
 interface Terms {
   readonly password: RegExp;

@@ -130,6 +130,8 @@ export interface FlowContext {
   holdHours: number | null;
   /** Enroll: the new methods the server refused, and why (destination_invalid). */
   invalidMethods: InvalidMethod[];
+  /** Enroll: the delivery status of the code to the new method shown (`pendingMethods[0]`). */
+  newMethodDelivery: ChallengeStatus | null;
 }
 
 export type FlowEvent =
@@ -158,6 +160,8 @@ export type FlowEvent =
   | { type: 'RESEND_TICK' }
   | { type: 'RETRY_TICK' }
   | { type: 'PRESENCE_TICK' }
+  /** Enroll: the gateway's answer for the code to the new method shown (sent or failed). */
+  | { type: 'NEW_METHOD_DELIVERY'; challengeId: string; status: ChallengeStatus }
   | { type: 'INACTIVITY_TIMEOUT' };
 
 /** Events a person causes: each one restarts the inactivity timer and dismisses "Are you still there?". */
@@ -254,6 +258,7 @@ function freshContext(input: FlowMachineInput, purpose: FlowPurpose): FlowContex
     enrolledMethods: [],
     holdHours: null,
     invalidMethods: [],
+    newMethodDelivery: null,
   };
 }
 
@@ -320,6 +325,36 @@ export function createFlowMachine(purpose: FlowPurpose) {
         CommonPasswordChecker | null,
         { load: (() => Promise<CommonPasswordChecker>) | null }
       >(({ input }) => (input.load ? input.load() : Promise.resolve(null))),
+      /**
+       * Enroll: asks `GET /flows/{id}` every interval until the code to the new method shown was sent or
+       * failed, as the reset code screen does; a failed poll is not the user's problem, the next one may work.
+       */
+      newMethodDelivery: fromCallback<
+        FlowEvent,
+        { client: ApiClient; auth: FlowAuth; challengeId: string | null; intervalMs: number }
+      >(({ sendBack, input }) => {
+        const { challengeId } = input;
+        if (challengeId === null) return undefined;
+        let stopped = false;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const poll = async () => {
+          const state = await input.client.getFlow(input.auth).catch(() => null);
+          if (stopped) return;
+          const status = state?.ok
+            ? state.value.enrollment?.pending.find((p) => p.challengeId === challengeId)?.status
+            : undefined;
+          if (status === 'sent' || status === 'failed') {
+            sendBack({ type: 'NEW_METHOD_DELIVERY', challengeId, status });
+            return;
+          }
+          timer = setTimeout(() => void poll(), input.intervalMs);
+        };
+        timer = setTimeout(() => void poll(), input.intervalMs);
+        return () => {
+          stopped = true;
+          clearTimeout(timer);
+        };
+      }),
       /** Sends `event` every second: the resend, retry and "still there?" countdowns. */
       ticker: fromCallback<FlowEvent, { event: 'RESEND_TICK' | 'RETRY_TICK' | 'PRESENCE_TICK' }>(
         ({ sendBack, input }) => {
@@ -536,6 +571,7 @@ export function createFlowMachine(purpose: FlowPurpose) {
         const first = accepted.pending[0];
         return {
           pendingMethods: accepted.pending,
+          newMethodDelivery: 'queued' as const,
           holdHours: accepted.holdHours,
           invalidMethods: [],
           resendIn: first?.resendAfter ?? 0,
@@ -548,9 +584,22 @@ export function createFlowMachine(purpose: FlowPurpose) {
         const confirmed = valueOf<EnrollmentConfirmed>(event);
         return {
           pendingMethods: confirmed.pending,
+          // The next new method's code: its status is learnt by polling again.
+          newMethodDelivery: confirmed.pending.length > 0 ? ('queued' as const) : null,
           enrolledMethods: confirmed.confirmed,
           attemptsLeft: null,
           error: null,
+        };
+      }),
+      assignNewMethodDelivery: assign(({ context, event }) => {
+        if (
+          event.type !== 'NEW_METHOD_DELIVERY' ||
+          event.challengeId !== context.pendingMethods[0]?.challengeId
+        )
+          return {};
+        return {
+          newMethodDelivery: event.status,
+          notice: event.status === 'failed' ? 'enroll.deliveryFailed' : context.notice,
         };
       }),
       assignInvalidMethods: assign({
@@ -896,9 +945,27 @@ export function createFlowMachine(purpose: FlowPurpose) {
             },
           },
           confirmNewMethod: {
-            invoke: { id: 'enrollResendTicker', src: 'ticker', input: { event: 'RESEND_TICK' } },
+            invoke: [
+              { id: 'enrollResendTicker', src: 'ticker', input: { event: 'RESEND_TICK' } },
+              {
+                id: 'newMethodDelivery',
+                src: 'newMethodDelivery',
+                input: ({ context }) => ({
+                  client: context.client,
+                  auth: requireAuth(context),
+                  // Only while the code is on its way; a known outcome is not asked for again.
+                  challengeId:
+                    context.newMethodDelivery === 'queued'
+                      ? (context.pendingMethods[0]?.challengeId ?? null)
+                      : null,
+                  intervalMs: context.pollIntervalMs,
+                }),
+              },
+            ],
             on: {
               RESEND_TICK: { guard: 'resendCountingDown', actions: 'countDownResend' },
+              // Delivery failed: the person corrects the number or address (BACK) or sends new codes (RESEND).
+              NEW_METHOD_DELIVERY: { actions: 'assignNewMethodDelivery' },
               SUBMIT_ENROLLMENT_CODE: [
                 { guard: 'enrollmentCodeWellFormed', target: 'confirmingNewMethod' },
                 { actions: 'refuseInput' },

@@ -10,6 +10,7 @@ import {
   created,
   enrollmentAccepted,
   enrollmentConfirmed,
+  flowState,
   flowToken,
   ok,
   pendingMethod,
@@ -29,6 +30,17 @@ const enrollCreated = {
 const afterCode = ok(200, verifiedResult(['sms:1'], 1));
 const afterPassword = ok(200, verifiedResult(['sms:1', 'password'], 0));
 const phone = { kind: 'sms' as const, phone: '+4520123499' };
+/** `GET /flows/{id}` of an enroll flow whose new methods wait for their codes, with each code's delivery status. */
+const enrollmentState = (
+  pending: ReturnType<typeof pendingMethod>[],
+  statuses: ('queued' | 'sent' | 'failed')[],
+) => ({
+  ...flowState('sent'),
+  purpose: 'enroll',
+  state: 'verified',
+  verified: ['sms:1', 'password'],
+  enrollment: { pending: pending.map((p, i) => ({ ...p, status: statuses[i] ?? 'queued' })), confirmed: [] },
+});
 const email = { kind: 'email' as const, email: 'adele@private.example' };
 
 function start(script: Script = {}, machine: typeof enrollMachine = enrollMachine) {
@@ -232,6 +244,67 @@ describe('enroll machine with a scripted transport', () => {
     expect(stepOf(h.actor.getSnapshot())).toBe('confirmNewMethod');
     expect(h.context()).toMatchObject({ resendIn: 20, error: { code: 'resend_too_soon' } });
     expect(h.context().pendingMethods).toHaveLength(1);
+  });
+
+  it('notices when the code to a new method could not be delivered, and offers a correction or new codes', async () => {
+    const h = start({
+      verify: [afterCode, afterPassword],
+      enroll: [
+        ok(202, {
+          ...enrollmentAccepted(['sms', 'email']),
+          pending: [pendingMethod('sms', 0, 0), pendingMethod('email', 1, 0)],
+        }),
+        ok(202, enrollmentAccepted(['sms', 'email'])),
+      ],
+      getFlow: [
+        ok(200, enrollmentState([pendingMethod('sms', 0)], ['queued'])),
+        ok(200, enrollmentState([pendingMethod('sms', 0), pendingMethod('email', 1)], ['failed', 'sent'])),
+      ],
+    });
+    await toAddMethods(h);
+    h.actor.send({ type: 'SUBMIT_ENROLLMENT', methods: [phone, email] });
+    await h.until('confirmNewMethod');
+    expect(h.context().newMethodDelivery).toBe('queued');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(h.context()).toMatchObject({ newMethodDelivery: 'queued', notice: null });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(h.context()).toMatchObject({ newMethodDelivery: 'failed', notice: 'enroll.deliveryFailed' });
+    expect(stepOf(h.actor.getSnapshot())).toBe('confirmNewMethod');
+    // A known outcome is not asked for again.
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(h.ops().filter((o) => o === 'getFlow')).toHaveLength(2);
+    // New codes right away (the server's cool-down is over), with the pending methods.
+    h.actor.send({ type: 'RESEND' });
+    await waitFor(h.actor, () => h.ops().filter((o) => o === 'enroll').length === 2);
+    await h.until('confirmNewMethod');
+    expect(h.context()).toMatchObject({ newMethodDelivery: 'queued', notice: null });
+    expect(h.calls.filter((c) => c.op === 'enroll').at(-1)?.params.body).toEqual({ methods: [phone, email] });
+    // Or back to correct the number.
+    h.actor.send({ type: 'BACK' });
+    expect(stepOf(h.actor.getSnapshot())).toBe('addMethods');
+  });
+
+  it('polls again for the next new method once the first is confirmed', async () => {
+    const h = start({
+      verify: [afterCode, afterPassword],
+      enroll: [ok(202, enrollmentAccepted(['sms', 'email']))],
+      getFlow: [
+        ok(200, enrollmentState([pendingMethod('sms', 0), pendingMethod('email', 1)], ['sent', 'failed'])),
+        ok(200, enrollmentState([pendingMethod('email', 1)], ['failed'])),
+      ],
+      confirmEnrollment: [ok(200, enrollmentConfirmed([pendingMethod('email', 1)], ['sms']))],
+    });
+    await toAddMethods(h);
+    h.actor.send({ type: 'SUBMIT_ENROLLMENT', methods: [phone, email] });
+    await h.until('confirmNewMethod');
+    await vi.advanceTimersByTimeAsync(3_000);
+    // Only the method shown counts: its code was sent.
+    expect(h.context()).toMatchObject({ newMethodDelivery: 'sent', notice: null });
+    h.actor.send({ type: 'SUBMIT_ENROLLMENT_CODE', code: '111111' });
+    await waitFor(h.actor, (s) => s.context.enrolledMethods.length === 1);
+    expect(h.context().newMethodDelivery).toBe('queued');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(h.context()).toMatchObject({ newMethodDelivery: 'failed', notice: 'enroll.deliveryFailed' });
   });
 
   it('goes back to the new methods to correct a mistyped number', async () => {

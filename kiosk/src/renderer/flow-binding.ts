@@ -133,8 +133,10 @@ function enrollmentViewOf(context: FlowContext): EnrollmentView {
     ...(first ? { pending: { kind: first.kind, hint: first.hint, codeLength: first.codeLength } } : {}),
     position: context.enrolledMethods.length + 1,
     total: context.enrolledMethods.length + context.pendingMethods.length,
+    confirmed: context.enrolledMethods.length,
     ...(context.holdHours !== null ? { holdHours: context.holdHours } : {}),
     resendIn: context.resendIn,
+    deliveryFailed: first !== undefined && context.newMethodDelivery === 'failed',
     typed: context.newMethods,
     refused,
   };

@@ -36,10 +36,14 @@ export interface EnrollmentView {
   /** 1-based position of `pending` among the new methods, and how many there are. */
   readonly position: number;
   readonly total: number;
+  /** How many new methods were confirmed in this flow (the done screen's plural). */
+  readonly confirmed: number;
   /** Hours until the new methods may be used for a reset (the policy's hold). */
   readonly holdHours?: number;
   /** Seconds until the codes may be sent again. */
   readonly resendIn: number;
+  /** The gateway could not deliver the code to `pending`: offer to correct it or to send new codes. */
+  readonly deliveryFailed: boolean;
   /** What was typed last (E.164 / address), so going back to correct it starts from it. */
   readonly typed: NewMethods;
   /** Why the server refused a new method, by kind (422 destination_invalid). */

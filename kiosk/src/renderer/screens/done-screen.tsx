@@ -15,6 +15,9 @@ export function DoneScreen({
 }) {
   const { t } = useTranslation();
   const hold = view.enrollment?.holdHours;
+  // The kiosk adds at most a number and an address: one method, or both.
+  const confirmed = Math.max(1, view.enrollment?.confirmed ?? 1);
+  const both = confirmed > 1;
   return (
     <>
       <div className="done-mark" aria-hidden="true">
@@ -22,11 +25,17 @@ export function DoneScreen({
       </div>
       {view.purpose === 'enroll' ? (
         <>
-          <ScreenTitle>{t('enroll.doneTitle')}</ScreenTitle>
+          <ScreenTitle>{t('enroll.doneTitle', { count: confirmed })}</ScreenTitle>
           {/* The hold (T12): a new method cannot reset the password until the policy's hours have passed. */}
           {hold !== undefined ? (
-            <p className="lead" data-hold-hours={hold}>
-              {hold <= 0 ? t('enroll.usableNow') : t('enroll.usableAfter', { count: hold })}
+            <p className="lead" data-hold-hours={hold} data-confirmed={confirmed}>
+              {both
+                ? hold <= 0
+                  ? t('enroll.usableNowBoth')
+                  : t('enroll.usableAfterBoth', { count: hold })
+                : hold <= 0
+                  ? t('enroll.usableNow')
+                  : t('enroll.usableAfter', { count: hold })}
             </p>
           ) : null}
           <p>{t('enroll.doneBody')}</p>
