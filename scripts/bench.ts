@@ -188,6 +188,16 @@ async function throughput(count: number, width: number, fire: (i: number) => Pro
   return count / ((performance.now() - started) / 1000);
 }
 
+/**
+ * CPU seconds a process has used (user + system, /proc/PID/stat; Linux's clock tick is 1/100 s).
+ * Per complete reset it says what a flow costs whatever else the shared machine is doing.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -229,9 +239,14 @@ try {
   await stack.emulator.resetCounters();
 
   const measured = users.slice(40, 40 + flowsToRun);
+  const cpuBefore = { api: cpuSeconds(stack.api.pid), emulator: cpuSeconds(stack.emulator.pid) };
   const started = performance.now();
   const failed = await runPool(measured, concurrency, completeFlow);
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = (before: number, pid: number | undefined) =>
+    ((cpuSeconds(pid) - before) * 1000) / Math.max(1, measured.length - failed);
+  const apiCpuMs = cpuMs(cpuBefore.api, stack.api.pid);
+  const emulatorCpuMs = cpuMs(cpuBefore.emulator, stack.emulator.pid);
   const completed = measured.length - failed;
   const counters = await stack.emulator.counters();
   const graphRequests = await stack.emulator.graphHttpRequests();
@@ -284,6 +299,9 @@ try {
   );
   console.log(`Token requests after warm-up: ${tokenRequests} (target 0)`);
   console.log(`API peak RSS: ${peakRssMb(stack.api.pid ?? 0).toFixed(0)} MB (target < 150)`);
+  console.log(
+    `CPU per complete reset: API ${apiCpuMs.toFixed(1)} ms${Number.isNaN(emulatorCpuMs) ? '' : `, emulator ${emulatorCpuMs.toFixed(1)} ms`} (2 cores = 2000 ms of CPU per second: 200 flows/s leaves 10 ms per reset for everything)`,
+  );
   console.log(
     `Code verification alone: ${verifyRps.toFixed(0)} req/s at ${verifyUsers.length} in flight (its ${floors.verification} ms floor caps it at ${((verifyUsers.length * 1000) / floors.verification).toFixed(0)}); bare Fastify route: ${bareRps.toFixed(0)} req/s; ratio ${(verifyRps / bareRps).toFixed(2)} (target >= 0.25)`,
   );

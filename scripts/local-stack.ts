@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { Agent, request } from 'undici';
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import { ADMIN_APP_CLIENT_ID, startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { loadOrCreateTestCa } from '@mypass/entra-emulator/with-test-ca';
 import { ensureWebBuild } from '../test/e2e/web-build.js';
 import { readDemoUsers, type DemoUser } from './demo-users.js';
@@ -42,6 +42,8 @@ export interface StackEmulator {
   tenantId: string;
   domain: string;
   apiApp: { clientId: string; clientSecret: string };
+  /** The admin app registration (the branding command's device-code sign-in). */
+  adminApp: { clientId: string };
   groups: Record<string, string>;
   /** The emulator's own process, when it runs in one. */
   pid?: number;
@@ -208,6 +210,7 @@ function inThisProcess(emulator: RunningEmulator): StackEmulator {
     tenantId: emulator.tenantId,
     domain: emulator.domain,
     apiApp: emulator.apiApp,
+    adminApp: emulator.adminApp,
     groups: emulator.groups,
     counters: () => Promise.resolve(emulator.counters()),
     graphHttpRequests: () => Promise.resolve(emulator.graphHttpRequests()),
@@ -275,6 +278,8 @@ async function emulatorInItsOwnProcess(
     tenantId: ready.tenantId,
     domain: ready.domain,
     apiApp: { clientId: ready.clientId, clientSecret: ready.clientSecret },
+    // A fixed id in every emulator (tenant.ts).
+    adminApp: { clientId: ADMIN_APP_CLIENT_ID },
     groups: ready.groups,
     ...(child.pid !== undefined ? { pid: child.pid } : {}),
     counters: async () => (await admin('GET', 'counters')) as Record<string, number>,
