@@ -1,0 +1,203 @@
+// The enroll machine against the real server in-process when the code to a NEW method cannot be delivered:
+// the SMS gateway (the webhook provider, a local HTTP server) refuses, the outbox marks the code failed, the
+// machine's poll of GET /flows/{id} notices and offers the ways out — send new codes once the gateway is back,
+// or correct the number. The first code goes to adele's registered address (demo e-mail), the password is
+// checked by msal-node's password grant against the Entra ID emulator.
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import { createApiClient, enrollMachine, fillPath, operations, type Transport } from '@mypass/flows';
+import { stepOf } from '@mypass/flows/machines/flow-paths';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createActor, waitFor, type Actor } from 'xstate';
+import { buildApp } from '../src/app.js';
+import { createDelivery } from '../src/delivery/create-delivery.js';
+import { deliveryConfigSchema } from '../src/delivery/delivery-config.js';
+import type { Delivery } from '../src/delivery/delivery.js';
+import { createEntraDirectory, type EntraDirectory } from '../src/directory/entra-directory.js';
+import { cryptoRandom } from '../src/flows-service/crypto-random.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+import { testConfig } from './app/test-app.js';
+import { emulatorDirectoryConfig } from './directory/emulator-config.js';
+
+const adele = {
+  username: 'adele.vance@contoso.example',
+  password: 'Contoso-Harbour-2026!',
+  email: 'adele.vance@gmail.example',
+};
+const newPhone = '+4520123499';
+
+let emu: RunningEmulator;
+let directory: EntraDirectory;
+let gateway: HttpServer;
+let gatewayDown = false;
+const texts: { to: string; text: string }[] = [];
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
+  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
+  directory = connector.value;
+  gateway = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      if (gatewayDown) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"rejected"}');
+        return;
+      }
+      texts.push(JSON.parse(body) as { to: string; text: string });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"m1"}');
+    });
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+}, 60_000);
+
+afterAll(async () => {
+  await directory?.close();
+  await emu?.close();
+  await new Promise<void>((resolve) => gateway.close(() => resolve()));
+});
+
+let store: Store;
+let delivery: Delivery;
+let app: FastifyInstance;
+let actor: Actor<typeof enrollMachine>;
+
+beforeEach(async () => {
+  gatewayDown = false;
+  texts.length = 0;
+  store = await openStore('sqlite::memory:', {
+    keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
+  });
+  await store.migrate();
+  const logger = pino({ level: 'silent' });
+  delivery = createDelivery(
+    deliveryConfigSchema.parse({
+      sms: {
+        provider: 'webhook',
+        url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`,
+        secret: 'webhook-secret-0123456789abcdef0123456789',
+      },
+      email: { provider: 'demo' },
+      // One attempt: a refusal is final at once, as a gateway's permanent "no" would be.
+      worker: { maxAttempts: 1, pollIntervalMs: 20 },
+    }),
+    { store, logger },
+  );
+  app = await buildApp({
+    config: testConfig({
+      demo: true,
+      limits: { resendCooldownSeconds: 0 },
+      access: { licensedGroups: [emu.groups['MyPass Licensed'] ?? ''], policies: [{ name: 'default' }] },
+    }),
+    directory,
+    delivery,
+    store,
+    clock: store.clock,
+    random: cryptoRandom,
+    logger,
+  });
+  await app.ready();
+  delivery.worker.start();
+  const transport: Transport = {
+    async request(op, params) {
+      const definition = operations[op];
+      const response = await app.inject({
+        method: definition.method,
+        url: fillPath(definition.path, params.flowId === undefined ? {} : { flowId: params.flowId }),
+        headers: params.flowToken === undefined ? {} : { authorization: `Bearer ${params.flowToken}` },
+        ...(params.body === undefined ? {} : { payload: params.body as object }),
+      });
+      return {
+        status: response.statusCode,
+        body: response.body ? (JSON.parse(response.body) as unknown) : undefined,
+      };
+    },
+  };
+  actor = createActor(enrollMachine, {
+    input: { client: createApiClient(transport), pollIntervalMs: 50, inactivityMs: 3_600_000 },
+  });
+  actor.start();
+});
+
+afterEach(async () => {
+  actor?.stop();
+  await delivery?.worker.stop();
+  await app?.close();
+  await delivery?.close();
+  await store?.close();
+});
+
+const until = (step: string) => waitFor(actor, (s) => stepOf(s) === step, { timeout: 10_000 });
+
+/** The newest code the demo outbox holds for an address. */
+async function demoCodeFor(to: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const code = delivery.demoOutbox?.list().find((m) => m.to === to && m.code !== undefined)?.code;
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no code for ${to}`);
+}
+
+/** A code to her registered address, then her password, then a new mobile number. */
+async function toNewPhoneCode(): Promise<void> {
+  actor.send({ type: 'START' });
+  actor.send({ type: 'SUBMIT_USERNAME', username: adele.username });
+  await until('chooseMethod');
+  const email = actor.getSnapshot().context.methods.find((m) => m.kind === 'email');
+  expect(email).toBeDefined();
+  actor.send({ type: 'SELECT_METHOD', methodId: email?.id ?? '' });
+  actor.send({ type: 'SUBMIT_CONFIRMATION', confirm: adele.email });
+  await waitFor(actor, (s) => stepOf(s).startsWith('enterCode'), { timeout: 10_000 });
+  actor.send({ type: 'SUBMIT_CODE', code: await demoCodeFor(adele.email) });
+  await until('enterPassword');
+  actor.send({ type: 'SUBMIT_CURRENT_PASSWORD', password: adele.password });
+  await until('addMethods');
+  actor.send({ type: 'SUBMIT_ENROLLMENT', methods: [{ kind: 'sms', phone: newPhone }] });
+  await until('confirmNewMethod');
+}
+
+describe('enroll machine against the real server: the code to a new method is not delivered', () => {
+  it('notices the failure by polling, then sends new codes once the gateway is back, and enrolls', async () => {
+    gatewayDown = true;
+    await toNewPhoneCode();
+    await waitFor(actor, (s) => s.context.newMethodDelivery === 'failed', { timeout: 10_000 });
+    expect(actor.getSnapshot().context).toMatchObject({ notice: 'enroll.deliveryFailed', error: null });
+    expect(stepOf(actor.getSnapshot())).toBe('confirmNewMethod');
+    expect(texts).toEqual([]);
+
+    gatewayDown = false;
+    actor.send({ type: 'RESEND' });
+    await waitFor(actor, (s) => s.context.newMethodDelivery === 'sent', { timeout: 10_000 });
+    expect(actor.getSnapshot().context.notice).toBeNull();
+    const sms = texts.find((t) => t.to === newPhone);
+    const code = /\b(\d{6,8})\b/.exec(sms?.text ?? '')?.[1];
+    expect(code).toBeDefined();
+    actor.send({ type: 'SUBMIT_ENROLLMENT_CODE', code: code ?? '' });
+    await until('done');
+    expect(actor.getSnapshot().context.enrolledMethods.map((m) => m.kind)).toEqual(['sms']);
+  });
+
+  it('lets the person correct the number after a failure; the new one is asked for', async () => {
+    gatewayDown = true;
+    await toNewPhoneCode();
+    await waitFor(actor, (s) => s.context.newMethodDelivery === 'failed', { timeout: 10_000 });
+    actor.send({ type: 'BACK' });
+    await until('addMethods');
+    actor.send({
+      type: 'SUBMIT_ENROLLMENT',
+      methods: [{ kind: 'email', email: 'adele.private@example.org' }],
+    });
+    await until('confirmNewMethod');
+    await waitFor(actor, (s) => s.context.newMethodDelivery === 'sent', { timeout: 10_000 });
+    expect(actor.getSnapshot().context.pendingMethods.map((p) => p.kind)).toEqual(['email']);
+    actor.send({ type: 'SUBMIT_ENROLLMENT_CODE', code: await demoCodeFor('adele.private@example.org') });
+    await until('done');
+    expect(actor.getSnapshot().context.enrolledMethods.map((m) => m.kind)).toEqual(['email']);
+  });
+});
