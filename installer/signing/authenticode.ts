@@ -2,7 +2,7 @@
 // with osslsigncode. The key reaches osslsigncode as a file path; its password only through a 0600
 // file (-readpass), never on a command line (visible to every process) or in an error message.
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -123,7 +123,7 @@ export async function signFile(file: string, options: SigningOptions): Promise<v
       );
     }
     // Keep the original's mode (an executable stays executable on the build host).
-    await chmod(signed, 0o755);
+    await chmod(signed, (await stat(file)).mode & 0o777);
     await rename(signed, file);
   } finally {
     await rm(secrets, { recursive: true, force: true });

@@ -191,6 +191,30 @@ describe('MyPass.msi tables', () => {
     expect(registered.sort()).toEqual([...sources].sort());
   });
 
+  it('installs the kiosk where the provider looks and names the account the provider logs on', async () => {
+    const sources = path.join(repoRoot, 'native-bridge', 'credential-provider', 'src');
+    let providerText = '';
+    for (const file of await readdir(sources))
+      providerText += await readFile(path.join(sources, file), 'utf8');
+    // The provider's default kiosk path: %ProgramFiles%\<folder>\MyPassKiosk.exe.
+    const kioskFolder = /L"\\\\([^"\\]+)\\\\MyPassKiosk\.exe"/.exec(providerText)?.[1];
+    const directories = byKey(await table(build.msiPath, 'Directory'), 'Directory');
+    expect(directories.get('KIOSKDIR')).toMatchObject({
+      Directory_Parent: 'ProgramFiles64Folder',
+      DefaultDir: kioskFolder,
+    });
+    const providerAccount = /kioskAccount = L"([^"]+)"/.exec(providerText)?.[1];
+    const header = await readFile(
+      path.join(repoRoot, 'installer', 'msi', 'account-action', 'kiosk-account.h'),
+      'utf8',
+    );
+    const actionAccount = /#define MYPASS_KIOSK_ACCOUNT L"([^"]+)"/.exec(header)?.[1];
+    expect(providerAccount).toBe('MyPassKiosk');
+    expect(actionAccount).toBe(providerAccount);
+    const hidden = (await table(build.msiPath, 'Registry')).find((row) => row.Key?.endsWith('\\UserList'));
+    expect(hidden?.Name).toBe(providerAccount);
+  });
+
   it('creates and removes the kiosk account with deferred, no-impersonate actions inside the transaction', async () => {
     const actions = byKey(await table(build.msiPath, 'CustomAction'), 'Action');
     const t = customActionType;
