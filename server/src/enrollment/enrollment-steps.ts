@@ -441,7 +441,26 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
 
       const policy = deps.policyByName(flow.policyName);
       const usableFrom = new Date(now.getTime() + policy.enrollment.holdHours * 3600 * 1000);
-      const enrolled = await store.enrollments.confirm(target.id, usableFrom, now);
+      // The maximum holds at confirmation, counted in the same serialized step: two flows that each
+      // had room at submit cannot both confirm past it.
+      const confirmed = await store.enrollments.confirmWithin(
+        target.id,
+        usableFrom,
+        policy.enrollment.maxMethods,
+        now,
+      );
+      if (!confirmed.ok && confirmed.reason === 'max_methods') {
+        const index = mine.filter((e) => e.confirmedAt === null).findIndex((e) => e.id === target.id);
+        await record(open, {
+          type: 'enrollment_refused',
+          detail: `${Math.max(0, index)}:not_allowed:max_methods`,
+          clientAddress: ctx.clientAddress,
+        });
+        return fail('destination_invalid', {
+          invalidMethods: [{ index: Math.max(0, index), reason: 'not_allowed' }],
+        });
+      }
+      const enrolled = confirmed.ok ? confirmed.enrollment : undefined;
       if (enrolled) {
         await record(open, {
           type: 'enrolled',

@@ -2,7 +2,7 @@
 // (issue 5). Confirmation is one conditional UPDATE; the attempt window is a compare-and-set on one
 // row per user, so both hold under concurrent requests and across API nodes.
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { EnrollmentsTable } from './database-schema.js';
 import type { RepositoryContext } from './sql-repositories.js';
 import type {
@@ -16,7 +16,12 @@ import type {
 const ms = (d: Date): number => d.getTime();
 const dateOrNull = (n: number | string | null): Date | null => (n === null ? null : new Date(Number(n)));
 
-export function enrollmentRepository({ db, keyring, clock }: RepositoryContext): EnrollmentRepository {
+export function enrollmentRepository({
+  db,
+  dialect,
+  keyring,
+  clock,
+}: RepositoryContext): EnrollmentRepository {
   const toRecord = (row: Selectable<EnrollmentsTable>): EnrollmentRecord => ({
     id: row.id,
     userId: row.user_id,
@@ -59,6 +64,47 @@ export function enrollmentRepository({ db, keyring, clock }: RepositoryContext):
         .returningAll()
         .executeTakeFirst();
       return row ? toRecord(row) : undefined;
+    },
+    async confirmWithin(id, usableFrom, maxConfirmed, now = clock.now()) {
+      const attempt = async (executor: typeof db) => {
+        const pending = await executor
+          .selectFrom('enrollments')
+          .select('user_id')
+          .where('id', '=', id)
+          .where('confirmed_at', 'is', null)
+          .executeTakeFirst();
+        if (!pending) return { ok: false as const, reason: 'not_pending' as const };
+        if (dialect === 'postgres') {
+          // READ COMMITTED would let two confirmations each count the other's row as still pending;
+          // the per-user lock makes the second count after the first commits (on any node).
+          await sql`select pg_advisory_xact_lock(hashtextextended(${'mypass-enroll:' + pending.user_id}, 0))`.execute(
+            executor,
+          );
+        }
+        const confirmedCount = executor
+          .selectFrom('enrollments as other')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('other.user_id', '=', pending.user_id)
+          .where('other.confirmed_at', 'is not', null);
+        const row = await executor
+          .updateTable('enrollments')
+          .set({ confirmed_at: ms(now), usable_from: ms(usableFrom) })
+          .where('id', '=', id)
+          .where('confirmed_at', 'is', null)
+          .where(confirmedCount, '<', maxConfirmed)
+          .returningAll()
+          .executeTakeFirst();
+        if (row) return { ok: true as const, enrollment: toRecord(row) };
+        const still = await executor
+          .selectFrom('enrollments')
+          .select('id')
+          .where('id', '=', id)
+          .where('confirmed_at', 'is', null)
+          .executeTakeFirst();
+        return { ok: false as const, reason: still ? ('max_methods' as const) : ('not_pending' as const) };
+      };
+      if (db.isTransaction || dialect !== 'postgres') return attempt(db);
+      return db.transaction().execute((trx) => attempt(trx));
     },
     async listForUser(userId, options = {}) {
       let query = db.selectFrom('enrollments').selectAll().where('user_id', '=', userId);

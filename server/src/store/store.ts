@@ -364,6 +364,19 @@ export interface EnrollmentRepository {
    * every later (or parallel) one returns undefined.
    */
   confirm(id: string, usableFrom: Date, now?: Date): Promise<EnrollmentRecord | undefined>;
+  /**
+   * Like `confirm`, but refuses (`max_methods`) when the user already has `maxConfirmed` confirmed
+   * enrollments: the count and the update are serialized per user (one statement on SQLite, a per-user
+   * transaction lock on PostgreSQL), so parallel flows on any node never exceed the policy's maximum.
+   */
+  confirmWithin(
+    id: string,
+    usableFrom: Date,
+    maxConfirmed: number,
+    now?: Date,
+  ): Promise<
+    { ok: true; enrollment: EnrollmentRecord } | { ok: false; reason: 'not_pending' | 'max_methods' }
+  >;
   /** One user's enrollments, oldest first; `confirmedOnly` leaves pending ones out. */
   listForUser(userId: string, options?: { confirmedOnly?: boolean }): Promise<EnrollmentRecord[]>;
   listForFlow(flowId: string): Promise<EnrollmentRecord[]>;

@@ -49,6 +49,29 @@ describeEachStore('enrollments', (target) => {
       expect(stored?.usableFrom?.toISOString()).toBe(usableFrom.toISOString());
     });
 
+    it('confirms within the maximum only, even when flows on two nodes confirm at the same moment', async () => {
+      const clock = testClock();
+      const a = await target.open({ clock });
+      const b = await target.open({ clock });
+      const ids = ['e_max1', 'e_max2', 'e_max3', 'e_max4'];
+      for (const id of ids) await newEnrollment(a, id, `${id}@mail.example`, 'max-user');
+      const usableFrom = new Date(clock.now().getTime() + 3600_000);
+      const results = await Promise.all(
+        ids.map((id, i) => (i % 2 ? a : b).enrollments.confirmWithin(id, usableFrom, 2)),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(2);
+      expect(results.filter((r) => !r.ok && r.reason === 'max_methods')).toHaveLength(2);
+      expect(await a.enrollments.listForUser('max-user', { confirmedOnly: true })).toHaveLength(2);
+      const confirmedId = ids[results.findIndex((r) => r.ok)] ?? '';
+      expect(await a.enrollments.confirmWithin(confirmedId, usableFrom, 5)).toEqual({
+        ok: false,
+        reason: 'not_pending',
+      });
+      // Another user's confirmations do not count against this one's maximum.
+      await newEnrollment(a, 'e_max_other', 'x@mail.example', 'max-other');
+      expect((await a.enrollments.confirmWithin('e_max_other', usableFrom, 1)).ok).toBe(true);
+    });
+
     it('lists pending and confirmed apart, drops a flow’s pending ones, and purges one person only', async () => {
       const store = await target.open();
       await newEnrollment(store, 'e_p1', 'p1@mail.example', other);
