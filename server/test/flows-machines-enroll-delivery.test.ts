@@ -144,6 +144,16 @@ async function demoCodeFor(to: string): Promise<string> {
   throw new Error(`no code for ${to}`);
 }
 
+/** The text of the first message without a code (an announcement) the demo outbox holds for an address. */
+async function announcementTo(to: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const text = delivery.demoOutbox?.list().find((m) => m.to === to && m.code === undefined)?.text;
+    if (text) return text;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no announcement to ${to}`);
+}
+
 /** A code to her registered address, then her password, then a new mobile number. */
 async function toNewPhoneCode(): Promise<void> {
   actor.send({ type: 'START' });
@@ -181,6 +191,12 @@ describe('enroll machine against the real server: the code to a new method is no
     actor.send({ type: 'SUBMIT_ENROLLMENT_CODE', code: code ?? '' });
     await until('done');
     expect(actor.getSnapshot().context.enrolledMethods.map((m) => m.kind)).toEqual(['sms']);
+    // The announcement to her address says from when the number works, written for people, in UTC.
+    const announcement = await announcementTo(adele.email);
+    expect(announcement).toMatch(
+      /It can be used to reset your password from [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} UTC\./,
+    );
+    expect(announcement).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it('lets the person correct the number after a failure; the new one is asked for', async () => {

@@ -60,6 +60,45 @@ export function htmlFromText(text: string, subject: string, lang: string): strin
   ].join('\n');
 }
 
+/**
+ * Variables that carry an instant: callers pass RFC 3339 (`2026-11-28T04:34:59Z`), people read a date and a time
+ * in their language. Always in UTC and saying so: MyPass does not know the reader's time zone, and a time
+ * without its zone would be wrong for most readers. The e-mail has the year, the SMS (short of room) not; the
+ * 24-hour clock everywhere so no AM/PM marker is needed.
+ */
+const instantVariables: readonly string[] = ['time', 'usableFrom'];
+const rfc3339Instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant written for people in `lang`, in UTC with "UTC" where the language puts a time zone. */
+export function formatInstant(value: string, lang: string, channel: MessageChannel): string {
+  const date = new Date(value);
+  if (!rfc3339Instant.test(value) || Number.isNaN(date.getTime())) return value;
+  const key = `${lang}|${channel}`;
+  let format = instantFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, {
+      // The abbreviated month: never ambiguous like 12/1, and the medium pattern has no connector word
+      // ("at", "um", "lúc") that the templates' own "at {{time}}" would double.
+      ...(channel === 'sms' ? {} : { year: 'numeric' }),
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'UTC',
+      timeZoneName: 'short',
+    });
+    // Languages are the shipped ones (messageLanguageFor), so this stays small.
+    instantFormats.set(key, format);
+  }
+  // Some languages name UTC in words (Greek: "Συντονισμένη Παγκόσμια Ώρα"); the short code is read everywhere.
+  return format
+    .formatToParts(date)
+    .map((part) => (part.type === 'timeZoneName' ? 'UTC' : part.value))
+    .join('');
+}
+
 /** Resolved languages by requested locale: BCP 47 matching (Intl.Locale#maximize) is costly per message. */
 const MAX_CACHED_LOCALES = 256;
 
@@ -79,7 +118,15 @@ export function createMessageRenderer(defaults: { product: string; helpdesk: str
   return {
     render(template, channel, locale, vars) {
       const { lang, resources } = resolve(locale);
-      const values = { ...vars, product: defaults.product, helpdesk: defaults.helpdesk };
+      const values: Record<string, string> = {
+        ...vars,
+        product: defaults.product,
+        helpdesk: defaults.helpdesk,
+      };
+      for (const name of instantVariables) {
+        const value = values[name];
+        if (value !== undefined) values[name] = formatInstant(value, lang, channel);
+      }
       const entry = resources[template];
       if (channel === 'sms') return { lang, text: interpolate(entry.sms, values) };
       const subject = interpolate(entry.email.subject, values);

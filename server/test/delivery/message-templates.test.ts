@@ -1,8 +1,10 @@
 import { loadMessages } from '@mypass/locales/node';
 import { describe, expect, it } from 'vitest';
+import { languageTags } from '@mypass/locales';
 import {
   createMessageRenderer,
   escapeHtml,
+  formatInstant,
   htmlFromText,
   interpolate,
 } from '../../src/delivery/message-templates.js';
@@ -67,5 +69,48 @@ describe('message templates', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     expect(htmlFromText('one\ntwo\n\nthree', 's', 'ar')).toContain('<html lang="ar" dir="rtl">');
     expect(htmlFromText('one\ntwo\n\nthree', 's', 'en')).toContain('<p>one<br>two</p>\n<p>three</p>');
+  });
+});
+
+describe('instants in messages (usableFrom, time)', () => {
+  // What the enrollment step passes: RFC 3339 in UTC.
+  const vars = {
+    account: 'adele.vance@contoso.example',
+    method: 'a•••@m•••.example',
+    time: '2026-11-28T16:34:59Z',
+    where: '192.0.2.10',
+    usableFrom: '2026-12-01T16:34:59Z',
+  };
+
+  it.each([
+    ['en', 'Dec 1, 2026, 16:34 UTC', 'Nov 28, 16:34 UTC'],
+    ['de', '1. Dez. 2026, 16:34 UTC', '28. Nov., 16:34 UTC'],
+    ['ar', '1 ديسمبر 2026، 16:34 UTC', '28 نوفمبر، 16:34 UTC'],
+    ['ja', '2026年12月1日 16:34 UTC', '11月28日 16:34 UTC'],
+  ])("writes the enrolled announcement's dates for people in %s, in UTC", (lang, usableFrom, smsTime) => {
+    const email = renderer.render('enrolled', 'email', lang, vars);
+    expect(email.text).toContain(usableFrom);
+    expect(email.html).toContain(escapeHtml(usableFrom));
+    expect(email.text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    const sms = renderer.render('enrolled', 'sms', lang, vars);
+    expect(sms.text).toContain(smsTime);
+    expect(sms.text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('says UTC in every shipped language, also where the language names it in words', () => {
+    for (const lang of languageTags) {
+      for (const channel of ['sms', 'email'] as const) {
+        const text = formatInstant('2026-12-01T16:34:59Z', lang, channel);
+        expect(text, `${lang} ${channel}`).toContain('UTC');
+        expect(text, `${lang} ${channel}`).not.toContain('2026-12-01T');
+      }
+    }
+    expect(formatInstant('2026-12-01T16:34:59Z', 'el', 'email')).not.toContain('Συντονισμένη');
+  });
+
+  it('leaves a value that is no RFC 3339 instant as it is', () => {
+    expect(formatInstant('09:00 UTC', 'de', 'sms')).toBe('09:00 UTC');
+    expect(formatInstant('2026-13-45T99:99:99Z', 'en', 'email')).toBe('2026-13-45T99:99:99Z');
+    expect(renderer.render('reset', 'sms', 'en', { ...vars, time: 'noon' }).text).toContain('at noon from');
   });
 });
