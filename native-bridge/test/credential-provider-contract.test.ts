@@ -1,7 +1,7 @@
 // The DLL as LogonUI loads it, under wine: through DllGetClassObject (every method of ICredentialProvider
 // and ICredentialProviderCredential2), with policy set by `wine reg add` (absent, disabled, wrong types,
 // REG_EXPAND_SZ), and through CoCreateInstance after registration (--smoke-clsid, as the MSI test does).
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -103,6 +103,35 @@ describe('credential provider policy (RegGetValueW, explicit types)', () => {
         '--expect-subtext=Reset your password or set up MyPass',
       );
       expect(counts).toMatchObject({ passed: 6, failed: 0 });
+    },
+    slow,
+  );
+
+  it(
+    'TileImage: a BMP from policy, the built-in image when the file is missing',
+    async () => {
+      // A 64x40 24-bit BMP (the built-in image is 128 wide).
+      const width = 64;
+      const height = 40;
+      const row = Math.ceil((width * 3) / 4) * 4;
+      const bmp = Buffer.alloc(54 + row * height, 0);
+      bmp.write('BM', 0, 'ascii');
+      bmp.writeUInt32LE(bmp.length, 2);
+      bmp.writeUInt32LE(54, 10);
+      bmp.writeUInt32LE(40, 14);
+      bmp.writeInt32LE(width, 18);
+      bmp.writeInt32LE(height, 22);
+      bmp.writeUInt16LE(1, 26);
+      bmp.writeUInt16LE(24, 28);
+      bmp.writeUInt32LE(row * height, 34);
+      writeFileSync(path.join(wine.prefix, 'drive_c/mypass-tile.bmp'), bmp);
+      await wine.regAdd(providerKey, 'Enabled', 'REG_DWORD', '1');
+      await wine.regAdd(providerKey, 'TileImage', 'REG_SZ', 'C:\\mypass-tile.bmp');
+      const fromFile = await policyRun('--expect-count=1', '--expect-image-width=64');
+      expect(fromFile.counts).toMatchObject({ passed: 5, failed: 0 });
+      await wine.regAdd(providerKey, 'TileImage', 'REG_SZ', 'C:\\no-such-tile.bmp');
+      const builtIn = await policyRun('--expect-count=1', '--expect-image-width=128');
+      expect(builtIn.counts).toMatchObject({ passed: 5, failed: 0 });
     },
     slow,
   );

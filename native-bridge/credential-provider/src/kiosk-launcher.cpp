@@ -159,7 +159,9 @@ class Run final : public KioskRun {
     SECURITY_DESCRIPTOR sd;
     if (!InitializeAcl(dacl, static_cast<DWORD>(acl.size()), ACL_REVISION) ||
         !AddAccessAllowedAce(dacl, ACL_REVISION, FILE_ALL_ACCESS, systemSid) ||
-        !AddAccessAllowedAce(dacl, ACL_REVISION, GENERIC_READ | GENERIC_WRITE, logonSid.data()) ||
+        // Read/write, but not FILE_CREATE_PIPE_INSTANCE: the kiosk can never add an instance of its own.
+        !AddAccessAllowedAce(dacl, ACL_REVISION, (FILE_GENERIC_READ | FILE_GENERIC_WRITE) & ~FILE_CREATE_PIPE_INSTANCE,
+                             logonSid.data()) ||
         !InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION) || !SetSecurityDescriptorDacl(&sd, TRUE, dacl, FALSE)) {
       return "pipe_acl";
     }

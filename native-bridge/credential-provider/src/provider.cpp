@@ -84,8 +84,9 @@ class Credential final : public ICredentialProviderCredential2 {
     return left;
   }
 
-  void Configure(const Policy& policy) {
+  void Configure(const Policy& policy, CREDENTIAL_PROVIDER_USAGE_SCENARIO scenario) {
     std::lock_guard<std::mutex> lock(m_);
+    scenario_ = scenario;  // logon or unlock: decides the serialization's message type
     const TileTexts& texts = BuiltInTexts(env_->UiLanguage());
     label_ = policy.tileLabel.empty() ? texts.label : policy.tileLabel;
     subText_ = policy.tileSubText.empty() ? texts.subText : policy.tileSubText;
@@ -392,7 +393,7 @@ class Provider final : public ICredentialProvider {
     std::lock_guard<std::mutex> lock(m_);
     enabled_ = policy.enabled;
     if (credential_ == nullptr) credential_ = new Credential(env_, scenario, this);
-    credential_->Configure(policy);
+    credential_->Configure(policy, scenario);
     return S_OK;
   }
   IFACEMETHODIMP SetSerialization(const CREDENTIAL_PROVIDER_CREDENTIAL_SERIALIZATION*) override { return E_NOTIMPL; }

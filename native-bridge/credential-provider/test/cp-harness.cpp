@@ -314,11 +314,13 @@ int RunPolicy(int argc, wchar_t** argv) {
   long expectCount = -1;
   std::wstring expectLabel, expectSubText;
   bool haveLabel = false, haveSubText = false;
+  long expectImageWidth = 0;  // the built-in image is 128 wide
   for (int i = 1; i < argc; ++i) {
     std::wstring a = argv[i];
     if (a.rfind(L"--expect-count=", 0) == 0) expectCount = std::wcstol(a.c_str() + 15, nullptr, 10);
     if (a.rfind(L"--expect-label=", 0) == 0) expectLabel = a.substr(15), haveLabel = true;
     if (a.rfind(L"--expect-subtext=", 0) == 0) expectSubText = a.substr(17), haveSubText = true;
+    if (a.rfind(L"--expect-image-width=", 0) == 0) expectImageWidth = std::wcstol(a.c_str() + 21, nullptr, 10);
   }
   LoadedDll dll = LoadProviderDll();
   if (dll.getClassObject == nullptr) return 1;
@@ -327,7 +329,8 @@ int RunPolicy(int argc, wchar_t** argv) {
   Check(provider->SetUsageScenario(CPUS_LOGON, 0) == S_OK, "policy: SetUsageScenario(LOGON)");
   DWORD count = 9, def = 0;
   BOOL autoLogon = TRUE;
-  Check(provider->GetCredentialCount(&count, &def, &autoLogon) == S_OK && static_cast<long>(count) == expectCount && !autoLogon,
+  const HRESULT counted = provider->GetCredentialCount(&count, &def, &autoLogon);
+  Check(counted == S_OK && static_cast<long>(count) == expectCount && !autoLogon,
         "policy: tile count " + std::to_string(count) + " (expected " + std::to_string(expectCount) + ")");
   if (count == 1) {
     ICredentialProviderCredential* credential = nullptr;
@@ -336,6 +339,14 @@ int RunPolicy(int argc, wchar_t** argv) {
       if (haveLabel) Check(StringValue(credential, kFieldLabel) == expectLabel, "policy: label " + Narrow(StringValue(credential, kFieldLabel)));
       if (haveSubText)
         Check(StringValue(credential, kFieldSubText) == expectSubText, "policy: sub-text " + Narrow(StringValue(credential, kFieldSubText)));
+      if (expectImageWidth != 0) {
+        HBITMAP bitmap = nullptr;
+        BITMAP info{};
+        const bool ok = credential->GetBitmapValue(kFieldImage, &bitmap) == S_OK && bitmap != nullptr &&
+                        GetObjectW(bitmap, sizeof info, &info) != 0;
+        Check(ok && info.bmWidth == expectImageWidth, "policy: tile image " + std::to_string(info.bmWidth) + " wide");
+        if (bitmap != nullptr) DeleteObject(bitmap);
+      }
       credential->Release();
     }
   }
