@@ -96,6 +96,10 @@ export async function startServer(
       clock: store.clock,
       logger,
       enrollments: store.enrollments,
+      passwordAttempts: {
+        deleteIdleBefore: (before) => store.passwordAttempts.deleteIdleBefore(before),
+        windowSeconds: config.limits.passwordChecks.windowSeconds,
+      },
     });
     closers.push(() => Promise.resolve(retention.stop()));
     const https =

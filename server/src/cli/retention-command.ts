@@ -39,9 +39,12 @@ export async function retentionRun(args: string[], io: CliIo, now = new Date()):
   const store = await openCommandStore('retention run', config, io);
   if (!store) return 1;
   try {
-    const r = await runRetention(store, config.retention, now, store.enrollments);
+    const r = await runRetention(store, config.retention, now, store.enrollments, {
+      deleteIdleBefore: (before) => store.passwordAttempts.deleteIdleBefore(before),
+      windowSeconds: config.limits.passwordChecks.windowSeconds,
+    });
     io.stdout(
-      `Removed: ${r.flows} flows, ${r.outbox} outbox messages, ${r.counters} counter windows, ${r.enrollments} unconfirmed enrollments, ${r.audit} audit records.\n`,
+      `Removed: ${r.flows} flows, ${r.outbox} outbox messages, ${r.counters} counter windows, ${r.enrollments} unconfirmed enrollments, ${r.passwordAttempts} password-check windows, ${r.audit} audit records.\n`,
     );
     return 0;
   } catch (error) {

@@ -12,11 +12,18 @@ export interface EnrollmentRetention {
   deleteUnconfirmedBefore(before: Date): Promise<number>;
 }
 
+/** Password-check windows (enrollment), purged once the longest window (`limits.passwordChecks`) is over. */
+export interface PasswordAttemptRetention {
+  deleteIdleBefore(before: Date): Promise<number>;
+  windowSeconds: number;
+}
+
 export interface RetentionResult {
   flows: number;
   outbox: number;
   counters: number;
   enrollments: number;
+  passwordAttempts: number;
   audit: number;
 }
 
@@ -25,6 +32,7 @@ export async function runRetention(
   config: RetentionConfig,
   now: Date,
   enrollments?: EnrollmentRetention,
+  passwordAttempts?: PasswordAttemptRetention,
 ): Promise<RetentionResult> {
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
   return {
@@ -33,6 +41,11 @@ export async function runRetention(
     counters: await store.counters.prune(ago(config.countersDays)),
     enrollments: enrollments
       ? await enrollments.deleteUnconfirmedBefore(ago(config.pendingEnrollmentsDays))
+      : 0,
+    passwordAttempts: passwordAttempts
+      ? await passwordAttempts.deleteIdleBefore(
+          new Date(now.getTime() - passwordAttempts.windowSeconds * 1000),
+        )
       : 0,
     audit: await store.maintenance.deleteAuditBefore(ago(config.auditDays)),
   };
@@ -66,6 +79,7 @@ export function startRetentionSchedule(deps: {
   clock: Clock;
   logger: Logger;
   enrollments?: EnrollmentRetention;
+  passwordAttempts?: PasswordAttemptRetention;
   timers?: RetentionTimers;
 }): RetentionSchedule {
   const timers = deps.timers ?? nodeTimers;
@@ -73,7 +87,13 @@ export function startRetentionSchedule(deps: {
   let running: Promise<RetentionResult | null> | null = null;
   const runOnce = (): Promise<RetentionResult | null> => {
     // One purge at a time per process: a slow purge is not stacked under the next tick.
-    running ??= runRetention(deps.store, deps.config, deps.clock.now(), deps.enrollments)
+    running ??= runRetention(
+      deps.store,
+      deps.config,
+      deps.clock.now(),
+      deps.enrollments,
+      deps.passwordAttempts,
+    )
       .then((result) => {
         const removed = Object.values(result).reduce((a, b) => a + b, 0);
         if (removed > 0) log.info({ removed: result }, 'retention purge');

@@ -234,6 +234,13 @@ export function passwordAttemptRepository({ db, clock }: RepositoryContext): Pas
       const windowStart = ms(now) - windowSeconds * 1000;
       return parseAttempts(row?.attempts ?? '[]').filter((a) => a.at > windowStart).length;
     },
+    async deleteIdleBefore(before) {
+      const result = await db
+        .deleteFrom('password_attempts')
+        .where('updated_at', '<', ms(before))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async deleteForUser(subject) {
       const result = await db
         .deleteFrom('password_attempts')

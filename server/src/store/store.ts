@@ -410,6 +410,11 @@ export interface PasswordAttemptRepository {
   /** Attempts counted in the window (for tests and doctor). */
   count(subject: string, windowSeconds: number, now?: Date): Promise<number>;
   deleteForUser(subject: string): Promise<number>;
+  /**
+   * Records untouched since `before` (retention): every attempt in a row is no newer than its last
+   * change, so with `before` = now − the window none of them still counts.
+   */
+  deleteIdleBefore(before: Date): Promise<number>;
 }
 
 export interface Repositories {

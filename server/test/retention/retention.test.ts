@@ -104,6 +104,29 @@ describeEachStore('retention', (target) => {
     expect(left.map((e) => e.id)).toEqual(['ret-confirmed']);
   });
 
+  it('deletes password-check windows once the longest window is over, never a live one', async () => {
+    const clock = testClock('2026-11-28T09:00:00.000Z');
+    const store = await target.open({ clock });
+    await store.passwordAttempts.reserve('ret-old', 3, 86_400, clock.now());
+    clock.advance(12 * 3600);
+    await store.passwordAttempts.reserve('ret-live', 3, 86_400, clock.now());
+    clock.advance(12 * 3600 + 1);
+    const passwordAttempts = {
+      deleteIdleBefore: (before: Date) => store.passwordAttempts.deleteIdleBefore(before),
+      windowSeconds: 86_400,
+    };
+    const result = await runRetention(store, config, clock.now(), undefined, passwordAttempts);
+    expect(result.passwordAttempts).toBe(1);
+    expect(await target.rawRows('password_attempts')).toHaveLength(1);
+    // The live one still counts its attempt; a day after it, it goes too.
+    expect(await store.passwordAttempts.count('ret-live', 86_400, clock.now())).toBe(1);
+    clock.advance(12 * 3600);
+    expect(
+      (await runRetention(store, config, clock.now(), undefined, passwordAttempts)).passwordAttempts,
+    ).toBe(1);
+    expect(await target.rawRows('password_attempts')).toHaveLength(0);
+  });
+
   it('purges on start and on every interval tick of the schedule, with the clock it is given', async () => {
     const clock = testClock('2026-11-28T09:00:00.000Z');
     const store = await target.open({ clock });
