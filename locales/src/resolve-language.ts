@@ -44,6 +44,11 @@ function parse(tag: string): Parsed | undefined {
   }
 }
 
+// The parsed allowed languages per list (the shipped list or a host's allow-list): parsing maximizes
+// each tag through Intl, and re-parsing all 36 on every call was 2.5 % of the API's CPU in the bench.
+// Keyed by the list itself, so the cache holds only lists the program keeps, never requested tags.
+const parsedAllowed = new WeakMap<readonly string[], Parsed[]>();
+
 /**
  * The best supported language for a list of requested tags, in order of preference.
  * Invalid tags and "*" are skipped; when nothing matches the result is English
@@ -53,7 +58,11 @@ export function resolveLanguage(
   requested: readonly (string | null | undefined)[],
   allowed: readonly string[] = languageTags,
 ): string {
-  const candidates = allowed.map(parse).filter((c): c is Parsed => c !== undefined);
+  let candidates = parsedAllowed.get(allowed);
+  if (!candidates) {
+    candidates = allowed.map(parse).filter((c): c is Parsed => c !== undefined);
+    parsedAllowed.set(allowed, candidates);
+  }
   for (const wanted of requested) {
     if (!wanted || wanted === '*') continue;
     const exact = allowed.find((a) => a.toLowerCase() === wanted.toLowerCase());
