@@ -88,15 +88,23 @@ export async function createSyslogSink(
   let delay = retry.first;
   let timer: NodeJS.Timeout | null = null;
   let drained: (() => void) | null = null;
+  // While the socket's buffer is full, records wait in the bounded queue instead of piling up in
+  // the socket (a slow collector must not grow the API's memory past `queueLimit`).
+  let waitingForDrain = false;
 
   const flush = (): void => {
+    if (waitingForDrain) return;
     while (ready && socket && queue.length > 0) {
       const frame = queue[0] as Buffer;
       // Removed only once handed to the socket; a connection lost after that may lose what the
       // kernel had not sent yet (the store still holds it: `mypass audit export`).
       queue.shift();
       if (!socket.write(frame)) {
-        socket.once('drain', flush);
+        waitingForDrain = true;
+        socket.once('drain', () => {
+          waitingForDrain = false;
+          flush();
+        });
         return;
       }
     }
@@ -138,6 +146,7 @@ export async function createSyslogSink(
     });
     s.once('close', () => {
       ready = false;
+      waitingForDrain = false;
       if (socket === s) socket = null;
       scheduleReconnect();
     });

@@ -54,6 +54,10 @@ class Collector {
       this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port)),
     );
   }
+  /** Stops reading, as a collector that is alive but too slow. */
+  stall(): void {
+    for (const s of this.sockets) s.pause();
+  }
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -152,6 +156,23 @@ describe('RFC 5424 over TLS', () => {
     expect(collector.messages).toEqual([]);
     expect(sink.queued()).toBe(2);
     expect(sink.dropped()).toBe(1);
+  });
+
+  it("keeps a stalled collector's backlog in the bounded queue, not in the socket", async () => {
+    collector = new Collector();
+    const port = await collector.listen();
+    sink = await createSyslogSink(
+      syslogSinkSchema.parse({ host: '127.0.0.1', port, caPath, queueLimit: 100 }),
+      { logger: silent },
+    );
+    sink.send(entry());
+    await collector.waitFor(1);
+    collector.stall();
+    // 20 MB in one go: far beyond the socket's buffer and what the kernel takes from a stalled peer.
+    const big = entry({ detail: { note: 'x'.repeat(1_000) } });
+    for (let i = 0; i < 20_000; i++) sink.send(big);
+    expect(sink.queued()).toBe(100);
+    expect(sink.dropped()).toBeGreaterThan(19_000);
   });
 });
 
