@@ -342,9 +342,9 @@ describe('MyPass.msi under wine', () => {
     await expectNothingLeft();
   }, 300_000);
 
-  it('rolls the whole install back when the account action fails (wine has no LSA secret store)', async () => {
-    // Without MYPASS_SKIP_ACCOUNT the account action runs; under wine LsaStorePrivateData fails, as
-    // any failed step would on Windows: msiexec must fail and undo every file and key.
+  it('rolls the whole install back when the account action fails (wine cannot make a real account)', async () => {
+    // Without MYPASS_SKIP_ACCOUNT the account action runs; under wine the new account cannot be looked
+    // up, as any failed step would fail on Windows: msiexec must fail and undo every file and key.
     const install = await prefix.run('msiexec', ['/i', build.msiPath, '/qn']);
     expect(install.code).not.toBe(0);
     await expectNothingLeft();
@@ -380,13 +380,13 @@ describe('mypass-account-action.exe', () => {
 
   it('fails install with the step code and names the failed call, never printing the password', async () => {
     const install = await prefix.run(action(), ['install']);
-    // 16 = kStoreSecretFailed: wine's LSA keeps no secrets, so this step fails here.
-    expect(install.code).toBe(16);
+    // 14 = kLookupFailed: wine's NetUserAdd keeps no account LookupAccountNameW could find.
+    expect(install.code).toBe(14);
     // Its only output is the one failure line (wine's own "wine: ..." notices aside).
     const lines = install.stderr
       .split(/\r?\n/)
       .filter((line) => line.trim() !== '' && !line.startsWith('wine:'));
-    expect(lines).toEqual(['MyPass kiosk account: LsaStorePrivateData failed (error 0x00000002, exit 16)']);
+    expect(lines).toEqual(['MyPass kiosk account: LookupAccountNameW failed (error 0x00000534, exit 14)']);
   }, 120_000);
 });
 
