@@ -7,6 +7,9 @@ import type { DirectoryConfig } from '../config/directory-config.js';
 
 export function createOutboundDispatcher(config: Pick<DirectoryConfig, 'proxy' | 'timeouts'>): Dispatcher {
   const timeouts = {
+    // Requests wait for a kept-alive connection rather than each opening its own: under load an
+    // unbounded pool kept opening TLS connections (handshakes were ~7 % of the API's CPU in the bench).
+    connections: 64,
     connectTimeout: config.timeouts.callMs,
     headersTimeout: config.timeouts.callMs,
     bodyTimeout: config.timeouts.callMs,
