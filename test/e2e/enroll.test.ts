@@ -1,6 +1,7 @@
 // Enrollment in Debian's Chromium against the real API and the Entra ID emulator (in-process, demo delivery):
 // a code to a registered phone first, then the current password, then a private address confirmed with its
-// own code; the announcement to the methods the person already had; the generic wrong-password message;
+// own code; a number and an address at once (the done screen speaks of both); the announcement to the methods
+// the person already had; the generic wrong-password message;
 // axe (WCAG 2.2 AA) on every enroll screen in English and Arabic, screenshots in en, de and ar.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +138,46 @@ describe.runIf(run)('enrollment in Chromium', () => {
     expect(toPhone[0]?.text).toContain('was added');
     await page.click('.card button.primary');
     await waitForScreen(page, 'welcome');
+    expect(k.problems).toEqual([]);
+    await k.close();
+  }, 120_000);
+
+  it('lynne adds a mobile number and a private address, each confirmed; the done screen speaks of both', async () => {
+    const k = await openKiosk(browser, stack.origin);
+    const { page } = k;
+    await startEnroll(page);
+    await identify(page, 'lynne.robbins@contoso.example');
+    const phone = stack.phoneOf('lynne.robbins');
+    let after = Date.now() - 1000;
+    await chooseMethod(page, 'sms', phone);
+    await page.fill('input[name="code"]', await codeFor(stack.origin, phone, after));
+    await page.click('button[type="submit"]');
+    await waitForScreen(page, 'currentPassword');
+    await submitCurrentPassword(page, 'Contoso-Oasis-2026!', 'addMethods');
+    const newPhone = '+4520123477';
+    const address = 'lynne.private@example.org';
+    if (!(await page.isChecked('input[name="add-phone"]'))) await page.check('input[name="add-phone"]');
+    await page.fill('input[name="new-phone"]', newPhone);
+    await page.check('input[name="add-email"]');
+    await page.fill('input[name="new-email"]', address);
+    after = Date.now() - 1000;
+    await page.click('button[type="submit"]');
+    for (let i = 0; i < 2; i++) {
+      await waitForScreen(page, 'confirmMethod');
+      const kind = await page.getAttribute(`form[data-new-method]`, 'data-new-method');
+      await page.fill(
+        'input[name="code"]',
+        await codeFor(stack.origin, kind === 'sms' ? newPhone : address, after),
+      );
+      await page.click('button[type="submit"]');
+      if (i === 0) await page.waitForSelector(`form[data-new-method="${kind === 'sms' ? 'email' : 'sms'}"]`);
+    }
+    await waitForScreen(page, 'done');
+    expect(await page.textContent('h1')).toBe('Your 2 methods have been added');
+    expect(await page.getAttribute('[data-hold-hours]', 'data-confirmed')).toBe('2');
+    expect(await page.textContent('[data-hold-hours]')).toBe(
+      'You can use both to reset your password after 72 hours.',
+    );
     expect(k.problems).toEqual([]);
     await k.close();
   }, 120_000);
