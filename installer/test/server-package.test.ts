@@ -271,6 +271,9 @@ describe('installer/server', () => {
       'ReadWritePaths=/var/lib/mypass',
       'CapabilityBoundingSet=',
       'SystemCallFilter=@system-service',
+      'SystemCallFilter=~@privileged',
+      'SystemCallFilter=~@resources',
+      'PrivateMounts=yes',
       'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
       'EnvironmentFile=/etc/mypass/mypass.env',
     ]) {
@@ -289,6 +292,18 @@ describe('installer/server', () => {
       }),
     );
     expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
+    // systemd's own rating of the unit (0 = best, 10 = none); --offline needs systemd 252 or later.
+    const security = await run(analyze, [
+      'security',
+      '--offline=true',
+      join(serverDir, 'mypass.service'),
+    ]).catch((error: { stdout?: string; stderr?: string }) => ({
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? '',
+    }));
+    const exposure = /Overall exposure level for mypass\.service: (\d+\.\d)/.exec(security.stdout)?.[1];
+    if (exposure !== undefined) expect(Number(exposure)).toBeLessThanOrEqual(1.3);
+    else expect(security.stderr).toMatch(/offline/i);
   });
 
   it('the example production configuration loads with the server loader: several nodes behind trusted proxies, PostgreSQL, TLS', async () => {
