@@ -26,7 +26,7 @@ async function policyRun(...expect: string[]) {
 beforeAll(async () => {
   await buildNative();
   wine = await createWinePrefix('cp-contract');
-}, 240_000);
+}, 600_000); // a fresh clone: the whole native build, then wineboot, on a shared 2-core machine
 
 describe('credential provider policy (RegGetValueW, explicit types)', () => {
   beforeEach(async () => {

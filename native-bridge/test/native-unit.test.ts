@@ -21,7 +21,7 @@ let wine: Wine;
 beforeAll(async () => {
   await buildNative();
   wine = await createWinePrefix('native-unit');
-}, 240_000);
+}, 600_000); // a fresh clone: the whole native build, then wineboot, on a shared 2-core machine
 
 describe('credential provider unit tests', () => {
   it('pass with the host g++ build', async () => {

@@ -108,6 +108,7 @@ class Parser {
   }
   bool String(std::string& out) {
     ++pos_;  // opening quote
+    out.reserve(s_.size() - pos_);  // one allocation: a password is never copied by growth
     while (pos_ < s_.size()) {
       const auto c = static_cast<unsigned char>(s_[pos_]);
       if (c == '"') {

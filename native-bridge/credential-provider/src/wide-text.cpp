@@ -1,5 +1,7 @@
 #include "wide-text.h"
 
+#include "secure-buffer.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -49,9 +51,18 @@ bool IsValidUtf8(const std::string& bytes) {
 }
 
 std::optional<std::wstring> WideFromUtf8(const std::string& utf8) {
+  // The text may be a password: buffers are sized once (no reallocation leaving copies behind) and
+  // the code point scratch is wiped before it is freed.
   std::vector<char32_t> cps;
-  if (!DecodeUtf8(utf8, cps)) return std::nullopt;
+  cps.reserve(utf8.size());
+  const bool valid = DecodeUtf8(utf8, cps);
+  struct Wipe {
+    std::vector<char32_t>& v;
+    ~Wipe() { WipeBytes(v.data(), v.capacity() * sizeof(char32_t)); }
+  } wipe{cps};
+  if (!valid) return std::nullopt;
   std::wstring out;
+  out.reserve(cps.size() * 2 + 1);
   for (char32_t cp : cps) {
     if (sizeof(wchar_t) == 2 && cp >= 0x10000) {
       cp -= 0x10000;
