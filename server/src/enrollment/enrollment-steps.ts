@@ -56,6 +56,10 @@ export interface EnrollmentStepsDeps {
   record(open: EnrollFlow, event: AuditEvent): Promise<void>;
   countFailure(open: EnrollFlow): Promise<void>;
   budgetSpent(identifierHash: string, subject: string): Promise<boolean>;
+  /** Takes one guess's place in the failure budget before a code is checked (flows-service.ts, T3). */
+  reserveGuess(open: EnrollFlow, at: Date): Promise<boolean>;
+  /** Gives a reserved guess back (a right or expired code, a flow already out of attempts). */
+  releaseGuess(open: EnrollFlow, at: Date): Promise<void>;
   overLimit(key: string, limit: { max: number; windowSeconds: number }): Promise<number | null>;
   exhausted(open: EnrollFlow, ctx: RequestContext): Promise<ServiceResult<never>>;
   directoryFailed(
@@ -154,10 +158,15 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
     open: EnrollFlow,
     ctx: RequestContext,
     event: AuditEvent,
+    /** When the guess was already reserved in the budget (confirmations): not counted twice. */
+    reservedAt?: Date,
   ): Promise<{ attemptsLeft: number } | ServiceResult<never>> {
     const attempt = await store.flows.recordFailedAttempt(open.flow.id, limits.attemptsPerFlow);
-    if (!attempt.counted) return deps.exhausted(open, ctx);
-    await deps.countFailure(open);
+    if (!attempt.counted) {
+      if (reservedAt) await deps.releaseGuess(open, reservedAt);
+      return deps.exhausted(open, ctx);
+    }
+    if (!reservedAt) await deps.countFailure(open);
     await record(open, event);
     if (attempt.exhausted) {
       await record(open, { type: 'attempts_exhausted', clientAddress: ctx.clientAddress });
@@ -418,7 +427,10 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
       if (flow.purpose !== 'enroll' || !open.real || flow.userId === null || flow.state !== 'verified') {
         return fail('flow_not_verified');
       }
-      if (await deps.budgetSpent(flow.identifierHash, context.subject)) return deps.exhausted(open, ctx);
+      // Each guess takes its place in the budget before the code is checked, as in verify: a peek
+      // first and a count afterwards let parallel guesses spend more than the budget (T3).
+      const guessAt = clock.now();
+      if (!(await deps.reserveGuess(open, guessAt))) return deps.exhausted(open, ctx);
       const mine = await store.enrollments.listForFlow(flow.id);
       const target = mine.find((e) => e.challengeId === input.challengeId && e.confirmedAt === null);
       const now = clock.now();
@@ -428,16 +440,25 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
         input.code,
         now,
       );
-      if (!check.ok && check.reason === 'expired' && target) return fail('code_expired');
+      if (!check.ok && check.reason === 'expired' && target) {
+        await deps.releaseGuess(open, guessAt);
+        return fail('code_expired');
+      }
       if (!check.ok || !target) {
-        const counted = await countWrong(open, ctx, {
-          type: 'verification_failed',
-          challengeId: input.challengeId.slice(0, 64),
-          detail: 'enrollment',
-          clientAddress: ctx.clientAddress,
-        });
+        const counted = await countWrong(
+          open,
+          ctx,
+          {
+            type: 'verification_failed',
+            challengeId: input.challengeId.slice(0, 64),
+            detail: 'enrollment',
+            clientAddress: ctx.clientAddress,
+          },
+          guessAt,
+        );
         return 'ok' in counted ? counted : fail('code_invalid', { attemptsLeft: counted.attemptsLeft });
       }
+      await deps.releaseGuess(open, guessAt);
 
       const policy = deps.policyByName(flow.policyName);
       const usableFrom = new Date(now.getTime() + policy.enrollment.holdHours * 3600 * 1000);

@@ -313,6 +313,8 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     record,
     countFailure,
     budgetSpent,
+    reserveGuess,
+    releaseGuess,
     overLimit,
     exhausted,
     directoryFailed,
