@@ -493,6 +493,13 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
         // Every method the user already had hears about it (T12): the directory's and earlier enrollments.
         const targets = new Map<string, { kind: MethodKind; destination: string }>();
         for (const n of context.notify) targets.set(`${n.kind}:${n.destination}`, n);
+        // The methods that proved this flow hear about it too, even from the `profile` source (T12).
+        const proven = new Set(flow.methodsVerified.map((v) => v.methodId));
+        for (const m of flow.methods) {
+          if (proven.has(m.id) && (m.kind === 'sms' || m.kind === 'email')) {
+            targets.set(`${m.kind}:${m.destination}`, { kind: m.kind, destination: m.destination });
+          }
+        }
         for (const e of await store.enrollments.listForUser(flow.userId, { confirmedOnly: true })) {
           if (e.id !== enrolled.id && e.destination) {
             targets.set(`${e.kind}:${e.destination}`, { kind: e.kind, destination: e.destination });
