@@ -113,6 +113,8 @@ export interface EnrollmentSteps {
   remaining(open: EnrollFlow): number;
   /** A user's confirmed enrollments whose hold is over, for reset flows (T12). */
   usableFor(userId: string): Promise<{ kind: MethodKind; destination: string }[]>;
+  /** Every confirmed enrollment, held or not: a reset is announced to all of them (T1). */
+  confirmedFor(userId: string): Promise<{ kind: MethodKind; destination: string }[]>;
 }
 
 export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentSteps {
@@ -564,6 +566,12 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
 
     remaining(open) {
       return proofsRemaining(proofState(open, open.flow));
+    },
+
+    async confirmedFor(userId) {
+      return (await store.enrollments.listForUser(userId, { confirmedOnly: true })).flatMap((e) =>
+        e.destination !== null ? [{ kind: e.kind, destination: e.destination }] : [],
+      );
     },
 
     async usableFor(userId) {

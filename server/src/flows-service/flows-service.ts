@@ -381,7 +381,14 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
               const address = normalizeConfirmation('email', email.emailAddress);
               if (address) notify.push({ kind: 'email', destination: address });
             }
-            for (const method of enrolled) notify.push(method);
+            // Only the offering of methods waits for the hold; the announcement goes to every
+            // confirmed enrollment, so a method added by an attacker cannot hide a reset (T1).
+            const announced = input.purpose === 'reset' ? await enrollment.confirmedFor(user.id) : [];
+            for (const method of announced) {
+              if (!notify.some((n) => n.kind === method.kind && n.destination === method.destination)) {
+                notify.push(method);
+              }
+            }
             real = {
               methods,
               context: {
