@@ -353,6 +353,15 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
           retryAfter: Math.max(1, Math.ceil((limits.resendCooldownSeconds * 1000 - sinceLast) / 1000)),
         });
       }
+      if (limits.resendCooldownSeconds > 0) {
+        // The read above cannot stop parallel submissions (on one node or several) that all saw none
+        // pending: one atomic hit per flow and cool-down lets exactly one of them send.
+        const wait = await deps.overLimit(`enroll-submit:${flow.id}`, {
+          max: 1,
+          windowSeconds: limits.resendCooldownSeconds,
+        });
+        if (wait !== null) return fail('resend_too_soon', { retryAfter: wait });
+      }
       for (const method of accepted) {
         const destinationHash = store.keyring.lookupHash('destination', method.destination);
         const wait =
