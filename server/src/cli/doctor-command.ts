@@ -24,6 +24,7 @@ import {
   methodSourceFindings,
   passwordGrantCanaryFinding,
   weakPolicyFindings,
+  enrollmentEnumerationFindings,
 } from './doctor-config-checks.js';
 
 const AUDIT_DAYS = 7;
@@ -190,6 +191,7 @@ export async function doctor(
     findings.push(
       ...methodSourceFindings(access),
       ...weakPolicyFindings(access),
+      ...enrollmentEnumerationFindings(access),
       ...codeKeyFindings(config.store.codeKeys, now),
       ...licensingFindings(
         access,

@@ -15,6 +15,31 @@ const DEFAULT_HOLD_HOURS = 72;
 
 const where = (p: Policy, index: number) => `access.policies[${index}] "${p.name}"`;
 
+/**
+ * Unknown names answer a password like the last policy's proof does (decoys take it). A policy whose
+ * proof is `password` where the last one's is not (or the reverse) answers a password sent before any
+ * code differently for its members than for unknown names: anyone can tell who is a member (T2).
+ */
+export function enrollmentEnumerationFindings(access: PoliciesConfig): Finding[] {
+  const last = access.policies.at(-1);
+  if (!last) return [];
+  const decoyChecksPassword = last.enrollment.proof === 'password';
+  return access.policies.flatMap((p, i) =>
+    p.enrollment.allowed &&
+    i < access.policies.length - 1 &&
+    (p.enrollment.proof === 'password') !== decoyChecksPassword
+      ? [
+          {
+            check: 'policy.enrollment-enumeration',
+            status: 'warn' as const,
+            summary: `${where(p, i)} uses enrollment.proof ${p.enrollment.proof} where unknown names follow ${where(last, access.policies.length - 1)} (${last.enrollment.proof}): a password sent before any code answers differently for its members, so anyone can tell members from unknown names.`,
+            fix: 'Use the same kind of proof (password alone, or a code first) in every policy that allows enrollment; code-then-password everywhere is the default.',
+          },
+        ]
+      : [],
+  );
+}
+
 /** Each policy field set weaker than MyPass's default, with what it opens. */
 export function weakPolicyFindings(access: PoliciesConfig): Finding[] {
   const findings: Finding[] = [];

@@ -36,6 +36,7 @@ import type {
   MethodKind,
   Store,
 } from '../store/store.js';
+import { withTimingFloor } from '../http/timing-floor.js';
 import { passwordAcceptedNow, proofSatisfied, proofsRemaining, type ProofState } from './enrollment-proof.js';
 
 /** A flow as the flows service opened it. */
@@ -203,79 +204,97 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
     usableFrom: iso(e.usableFrom ?? e.confirmedAt ?? e.createdAt),
   });
 
+  /** The password check itself (after the proof allowed one): Entra, or a decoy's wrong answer. */
+  async function checkPassword(
+    open: EnrollFlow,
+    password: string,
+    ctx: RequestContext,
+    state: ProofState,
+  ): Promise<ServiceResult<VerificationResult>> {
+    const { flow, context } = open;
+    const wrong = async (reason: string, detail?: string): Promise<ServiceResult<never>> => {
+      const counted = await countWrong(open, ctx, {
+        type: 'password_failed',
+        reason,
+        methodId: passwordMethodId,
+        ...(detail ? { detail } : {}),
+        clientAddress: ctx.clientAddress,
+      });
+      return 'ok' in counted ? counted : fail('password_invalid');
+    };
+    if (await deps.budgetSpent(flow.identifierHash, context.subject)) return deps.exhausted(open, ctx);
+    // Decoys (only reachable under the password-only proof) answer like a wrong password.
+    if (!open.real || flow.userId === null || context.userPrincipalName === null) return wrong('decoy');
+
+    // The attempt is reserved before Entra is asked, so N parallel requests cannot make a 4th check (T3).
+    const reservation = await store.passwordAttempts.reserve(
+      flow.userId,
+      limits.passwordChecks.max,
+      limits.passwordChecks.windowSeconds,
+      clock.now(),
+    );
+    if (!reservation.allowed) return wrong('attempts_spent', `retry_after:${reservation.retryAfter}`);
+
+    const checked = await directory.checkPassword(context.userPrincipalName, password);
+    if (!checked.ok) {
+      // Entra never judged the password (our configuration, msal's local throttle): not a wrong one.
+      if (checked.code === 'configuration_error' || checked.upstreamCode === 'AADSTS50196') {
+        await store.passwordAttempts.release(flow.userId, reservation.attemptId);
+      }
+      return deps.directoryFailed(open, 'password_check', checked, ctx);
+    }
+    const outcome = checked.value;
+    if (!outcome.proven) return wrong(outcome.reason, outcome.aadsts ? `AADSTS${outcome.aadsts}` : undefined);
+
+    await store.passwordAttempts.release(flow.userId, reservation.attemptId);
+    const nextContext: ResetFlowContext = {
+      ...context,
+      enrollment: { proof: state.proof, passwordFactor: outcome.factor },
+    };
+    const withContext = await store.flows.transition(flow.id, ['verifying'], {
+      context: toFlowContext(nextContext),
+    });
+    if (!withContext) return fail('method_not_available');
+    const updated = await store.flows.addVerifiedMethod(
+      flow.id,
+      passwordMethodId,
+      enrollProofsDecideState,
+      clock.now(),
+    );
+    if (!updated) return fail('flow_not_found');
+    await record(open, {
+      type: 'verified',
+      methodId: passwordMethodId,
+      // ok, mfa_required, password_expired …: "MFA required" proves a first factor only (T12).
+      reason: outcome.reason,
+      detail: outcome.factor,
+      clientAddress: ctx.clientAddress,
+    });
+    return settle(open, updated, nextContext);
+  }
+
   return {
     afterCode(open, updated) {
       return settle(open, updated, open.context);
     },
 
     async verifyPassword(open, password, ctx) {
-      const { flow, context } = open;
+      const { flow } = open;
       if (flow.state !== 'verifying') return fail('method_not_available');
       const state = proofState(open, flow);
       if (!passwordAcceptedNow(state)) {
         // Before a code the password is never checked: no anonymous guesses through MyPass (api.md).
-        return fail(state.proof === 'code' ? 'method_not_available' : 'flow_not_verified');
+        // One answer under `code` and `code-then-password` alike, so a member of a group whose policy
+        // uses `code` answers like a decoy (decoys take the last policy's proof; T2).
+        return fail('flow_not_verified');
       }
-      const wrong = async (reason: string, detail?: string): Promise<ServiceResult<never>> => {
-        const counted = await countWrong(open, ctx, {
-          type: 'password_failed',
-          reason,
-          methodId: passwordMethodId,
-          ...(detail ? { detail } : {}),
-          clientAddress: ctx.clientAddress,
-        });
-        return 'ok' in counted ? counted : fail('password_invalid');
-      };
-      if (await deps.budgetSpent(flow.identifierHash, context.subject)) return deps.exhausted(open, ctx);
-      // Decoys (only reachable under the password-only proof) answer like a wrong password.
-      if (!open.real || flow.userId === null || context.userPrincipalName === null) return wrong('decoy');
-
-      // The attempt is reserved before Entra is asked, so N parallel requests cannot make a 4th check (T3).
-      const reservation = await store.passwordAttempts.reserve(
-        flow.userId,
-        limits.passwordChecks.max,
-        limits.passwordChecks.windowSeconds,
-        clock.now(),
+      // Under the password-only proof a decoy never asks Entra: real and decoy answers both wait for
+      // the floor, so time cannot tell them apart either (a per-group `password` proof still answers
+      // differently from decoys under another proof: doctor flags it).
+      if (state.proof !== 'password') return checkPassword(open, password, ctx, state);
+      return withTimingFloor(flowsConfig.timingFloorMs.password, () =>
+        checkPassword(open, password, ctx, state),
       );
-      if (!reservation.allowed) return wrong('attempts_spent', `retry_after:${reservation.retryAfter}`);
-
-      const checked = await directory.checkPassword(context.userPrincipalName, password);
-      if (!checked.ok) {
-        // Entra never judged the password (our configuration, msal's local throttle): not a wrong one.
-        if (checked.code === 'configuration_error' || checked.upstreamCode === 'AADSTS50196') {
-          await store.passwordAttempts.release(flow.userId, reservation.attemptId);
-        }
-        return deps.directoryFailed(open, 'password_check', checked, ctx);
-      }
-      const outcome = checked.value;
-      if (!outcome.proven)
-        return wrong(outcome.reason, outcome.aadsts ? `AADSTS${outcome.aadsts}` : undefined);
-
-      await store.passwordAttempts.release(flow.userId, reservation.attemptId);
-      const nextContext: ResetFlowContext = {
-        ...context,
-        enrollment: { proof: state.proof, passwordFactor: outcome.factor },
-      };
-      const withContext = await store.flows.transition(flow.id, ['verifying'], {
-        context: toFlowContext(nextContext),
-      });
-      if (!withContext) return fail('method_not_available');
-      const updated = await store.flows.addVerifiedMethod(
-        flow.id,
-        passwordMethodId,
-        enrollProofsDecideState,
-        clock.now(),
-      );
-      if (!updated) return fail('flow_not_found');
-      await record(open, {
-        type: 'verified',
-        methodId: passwordMethodId,
-        // ok, mfa_required, password_expired …: "MFA required" proves a first factor only (T12).
-        reason: outcome.reason,
-        detail: outcome.factor,
-        clientAddress: ctx.clientAddress,
-      });
-      return settle(open, updated, nextContext);
     },
 
     async submit(open, input, ctx) {

@@ -70,8 +70,13 @@ export const flowsConfigSchema = z.strictObject({
       start: z.number().int().min(0).default(250),
       challenge: z.number().int().min(0).default(120),
       verification: z.number().int().min(0).default(120),
+      /**
+       * Password checks under a policy whose enrollment proof is the password alone (no code first):
+       * a decoy never asks Entra, so every answer waits at least this long, above a real check's p99.
+       */
+      password: z.number().int().min(0).default(1500),
     })
-    .default({ start: 250, challenge: 120, verification: 120 }),
+    .default({ start: 250, challenge: 120, verification: 120, password: 1500 }),
   /** After this, a challenge that was never sent (decoy, mismatch) shows `sent`, like a delivered one. */
   simulatedDeliveryMs: z.number().int().min(0).default(1500),
   /** Key for decoy methods (stable per normalized name); at least 32 characters. MYPASS_DECOY_KEY. */

@@ -45,7 +45,7 @@ export type ConfigOverrides = {
 export function testConfig(overrides: ConfigOverrides = {}): AppConfig {
   const flows = serviceSections.flows.parse({
     decoyKey: 'test-decoy-key-0123456789abcdef0123456789',
-    timingFloorMs: { start: 0, challenge: 0, verification: 0 },
+    timingFloorMs: { start: 0, challenge: 0, verification: 0, password: 0 },
     ...overrides.flows,
   });
   return {

@@ -13,6 +13,7 @@ import {
   methodSourceFindings,
   passwordGrantCanaryFinding,
   weakPolicyFindings,
+  enrollmentEnumerationFindings,
 } from '../../src/cli/doctor-config-checks.js';
 import { doctor } from '../../src/cli/doctor-command.js';
 import { runDoctorChecks, type DoctorProbe } from '../../src/cli/doctor-checks.js';
@@ -69,6 +70,44 @@ describe('policies weaker than the default', () => {
     expect(
       weakPolicyFindings(
         access([{ name: 'off', enrollment: { allowed: false, proof: 'password', holdHours: 0 } }]),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('enrollment proofs that tell members from unknown names (T2)', () => {
+  const staffGroup = '6a0f3c1e-0b7d-4a61-9d3e-2f5c8b1a7e40';
+  it('flags a per-group password proof where unknown names follow a code-first proof, and the reverse', () => {
+    const perGroup = enrollmentEnumerationFindings(
+      access([
+        { name: 'staff', groups: [staffGroup], enrollment: { proof: 'password' } },
+        { name: 'default' },
+      ]),
+    );
+    expect(checks(perGroup)).toEqual(['policy.enrollment-enumeration:warn']);
+    expect(perGroup[0]?.summary).toContain('access.policies[0] "staff"');
+    expect(perGroup[0]?.summary).toContain('tell members from unknown names');
+    const reverse = enrollmentEnumerationFindings(
+      access([
+        { name: 'staff', groups: [staffGroup] },
+        { name: 'default', enrollment: { proof: 'password' } },
+      ]),
+    );
+    expect(checks(reverse)).toEqual(['policy.enrollment-enumeration:warn']);
+  });
+
+  it('stays quiet when every proof answers a password before a code alike', () => {
+    expect(
+      enrollmentEnumerationFindings(
+        access([{ name: 'staff', groups: [staffGroup], enrollment: { proof: 'code' } }, { name: 'default' }]),
+      ),
+    ).toEqual([]);
+    expect(
+      enrollmentEnumerationFindings(
+        access([
+          { name: 'staff', groups: [staffGroup], enrollment: { allowed: false, proof: 'password' } },
+          { name: 'default' },
+        ]),
       ),
     ).toEqual([]);
   });
