@@ -67,6 +67,32 @@ describeEachStore('enrollments', (target) => {
         ok: false,
         reason: 'not_pending',
       });
+      if (target.name === 'postgres') {
+        // A confirmation still uncommitted on node A (READ COMMITTED hides it from B's count): B must
+        // wait for it, then refuse. SQLite runs the count and the update as one statement of its single writer.
+        await newEnrollment(a, 'e_held1', 'held1@mail.example', 'held-user');
+        await newEnrollment(a, 'e_held2', 'held2@mail.example', 'held-user');
+        let commitA = (): void => undefined;
+        const gate = new Promise<void>((resolve) => {
+          commitA = resolve;
+        });
+        let heldA: (value: void) => void = () => undefined;
+        const aHolds = new Promise<void>((resolve) => {
+          heldA = resolve;
+        });
+        const first = a.transaction(async (tx) => {
+          const result = await tx.enrollments.confirmWithin('e_held1', usableFrom, 1);
+          heldA();
+          await gate;
+          return result;
+        });
+        await aHolds;
+        const second = b.enrollments.confirmWithin('e_held2', usableFrom, 1);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        commitA();
+        expect((await first).ok).toBe(true);
+        expect(await second).toEqual({ ok: false, reason: 'max_methods' });
+      }
       // Another user's confirmations do not count against this one's maximum.
       await newEnrollment(a, 'e_max_other', 'x@mail.example', 'max-other');
       expect((await a.enrollments.confirmWithin('e_max_other', usableFrom, 1)).ok).toBe(true);
