@@ -76,7 +76,7 @@ describeEachStore('enrollments', (target) => {
         const gate = new Promise<void>((resolve) => {
           commitA = resolve;
         });
-        let heldA: (value: void) => void = () => undefined;
+        let heldA = (): void => undefined;
         const aHolds = new Promise<void>((resolve) => {
           heldA = resolve;
         });
