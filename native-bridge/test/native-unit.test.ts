@@ -15,6 +15,7 @@ import {
 
 // Kept in step with credential-provider/test/unit-tests.cpp: a check that silently stops running fails here.
 const unitChecks = 157;
+const residueChecks = 12;
 
 let wine: Wine;
 
@@ -37,6 +38,21 @@ describe('credential provider unit tests', () => {
     const counts = parseCounts(result.stdout);
     expect(result.stdout).not.toContain('FAIL ');
     expect(counts).toMatchObject({ passed: unitChecks, failed: 0 });
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  // T8: no heap block freed while the result message is parsed still holds the new password.
+  it('leave no freed copy of the new password (host g++: 32-bit wchar_t)', async () => {
+    const result = await run(path.join(host, 'cp-residue-tests'), []);
+    expect(result.stdout).not.toContain('FAIL ');
+    expect(parseCounts(result.stdout)).toMatchObject({ passed: residueChecks, failed: 0 });
+    expect(result.code).toBe(0);
+  });
+
+  it('leave no freed copy of the new password (mingw under wine: UTF-16)', async () => {
+    const result = await wine.exe(path.join(win64, 'cp-residue-tests.exe'), []);
+    expect(result.stdout).not.toContain('FAIL ');
+    expect(parseCounts(result.stdout)).toMatchObject({ passed: residueChecks, failed: 0 });
     expect(result.code).toBe(0);
   }, 60_000);
 

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "secure-buffer.h"
 #include "wide-text.h"
 
 namespace mypass {
@@ -79,7 +80,7 @@ class Parser {
       if (!digits()) return false;
     }
     v.kind = JsonValue::Kind::Number;
-    v.text = s_.substr(start, pos_ - start);
+    v.text.assign(s_, start, pos_ - start);
     v.number = std::strtod(v.text.c_str(), nullptr);
     return true;
   }
@@ -96,15 +97,23 @@ class Parser {
     }
     return true;
   }
+  // Written straight into `out` (no temporaries): the string may be the new password.
   static void AppendCodePoint(std::string& out, unsigned cp) {
-    std::wstring w;
-    if (sizeof(wchar_t) == 2 && cp >= 0x10000) {
-      w.push_back(static_cast<wchar_t>(0xD800 + ((cp - 0x10000) >> 10)));
-      w.push_back(static_cast<wchar_t>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     } else {
-      w.push_back(static_cast<wchar_t>(cp));
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
-    out += Utf8FromWide(w);
   }
   bool String(std::string& out) {
     ++pos_;  // opening quote
@@ -217,6 +226,8 @@ class Parser {
 };
 
 }  // namespace
+
+JsonValue::~JsonValue() { WipeString(text); }
 
 const JsonValue* JsonValue::Find(const std::string& name) const {
   for (const auto& m : members) {

@@ -18,6 +18,15 @@ struct JsonValue {
   std::vector<JsonValue> items;
   std::vector<std::pair<std::string, JsonValue>> members;
 
+  JsonValue() = default;
+  JsonValue(const JsonValue&) = default;
+  JsonValue(JsonValue&&) noexcept = default;
+  JsonValue& operator=(const JsonValue&) = default;
+  JsonValue& operator=(JsonValue&&) noexcept = default;
+  // Wipes `text` (a string value may be the new password): moved-from locals and the old buffers a
+  // growing member vector leaves behind are zeroed too, short strings kept inline included.
+  ~JsonValue();
+
   const JsonValue* Find(const std::string& name) const;
 };
 

@@ -7,11 +7,15 @@ namespace mypass {
 /** Zeroes memory in a way the optimiser may not drop (SecureZeroMemory on Windows). */
 void WipeBytes(void* data, size_t size);
 
+// The whole capacity: bytes past size() may hold an earlier, longer value. Growing to the capacity never
+// reallocates.
 inline void WipeString(std::string& s) {
+  s.resize(s.capacity());
   WipeBytes(&s[0], s.size());
   s.clear();
 }
 inline void WipeString(std::wstring& s) {
+  s.resize(s.capacity());
   WipeBytes(&s[0], s.size() * sizeof(wchar_t));
   s.clear();
 }

@@ -3,12 +3,14 @@
 #include "secure-buffer.h"
 
 #include <cstdint>
-#include <vector>
 
 namespace mypass {
 namespace {
 
-bool DecodeUtf8(const std::string& in, std::vector<char32_t>& out) {
+// Decodes strictly and hands each code point to `sink`; nothing is stored here, so a password being
+// validated leaves no scratch copy behind.
+template <typename Sink>
+bool DecodeUtf8(const std::string& in, Sink&& sink) {
   size_t i = 0;
   while (i < in.size()) {
     const auto b0 = static_cast<unsigned char>(in[i]);
@@ -37,7 +39,7 @@ bool DecodeUtf8(const std::string& in, std::vector<char32_t>& out) {
     }
     if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;
     if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-    out.push_back(cp);
+    sink(cp);
     i += len;
   }
   return true;
@@ -46,24 +48,15 @@ bool DecodeUtf8(const std::string& in, std::vector<char32_t>& out) {
 }  // namespace
 
 bool IsValidUtf8(const std::string& bytes) {
-  std::vector<char32_t> ignored;
-  return DecodeUtf8(bytes, ignored);
+  return DecodeUtf8(bytes, [](char32_t) {});
 }
 
 std::optional<std::wstring> WideFromUtf8(const std::string& utf8) {
-  // The text may be a password: buffers are sized once (no reallocation leaving copies behind) and
-  // the code point scratch is wiped before it is freed.
-  std::vector<char32_t> cps;
-  cps.reserve(utf8.size());
-  const bool valid = DecodeUtf8(utf8, cps);
-  struct Wipe {
-    std::vector<char32_t>& v;
-    ~Wipe() { WipeBytes(v.data(), v.capacity() * sizeof(char32_t)); }
-  } wipe{cps};
-  if (!valid) return std::nullopt;
+  // The text may be a password. One allocation (a UTF-8 sequence never yields more code units than it
+  // has bytes), so growth never frees a partial copy; a refused input is wiped before it is dropped.
   std::wstring out;
-  out.reserve(cps.size() * 2 + 1);
-  for (char32_t cp : cps) {
+  out.reserve(utf8.size() + 1);
+  const bool valid = DecodeUtf8(utf8, [&out](char32_t cp) {
     if (sizeof(wchar_t) == 2 && cp >= 0x10000) {
       cp -= 0x10000;
       out.push_back(static_cast<wchar_t>(0xD800 + (cp >> 10)));
@@ -71,6 +64,10 @@ std::optional<std::wstring> WideFromUtf8(const std::string& utf8) {
     } else {
       out.push_back(static_cast<wchar_t>(cp));
     }
+  });
+  if (!valid) {
+    WipeString(out);
+    return std::nullopt;
   }
   return out;
 }
