@@ -128,9 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status === 404) return sendProblem(reply, 'not_found');
     if (status === 405) return sendProblem(reply, 'method_not_allowed');
     if (status >= 400 && status < 500) return sendProblem(reply, 'invalid_request');
-    // 5xx: details stay in the log (error objects never carry secrets we put there), never in the answer.
+    // Anything else failed on our side (most often the store: a pool timeout, a lost connection under
+    // load). The flow is unchanged, so the honest answer is "try again shortly", never a 500; the
+    // details stay in the log (error objects never carry secrets we put there), never in the answer.
     request.log.error({ err: error }, 'request failed');
-    return sendProblem(reply, status === 503 ? 'service_unavailable' : 'internal_error');
+    return sendProblem(reply, 'service_unavailable', { retryAfter: 2 });
   });
 
   const audit = createAuditLog({

@@ -224,6 +224,21 @@ describe('HTTP behaviour', () => {
     expect(Object.keys(openApi.paths)).toContain('/api/v1/flows/{flowId}/challenges');
   });
 
+  it('answers a store failure with 503 service_unavailable and Retry-After, never a 500 or its message', async () => {
+    // What pg throws when its pool cannot hand out a connection in time.
+    t.store.flows.create = () => Promise.reject(new Error('timeout exceeded when trying to connect'));
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/flows',
+      payload: { purpose: 'reset', username: people.adele.upn },
+    });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.json()).toMatchObject({ code: 'service_unavailable', status: 503, retryAfter: 2 });
+    expect(res.body).not.toContain('timeout exceeded');
+  });
+
   it('believes X-Forwarded-For only from a trusted proxy', async () => {
     await t.close();
     t = await buildTestApp({
