@@ -18,7 +18,7 @@ import { renderBrandingPlan } from '../branding/branding-report.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const USAGE = `usage: mypass branding --reset-url URL (--device-code | --admin-client-id ID
-                       (--admin-client-secret SECRET | --admin-certificate FILE)) [--dry-run | --apply]
+                       (MYPASS_ADMIN_CLIENT_SECRET | --admin-certificate FILE)) [--dry-run | --apply]
 
 Proposes, per language MyPass ships that the tenant's company branding uses (the default branding
 and each localization), the guidance under Microsoft's sign-in box (signInPageText), the text of the
@@ -30,7 +30,8 @@ Signs in with SEPARATE admin credentials, never the API's (the API's client id i
   --device-code              an administrator (Organizational Branding Administrator) signs in in a
                              browser; needs --admin-client-id of a public client registration
   --admin-client-id ID       the admin app registration (holds OrganizationalBranding.ReadWrite.All)
-  --admin-client-secret S    its client secret (better: environment MYPASS_ADMIN_CLIENT_SECRET)
+  MYPASS_ADMIN_CLIENT_SECRET its client secret, in the environment only (a command line shows in ps
+                             and in the shell's history)
   --admin-certificate FILE   or its certificate: PEM with the PRIVATE KEY and the CERTIFICATE
 
   --reset-url URL            the MyPass web page (https, ASCII, at most 128 characters)
@@ -69,6 +70,7 @@ function parse(args: string[], io: CliIo): BrandingArgs | 'help' | string {
         apply: { type: 'boolean' },
         'device-code': { type: 'boolean' },
         'admin-client-id': { type: 'string' },
+        // Parsed only to refuse it with a clear reason (T8: no secret on a command line).
         'admin-client-secret': { type: 'string' },
         'admin-certificate': { type: 'string' },
         'reset-url': { type: 'string' },
@@ -89,7 +91,10 @@ function parse(args: string[], io: CliIo): BrandingArgs | 'help' | string {
   const clientId = values['admin-client-id'];
   if (clientId === undefined) return '--admin-client-id is required (the admin app registration)';
   if (!GUID.test(clientId)) return '--admin-client-id must be an application (client) id (a GUID)';
-  const secret = values['admin-client-secret'] ?? io.env['MYPASS_ADMIN_CLIENT_SECRET'];
+  if (values['admin-client-secret'] !== undefined) {
+    return '--admin-client-secret is refused: a command line is visible to other users (ps, shell history); set MYPASS_ADMIN_CLIENT_SECRET instead';
+  }
+  const secret = io.env['MYPASS_ADMIN_CLIENT_SECRET'];
   const certificatePath = values['admin-certificate'];
   const chosen = [
     values['device-code'] === true,
@@ -97,7 +102,7 @@ function parse(args: string[], io: CliIo): BrandingArgs | 'help' | string {
     certificatePath !== undefined,
   ];
   if (chosen.filter(Boolean).length !== 1) {
-    return 'choose exactly one of --device-code, --admin-client-secret (or MYPASS_ADMIN_CLIENT_SECRET), --admin-certificate';
+    return 'choose exactly one of --device-code, MYPASS_ADMIN_CLIENT_SECRET, --admin-certificate';
   }
   const credential: AdminCredential = values['device-code']
     ? { kind: 'device-code', clientId }

@@ -118,6 +118,15 @@ describe('mypass branding --dry-run', () => {
     expect(badUrl).toBe(2);
   });
 
+  it('refuses a client secret on the command line, without echoing it or signing in (T8)', async () => {
+    emu.resetCounters();
+    const r = await run([...adminSecret(), '--admin-client-secret', emu.adminApp.clientSecret, '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('MYPASS_ADMIN_CLIENT_SECRET');
+    expect(r.stderr).not.toContain(emu.adminApp.clientSecret);
+    expect(emu.counters()['token:client_credentials'] ?? 0).toBe(0);
+  });
+
   it('reports Graph’s 403 when the admin app lacks the branding permission', async () => {
     emu.setAppRoles(emu.adminApp.clientId, []);
     const r = await run([...adminSecret(), '--dry-run'], secretEnv());
