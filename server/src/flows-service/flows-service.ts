@@ -740,8 +740,17 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         );
       }
       // Every registered method hears about the reset; notifications are never rate-limited (T1, T4).
+      // The methods that proved the flow do too, even from the `profile` source (as for enrollments).
+      const targets = [...context.notify];
+      const proven = new Set(flow.methodsVerified.map((v) => v.methodId));
+      for (const m of flow.methods) {
+        const known = targets.some((n) => n.kind === m.kind && n.destination === m.destination);
+        if (proven.has(m.id) && (m.kind === 'sms' || m.kind === 'email') && !known) {
+          targets.push({ kind: m.kind, destination: m.destination });
+        }
+      }
       let queued = 0;
-      for (const target of context.notify) {
+      for (const target of targets) {
         const result = await delivery.queueNotification(store.outbox, {
           template: 'reset',
           flowId: flow.id,
@@ -757,7 +766,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         if (result.ok) queued += 1;
       }
       if (queued > 0) delivery.worker.nudge();
-      await record(open, { type: 'notification_queued', detail: `${queued} of ${context.notify.length}` });
+      await record(open, { type: 'notification_queued', detail: `${queued} of ${targets.length}` });
       return { ok: true, value: { state: 'completed' } };
     },
 

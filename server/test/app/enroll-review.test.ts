@@ -240,6 +240,24 @@ describe('announcements', () => {
     expect(announced).toContain(megan.profileEmail);
   });
 
+  it('a reset is announced to the profile method that proved it', async () => {
+    const a = await app([
+      {
+        name: 'default',
+        methods: { email: { allowed: true, sources: ['registered', 'enrolled', 'profile'] } },
+      },
+    ]);
+    const reset = await start(a, megan.upn, 'reset');
+    const method = reset.methods.find((m) => m.id.startsWith('email'))?.id ?? '';
+    await proveCode(a, reset, method, megan.profileEmail);
+    const newPassword = `Zebra-Harbour-${Date.now().toString(36)}-42`;
+    captured.secrets.add(newPassword);
+    expect((await reset.call('POST', '/password', { newPassword })).statusCode).toBe(200);
+    await a.delivery.worker.drainOnce();
+    const told = a.delivery.sent.filter((m) => m.template === 'reset').map((m) => m.to);
+    expect(told).toEqual([megan.profileEmail]);
+  });
+
   // Last in the file: it changes Adele's password.
   it('T1: a reset is announced to an enrollment still in its hold', async () => {
     const a = await app([{ name: 'default' }]);
