@@ -387,10 +387,24 @@ bool ReadTokenFacts(HANDLE token, TokenFacts* facts) {
   if (groups.empty() || !CreateWellKnownSid(WinBuiltinAdministratorsSid, nullptr, admins, &adminsSize)) return false;
   const auto* g = reinterpret_cast<const TOKEN_GROUPS*>(groups.data());
   facts->administrators = false;
+  facts->groupSids.clear();
   for (DWORD i = 0; i < g->GroupCount; ++i) {
-    if (EqualSid(g->Groups[i].Sid, admins) && (g->Groups[i].Attributes & SE_GROUP_USE_FOR_DENY_ONLY) == 0) {
-      facts->administrators = true;
-    }
+    if ((g->Groups[i].Attributes & SE_GROUP_USE_FOR_DENY_ONLY) != 0) continue;
+    if (EqualSid(g->Groups[i].Sid, admins)) facts->administrators = true;
+    facts->groupSids.push_back(SidToString(g->Groups[i].Sid));
+  }
+  std::vector<BYTE> privileges = TokenInfo(token, TokenPrivileges);
+  if (privileges.empty()) return false;
+  const auto* p = reinterpret_cast<const TOKEN_PRIVILEGES*>(privileges.data());
+  facts->privileges.clear();
+  for (DWORD i = 0; i < p->PrivilegeCount; ++i) {
+    if ((p->Privileges[i].Attributes & SE_PRIVILEGE_REMOVED) != 0) continue;
+    LUID luid = p->Privileges[i].Luid;
+    wchar_t name[64];
+    DWORD nameLength = 64;
+    // An unnamed privilege is kept as its LUID so it can never pass for a harmless one by accident.
+    facts->privileges.push_back(LookupPrivilegeNameW(nullptr, &luid, name, &nameLength) ? std::wstring(name, nameLength)
+                                                                                       : L"#" + std::to_wstring(luid.LowPart));
   }
   facts->logonSession = (static_cast<uint64_t>(static_cast<uint32_t>(stats.AuthenticationId.HighPart)) << 32) |
                         stats.AuthenticationId.LowPart;

@@ -382,6 +382,26 @@ int RunSmokeClsid() {
 
 // ---- launch tests ----------------------------------------------------------------------------
 
+void RemovePrivilegesButChangeNotify(HANDLE token) {
+  DWORD size = 0;
+  GetTokenInformation(token, TokenPrivileges, nullptr, 0, &size);
+  std::vector<BYTE> buffer(size);
+  if (size == 0 || !GetTokenInformation(token, TokenPrivileges, buffer.data(), size, &size)) return;
+  auto* privileges = reinterpret_cast<TOKEN_PRIVILEGES*>(buffer.data());
+  LUID changeNotify{};
+  LookupPrivilegeValueW(nullptr, L"SeChangeNotifyPrivilege", &changeNotify);
+  DWORD kept = 0;
+  for (DWORD i = 0; i < privileges->PrivilegeCount; ++i) {
+    const LUID luid = privileges->Privileges[i].Luid;
+    if (luid.LowPart == changeNotify.LowPart && luid.HighPart == changeNotify.HighPart) continue;
+    privileges->Privileges[kept].Luid = luid;
+    privileges->Privileges[kept].Attributes = SE_PRIVILEGE_REMOVED;
+    ++kept;
+  }
+  privileges->PrivilegeCount = kept;
+  if (kept > 0) AdjustTokenPrivileges(token, FALSE, privileges, 0, nullptr, nullptr);
+}
+
 class TestTokenSource final : public TokenSource {
  public:
   enum class Mode { Restricted, AdminRestricted, DuplicateOfOwn, Fail } mode = Mode::Restricted;
@@ -405,6 +425,9 @@ class TestTokenSource final : public TokenSource {
       CreateWellKnownSid(WinBuiltinAdministratorsSid, nullptr, admins, &adminsSize);
       SID_AND_ATTRIBUTES disable{admins, 0};
       ok = CreateRestrictedToken(own, DISABLE_MAX_PRIVILEGE, mode == Mode::Restricted ? 1 : 0, &disable, 0, nullptr, 0, nullptr, token);
+      // Wine ignores DISABLE_MAX_PRIVILEGE; an S4U token of a plain user holds no powerful privilege, and
+      // the launcher's guard refuses one that does, so remove them as Windows would.
+      if (ok) RemovePrivilegesButChangeNotify(*token);
     } else {
       ok = DuplicateTokenEx(own, TOKEN_ALL_ACCESS, nullptr, SecurityImpersonation, TokenPrimary, token);
     }

@@ -182,6 +182,32 @@ void TestTokenGuard() {
   Check(CheckKioskToken({account, 5}, provider, L"") == TokenVerdict::NotKioskAccount, "guard: unknown account refused");
   Check(CheckKioskToken({account, 5, true}, provider, account) == TokenVerdict::Administrator, "guard: administrator refused");
   Check(std::string(TokenVerdictCode(TokenVerdict::Administrator)) == "token_administrator", "guard: stable code");
+  // An adopted account: plain user groups and privileges pass; each powerful one is refused on its own.
+  const std::vector<std::wstring> userGroups = {L"S-1-1-0", L"S-1-5-32-545", L"S-1-5-4", L"S-1-5-11", L"S-1-5-21-1-2-3-513"};
+  const std::vector<std::wstring> userPrivileges = {L"SeChangeNotifyPrivilege", L"SeIncreaseWorkingSetPrivilege",
+                                                    L"SeTimeZonePrivilege", L"SeShutdownPrivilege", L"SeUndockPrivilege"};
+  Check(CheckKioskToken({account, 5, false, userGroups, userPrivileges}, provider, account) == TokenVerdict::Ok,
+        "guard: ordinary user groups and privileges ok");
+  for (const wchar_t* group : {L"S-1-5-32-551", L"S-1-5-32-549", L"S-1-5-32-548", L"S-1-5-32-550", L"S-1-5-32-547",
+                               L"S-1-5-21-1-2-3-512", L"S-1-5-21-1-2-3-519", L"S-1-5-114"}) {
+    auto groups = userGroups;
+    groups.push_back(group);
+    Check(CheckKioskToken({account, 5, false, groups, userPrivileges}, provider, account) == TokenVerdict::PrivilegedGroup,
+          "guard: group refused " + Utf8FromWide(group));
+  }
+  Check(CheckKioskToken({account, 5, false, {L"S-1-5-32-544"}, {}}, provider, account) == TokenVerdict::Administrator,
+        "guard: Administrators in the group list refused");
+  for (const wchar_t* privilege :
+       {L"SeDebugPrivilege", L"SeBackupPrivilege", L"SeRestorePrivilege", L"SeTakeOwnershipPrivilege", L"SeImpersonatePrivilege",
+        L"SeLoadDriverPrivilege", L"SeTcbPrivilege", L"SeAssignPrimaryTokenPrivilege", L"SeCreateTokenPrivilege"}) {
+    auto privileges = userPrivileges;
+    privileges.push_back(privilege);
+    Check(CheckKioskToken({account, 5, false, userGroups, privileges}, provider, account) == TokenVerdict::PowerfulPrivilege,
+          "guard: privilege refused " + Utf8FromWide(privilege));
+  }
+  Check(std::string(TokenVerdictCode(TokenVerdict::PrivilegedGroup)) == "token_privileged_group" &&
+            std::string(TokenVerdictCode(TokenVerdict::PowerfulPrivilege)) == "token_powerful_privilege",
+        "guard: stable codes for groups and privileges");
 }
 
 void TestStatusTexts() {
