@@ -16,7 +16,7 @@ import {
 } from './native-toolchain.js';
 
 // Kept in step with cp-harness.cpp RunLaunch: 18 scenarios and the special cases.
-const launchChecks = 239;
+const launchChecks = 257;
 
 let wine: Wine;
 let counts: HarnessCounts;

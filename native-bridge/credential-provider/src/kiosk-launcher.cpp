@@ -179,7 +179,9 @@ class Run final : public KioskRun {
     // No JOB_OBJECT_LIMIT_BREAKAWAY_OK: Electron's helpers start inside the job and die with it.
     limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;
     JOBOBJECT_BASIC_UI_RESTRICTIONS ui{};
-    ui.UIRestrictionsClass = JOB_OBJECT_UILIMIT_DESKTOP | JOB_OBJECT_UILIMIT_DISPLAYSETTINGS | JOB_OBJECT_UILIMIT_EXITWINDOWS |
+    // HANDLES: the kiosk shares the Winlogon desktop with LogonUI, so it may not use USER handles (windows,
+    // hooks) owned by processes outside its job.
+    ui.UIRestrictionsClass = JOB_OBJECT_UILIMIT_HANDLES | JOB_OBJECT_UILIMIT_DESKTOP | JOB_OBJECT_UILIMIT_DISPLAYSETTINGS | JOB_OBJECT_UILIMIT_EXITWINDOWS |
                              JOB_OBJECT_UILIMIT_SYSTEMPARAMETERS | JOB_OBJECT_UILIMIT_READCLIPBOARD |
                              JOB_OBJECT_UILIMIT_WRITECLIPBOARD | JOB_OBJECT_UILIMIT_GLOBALATOMS;
     if (!SetInformationJobObject(job_.h, JobObjectExtendedLimitInformation, &limits, sizeof limits) ||

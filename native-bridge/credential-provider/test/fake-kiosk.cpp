@@ -66,6 +66,12 @@ int wmain(int argc, wchar_t** argv) {
   const std::string nonce = Narrow(nonceW);
   BOOL inJob = FALSE;
   IsProcessInJob(GetCurrentProcess(), nullptr, &inJob);
+  // The UI limits of its own job (NULL = the caller's job). Wine does not implement this query.
+  JOBOBJECT_BASIC_UI_RESTRICTIONS ui{};
+  char uiLimits[16] = "unsupported";
+  if (QueryInformationJobObject(nullptr, JobObjectBasicUIRestrictions, &ui, sizeof ui, nullptr)) {
+    std::snprintf(uiLimits, sizeof uiLimits, "0x%lx", static_cast<unsigned long>(ui.UIRestrictionsClass));
+  }
 
   int probeExit = -1;
   if (probe == "probe") {
@@ -104,6 +110,7 @@ int wmain(int argc, wchar_t** argv) {
       report << "desktop=" << Narrow(ObjectName(GetThreadDesktop(GetCurrentThreadId()))) << "\n"
              << "station=" << Narrow(ObjectName(GetProcessWindowStation())) << "\n"
              << "inJob=" << (inJob ? 1 : 0) << "\n"
+             << "uiLimits=" << uiLimits << "\n"
              << "commandLine=" << Narrow(GetCommandLineW()) << "\n"
              << "nonceInPolicy=" << (policy.find("\"nonce\":\"" + nonce + "\"") != std::string::npos ? 1 : 0) << "\n"
              << "policy=" << policy << "\n"
@@ -137,7 +144,7 @@ int wmain(int argc, wchar_t** argv) {
     }
   } else {
     std::ofstream report(Narrow(dir + L"report.txt"), std::ios::binary);
-    report << "inJob=" << (inJob ? 1 : 0) << "\nprobeExit=" << probeExit << "\n";
+    report << "inJob=" << (inJob ? 1 : 0) << "\nuiLimits=" << uiLimits << "\nprobeExit=" << probeExit << "\n";
   }
   return exitCode;
 }
