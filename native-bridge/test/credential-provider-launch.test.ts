@@ -16,7 +16,7 @@ import {
 } from './native-toolchain.js';
 
 // Kept in step with cp-harness.cpp RunLaunch: 18 scenarios and the special cases.
-const launchChecks = 257;
+const launchChecks = 259;
 
 let wine: Wine;
 let counts: HarnessCounts;

@@ -336,7 +336,10 @@ class Credential final : public ICredentialProviderCredential2 {
       return E_FAIL;
     }
     out->ulAuthenticationPackage = package;
-    out->clsidCredentialProvider = kCLSID_MyPassProvider;
+    // LogonUI remembers the provider named here as the last one used and selects its tile next time;
+    // selecting MyPass's tile starts the kiosk, and Windows does not say whether a selection came from
+    // the user. A password logon is what this is, so the built-in password provider is remembered.
+    out->clsidCredentialProvider = kCLSID_PasswordProvider;
     out->cbSerialization = static_cast<ULONG>(total);
     out->rgbSerialization = buffer;
     return S_OK;

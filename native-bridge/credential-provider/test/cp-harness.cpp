@@ -620,7 +620,7 @@ bool Unpack(const CREDENTIAL_PROVIDER_CREDENTIAL_SERIALIZATION& s, std::wstring*
   *password = text(k->Logon.Password);
   *domain = text(k->Logon.LogonDomainName);
   *type = k->Logon.MessageType;
-  return IsEqualGUID(s.clsidCredentialProvider, kCLSID_MyPassProvider);
+  return true;
 }
 
 struct Expect {
@@ -688,6 +688,11 @@ void RunScenario(const Expect& e) {
               type == (e.scenario == CPUS_UNLOCK_WORKSTATION ? KerbWorkstationUnlockLogon : KerbInteractiveLogon) &&
               s.ulAuthenticationPackage == 77,
           e.name + ": GetSerialization returns KERB_INTERACTIVE_UNLOCK_LOGON for the user");
+    // LogonUI remembers the serialization's provider as the last one used and selects its tile at the
+    // next logon: it must be the password provider, never MyPass (whose selection starts the kiosk).
+    Check(IsEqualGUID(s.clsidCredentialProvider, kCLSID_PasswordProvider) &&
+              !IsEqualGUID(s.clsidCredentialProvider, kCLSID_MyPassProvider),
+          e.name + ": the serialization names the built-in password provider, not MyPass");
     if (s.rgbSerialization != nullptr) {
       SecureZeroMemory(s.rgbSerialization, s.cbSerialization);
       CoTaskMemFree(s.rgbSerialization);
