@@ -509,7 +509,7 @@ void Credential::StartKiosk() {
   StopKiosk();  // a finished run's thread is joined here, never from inside its own callback
   std::lock_guard<std::mutex> global(g_kioskLock);
   if (g_kioskOwner != nullptr) {
-    SetStatus(L"MyPass is already open.");
+    SetStatus(BuiltInStatusTexts(env_->UiLanguage()).alreadyOpen);
     return;
   }
   const Policy policy = env_->ReadPolicy();
@@ -542,7 +542,7 @@ void Credential::StartKiosk() {
     failed.ended = RunReport::Ended::LaunchFailed;
     failed.launchError = error;
     deps.events->Report(EVENTLOG_ERROR_TYPE, L"MyPass could not start the kiosk: " + std::wstring(error.begin(), error.end()) + L".");
-    SetStatus(DescribeRun(failed, false).text);
+    SetStatus(DescribeRun(failed, false, env_->UiLanguage()).text);
     return;
   }
   g_kioskOwner = this;
@@ -552,7 +552,7 @@ void Credential::StartKiosk() {
 }
 
 void Credential::OnRunEnded(const RunReport& report, KioskResult&& result, bool signInAfterReset) {
-  const TileStatus status = DescribeRun(report, signInAfterReset);
+  const TileStatus status = DescribeRun(report, signInAfterReset, env_->UiLanguage());
   Provider* provider = nullptr;
   {
     std::lock_guard<std::mutex> lock(m_);

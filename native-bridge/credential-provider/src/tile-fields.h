@@ -50,6 +50,25 @@ struct TileStatus {
   bool signIn = false;  // fill the credential and log on (sign in after reset)
 };
 
-TileStatus DescribeRun(const RunReport& report, bool signInAfterReset);
+/** The status texts after a run, in the same 12 languages as the tile (English for any other). */
+struct StatusTexts {
+  const wchar_t* couldNotStart;  // followed by " (<code>)"
+  const wchar_t* timeLimit;
+  const wchar_t* enrolled;
+  const wchar_t* signingIn;
+  const wchar_t* changed;
+  const wchar_t* inactivity;
+  const wchar_t* couldNotFinish;
+  const wchar_t* stopped;
+  const wchar_t* notConfigured;
+  const wchar_t* debugging;
+  const wchar_t* alreadyRunning;
+  const wchar_t* notVerified;
+  const wchar_t* alreadyOpen;
+};
+const StatusTexts& BuiltInStatusTexts(uint16_t primaryLanguage);
+
+/** `primaryLanguage`: PRIMARYLANGID of the system UI language (0x09 English). */
+TileStatus DescribeRun(const RunReport& report, bool signInAfterReset, uint16_t primaryLanguage = 0x09);
 
 }  // namespace mypass

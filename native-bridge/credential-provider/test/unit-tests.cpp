@@ -235,6 +235,40 @@ void TestStatusTexts() {
   Check(DescribeRun(failed, false).text.find(L"kiosk_account_token") != std::wstring::npos, "launch failure names code");
 }
 
+void TestLocalizedStatusTexts() {
+  RunReport changed;
+  changed.ended = RunReport::Ended::Result;
+  changed.outcome = Outcome::Completed;
+  Check(DescribeRun(changed, false, 0x07).text == L"Ihr Kennwort wurde ge\u00e4ndert. Melden Sie sich mit Ihrem neuen Kennwort an.",
+        "status: German uses Windows' Kennwort/anmelden");
+  Check(DescribeRun(changed, false, 0x0c).text.find(L"mot de passe") != std::wstring::npos, "status: French");
+  Check(DescribeRun(changed, false, 0x19).text == DescribeRun(changed, false).text, "status: other languages fall back to English");
+  RunReport failed;
+  failed.ended = RunReport::Ended::LaunchFailed;
+  failed.launchError = "token_powerful_privilege";
+  const uint16_t languages[] = {0x09, 0x07, 0x0c, 0x0a, 0x10, 0x13, 0x06, 0x1d, 0x14, 0x0b, 0x16, 0x15};
+  for (const uint16_t language : languages) {
+    const StatusTexts& t = BuiltInStatusTexts(language);
+    const wchar_t* all[] = {t.couldNotStart, t.timeLimit,    t.enrolled,      t.signingIn, t.changed,
+                            t.inactivity,    t.couldNotFinish, t.stopped,     t.notConfigured, t.debugging,
+                            t.alreadyRunning, t.notVerified, t.alreadyOpen};
+    bool complete = true, translated = true;
+    const StatusTexts& en = BuiltInStatusTexts(0x09);
+    const wchar_t* english[] = {en.couldNotStart, en.timeLimit,    en.enrolled,      en.signingIn, en.changed,
+                                en.inactivity,    en.couldNotFinish, en.stopped,     en.notConfigured, en.debugging,
+                                en.alreadyRunning, en.notVerified, en.alreadyOpen};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; ++i) {
+      complete = complete && all[i] != nullptr && all[i][0] != 0;
+      translated = translated && (language == 0x09 || std::wstring(all[i]) != english[i]);
+    }
+    const std::string name = "status language " + std::to_string(language);
+    Check(complete, name + ": every text present");
+    Check(translated, name + ": every text translated");
+    Check(DescribeRun(failed, false, language).text == std::wstring(t.couldNotStart) + L" (token_powerful_privilege)",
+          name + ": the launch error code is kept");
+  }
+}
+
 void TestJsonAndUtf8() {
   Check(!ParseJson("{\"a\":1,\"a\":2}"), "json: duplicate member refused");
   Check(!ParseJson(std::string(40, '[') + std::string(40, ']')), "json: nesting limited");
@@ -396,6 +430,7 @@ int main(int argc, char** argv) {
   TestCommandLine();
   TestTokenGuard();
   TestStatusTexts();
+  TestLocalizedStatusTexts();
   TestJsonAndUtf8();
   if (vectors) {
     TestVectors(*vectors);
