@@ -33,7 +33,12 @@ const AUDIT_DAYS = 7;
 async function conditionalAccessRefusals(config: MyPassConfig, now: Date): Promise<number | null> {
   let store: Store;
   try {
-    store = await openStore(config.store.url, { keys: config.store.codeKeys, poolSize: 1 });
+    // Doctor only reads: it never creates a database where none is.
+    store = await openStore(config.store.url, {
+      keys: config.store.codeKeys,
+      poolSize: 1,
+      existingOnly: true,
+    });
   } catch {
     return null;
   }

@@ -109,7 +109,7 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
     const path = sqlitePath(url);
     let database: Database.Database;
     try {
-      database = new Database(path);
+      database = new Database(path, { fileMustExist: options.existingOnly === true });
       if (path !== ':memory:') database.pragma('journal_mode = WAL');
       database.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
       database.pragma('foreign_keys = ON');

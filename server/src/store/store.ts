@@ -463,6 +463,8 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** PostgreSQL only: use (and create) this schema via search_path, e.g. a fresh one per test run. */
   schema?: string;
+  /** SQLite only: refuse a file that does not exist instead of creating it (read-only tools such as doctor). */
+  existingOnly?: boolean;
 }
 
 /** Implemented in store/open-store.ts: `openStore(url, options): Promise<Store>` (migrations not run; call migrate()). */

@@ -1,7 +1,7 @@
 // Doctor's checks of MyPass's own configuration (issue 5 part 6): weaker-than-default policies,
 // method sources, licensing, code-key age, and the password grant as a canary account sees it —
 // each finding on its own, then a whole doctor run against the emulator.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
@@ -379,6 +379,11 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     // A store doctor cannot read (no tables: doctor never migrates) is said, not failed.
     const memory = await run(writeConfig('memory.json', {}, '2026-11-01'));
     expect(memory.findings.find((f) => f.check === 'password-grant.audit')?.status).toBe('info');
+    // Doctor only reads: a database file that is not there is not created.
+    const missing = join(dir, 'not-yet.db');
+    const none = await run(writeConfig('missing.json', {}, '2026-11-01', `sqlite:${missing}`));
+    expect(none.findings.find((f) => f.check === 'password-grant.audit')?.status).toBe('info');
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('refuses --probe-user without the password in the environment', async () => {

@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashFlowToken } from '../../src/store/flow-token-hash.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -512,6 +515,18 @@ describe('openStore', () => {
     await store.migrate();
     expect(await store.ping()).toBe(true);
     await store.close();
+  });
+
+  it('opens only an existing SQLite file when asked, and then creates nothing', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mypass-existing-')), 'none.db');
+    await expect(openStore(`sqlite:${path}`, { keys: testKeys, existingOnly: true })).rejects.toMatchObject({
+      code: 'store_unavailable',
+    });
+    expect(existsSync(path)).toBe(false);
+    const created = await openStore(`sqlite:${path}`, { keys: testKeys });
+    await created.close();
+    const reopened = await openStore(`sqlite:${path}`, { keys: testKeys, existingOnly: true });
+    await reopened.close();
   });
 
   it('refuses an unknown URL scheme with a stable code', async () => {
