@@ -31,6 +31,7 @@ import type {
 import { maskDestination } from './destination-mask.js';
 import { enrollmentRepository, passwordAttemptRepository } from './enrollment-repositories.js';
 import { hashFlowToken } from './flow-token-hash.js';
+import { precompiled } from './precompiled-query.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -71,9 +72,13 @@ function toFlow(row: Selectable<FlowsTable>): FlowRecord {
 const verifiedJson = (list: readonly VerifiedMethod[]): string =>
   JSON.stringify(list.map((v) => ({ methodId: v.methodId, verifiedAt: ms(v.verifiedAt) })));
 
+const selectFlow = precompiled((db: Kysely<Database>, v: { id: string }) =>
+  db.selectFrom('flows').selectAll().where('id', '=', v.id),
+);
+
 function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
   const get = async (id: string) => {
-    const row = await db.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await selectFlow.takeFirst(db, { id });
     return row ? toFlow(row) : undefined;
   };
   return {
@@ -296,6 +301,23 @@ function challengeRepository({ db, keyring, clock }: RepositoryContext): Challen
   };
 }
 
+const counterHit = precompiled(
+  (db: Kysely<Database>, v: { key: string; start: number; end: number; weight: number }) =>
+    db
+      .insertInto('counters')
+      .values({ key: v.key, window_start: v.start, window_end: v.end, count: v.weight })
+      .onConflict((oc) =>
+        oc
+          .columns(['key', 'window_start'])
+          .doUpdateSet({ count: sql<number>`counters.count + excluded.count` }),
+      )
+      .returning('count'),
+);
+
+const counterAt = precompiled((db: Kysely<Database>, v: { key: string; start: number }) =>
+  db.selectFrom('counters').select('count').where('key', '=', v.key).where('window_start', '=', v.start),
+);
+
 function counterRepository({ db, clock }: RepositoryContext): CounterRepository {
   const windowOf = (now: Date, windowSeconds: number) => {
     const size = Math.max(1, Math.floor(windowSeconds)) * 1000;
@@ -303,12 +325,7 @@ function counterRepository({ db, clock }: RepositoryContext): CounterRepository 
     return { size, start, end: start + size };
   };
   const countAt = async (key: string, start: number): Promise<number> => {
-    const row = await db
-      .selectFrom('counters')
-      .select('count')
-      .where('key', '=', key)
-      .where('window_start', '=', start)
-      .executeTakeFirst();
+    const row = await counterAt.takeFirst(db, { key, start });
     return row ? Number(row.count) : 0;
   };
   return {
@@ -316,16 +333,7 @@ function counterRepository({ db, clock }: RepositoryContext): CounterRepository 
       const w = windowOf(now, windowSeconds);
       const weight = options.weight ?? 1;
       // The one atomic statement: concurrent hits on any node each get their own count back.
-      const row = await db
-        .insertInto('counters')
-        .values({ key, window_start: w.start, window_end: w.end, count: weight })
-        .onConflict((oc) =>
-          oc
-            .columns(['key', 'window_start'])
-            .doUpdateSet({ count: sql<number>`counters.count + excluded.count` }),
-        )
-        .returning('count')
-        .executeTakeFirstOrThrow();
+      const row = await counterHit.takeFirstOrThrow(db, { key, start: w.start, end: w.end, weight });
       const current = Number(row.count);
       const untilWindowEnd = Math.max(1, Math.ceil((w.end - ms(now)) / 1000));
       if (!options.sliding) {
@@ -510,24 +518,36 @@ function auditId(at: number): string {
   return `${at.toString(16).padStart(12, '0')}${auditSequence.toString(16).padStart(6, '0')}${randomUUID().slice(0, 8)}`;
 }
 
+const insertAudit = precompiled((db: Kysely<Database>, v: AuditTable) =>
+  db
+    .insertInto('audit')
+    .values({
+      id: v.id,
+      at: v.at,
+      event: v.event,
+      flow_id: v.flow_id,
+      user_id: v.user_id,
+      identifier_hash: v.identifier_hash,
+      client_address: v.client_address,
+      detail: v.detail,
+    })
+    .returningAll(),
+);
+
 function auditRepository({ db, clock }: RepositoryContext): AuditRepository {
   return {
     async record(entry) {
       const at = ms(entry.at ?? clock.now());
-      const row = await db
-        .insertInto('audit')
-        .values({
-          id: auditId(at),
-          at,
-          event: entry.event,
-          flow_id: entry.flowId ?? null,
-          user_id: entry.userId ?? null,
-          identifier_hash: entry.identifierHash ?? null,
-          client_address: entry.clientAddress ?? null,
-          detail: JSON.stringify(entry.detail ?? {}),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertAudit.takeFirstOrThrow(db, {
+        id: auditId(at),
+        at,
+        event: entry.event,
+        flow_id: entry.flowId ?? null,
+        user_id: entry.userId ?? null,
+        identifier_hash: entry.identifierHash ?? null,
+        client_address: entry.clientAddress ?? null,
+        detail: JSON.stringify(entry.detail ?? {}),
+      });
       return toAudit(row);
     },
     async list(filter = {}) {
