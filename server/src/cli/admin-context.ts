@@ -1,5 +1,6 @@
-// What the administrator's commands (audit, user purge, licenses) share: the configuration and,
-// where needed, the store, opened the way `mypass serve` opens them.
+// What the administrator's commands (audit, user purge, licenses, retention) share: the configuration
+// and, where needed, the store, opened the way `mypass serve` opens them.
+import { parseArgs } from 'node:util';
 import { formatConfigProblems, loadConfig } from '../config/load-config.js';
 import type { MyPassConfig } from '../config/schema.js';
 import { openStore } from '../store/open-store.js';
@@ -18,6 +19,35 @@ export async function loadCommandConfig(
     `mypass ${command}: the configuration is not valid\n${formatConfigProblems(loaded.error.problems)}\n`,
   );
   return null;
+}
+
+/**
+ * For commands whose only options are `--config FILE` and `--help`: the configuration, or the exit
+ * code after printing the usage (0 for --help, 2 for a usage or configuration error).
+ */
+export async function loadConfigFromArgs(
+  command: string,
+  usage: string,
+  args: string[],
+  io: CliIo,
+): Promise<MyPassConfig | number> {
+  let values: { config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`mypass ${command}: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(usage);
+    return 0;
+  }
+  return (await loadCommandConfig(command, values.config ?? io.env['MYPASS_CONFIG'], io)) ?? 2;
 }
 
 /** Opens and migrates the configured store; null after printing a stable reason (exit code 1). */

@@ -1,9 +1,8 @@
 // `mypass licenses [--config FILE]`: seats used (users of the licensed groups, counted through
 // Graph) and available. Over-allocation is reported, never enforced.
-import { parseArgs } from 'node:util';
 import { createEntraConnection } from '../directory/entra-connection.js';
 import { countLicensedUsers, overAllocated, seatCount } from '../policy/licensing.js';
-import { loadCommandConfig } from './admin-context.js';
+import { loadConfigFromArgs } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const USAGE = `usage: mypass licenses [--config FILE]
@@ -20,24 +19,8 @@ Exit code: 0 counted, 1 the directory could not be read, 2 configuration or usag
 `;
 
 export async function licenses(args: string[], io: CliIo): Promise<number> {
-  let values: { config?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`mypass licenses: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const config = await loadCommandConfig('licenses', values.config ?? io.env['MYPASS_CONFIG'], io);
-  if (!config) return 2;
+  const config = await loadConfigFromArgs('licenses', USAGE, args, io);
+  if (typeof config === 'number') return config;
   const { licensedGroups, seats } = config.access;
   if (licensedGroups.length === 0) {
     io.stdout(

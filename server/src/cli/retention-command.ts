@@ -1,8 +1,7 @@
 // `mypass retention run [--config FILE]`: one purge now, for installations that run it from cron
 // (retention.intervalMinutes: 0) or want to see what the schedule would remove.
-import { parseArgs } from 'node:util';
 import { runRetention } from '../retention/retention.js';
-import { loadCommandConfig, openCommandStore } from './admin-context.js';
+import { loadConfigFromArgs, openCommandStore } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const USAGE = `usage: mypass retention run [--config FILE]
@@ -18,24 +17,8 @@ Exit code: 0 purged, 1 the store failed, 2 configuration or usage error.
 `;
 
 export async function retentionRun(args: string[], io: CliIo, now = new Date()): Promise<number> {
-  let values: { config?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`mypass retention run: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const config = await loadCommandConfig('retention run', values.config ?? io.env['MYPASS_CONFIG'], io);
-  if (!config) return 2;
+  const config = await loadConfigFromArgs('retention run', USAGE, args, io);
+  if (typeof config === 'number') return config;
   const store = await openCommandStore('retention run', config, io);
   if (!store) return 1;
   try {

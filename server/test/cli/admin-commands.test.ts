@@ -276,3 +276,27 @@ describe('mypass retention run', () => {
     });
   });
 });
+
+describe('--config/--help handling shared by licenses and retention run', () => {
+  for (const command of [['licenses'], ['retention', 'run']]) {
+    const name = command.join(' ');
+    it(`${name}: --help prints the usage and exits 0`, async () => {
+      const run = io();
+      expect(await runCli([...command, '--help'], run.io)).toBe(0);
+      expect(run.out.stdout).toContain(`usage: mypass ${name} [--config FILE]`);
+    });
+    it(`${name}: an unknown option is a usage error (2) naming the command`, async () => {
+      const run = io();
+      expect(await runCli([...command, '--nope'], run.io)).toBe(2);
+      expect(run.out.stderr).toMatch(new RegExp(`^mypass ${name}: .*--nope`));
+      expect(run.out.stderr).toContain('usage:');
+    });
+    it(`${name}: an invalid configuration is a configuration error (2)`, async () => {
+      const file = join(dir, `invalid-${command.join('-')}.json`);
+      writeFileSync(file, JSON.stringify({ store: { url: 42 } }));
+      const run = io();
+      expect(await runCli([...command, '--config', file], run.io)).toBe(2);
+      expect(run.out.stderr).toContain(`mypass ${name}: the configuration is not valid`);
+    });
+  }
+});
