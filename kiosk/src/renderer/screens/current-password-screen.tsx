@@ -4,7 +4,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { limits } from '@mypass/flows';
 import type { FlowView, FlowActions } from '../flow-view.js';
-import { ScreenTitle, TextField } from '../parts/form-controls.js';
+import { ScreenTitle } from '../parts/form-controls.js';
+import { PasswordField } from '../parts/password-field.js';
 
 export function CurrentPasswordScreen({ view, actions }: { view: FlowView; actions: FlowActions }) {
   const { t } = useTranslation();
@@ -18,21 +19,11 @@ export function CurrentPasswordScreen({ view, actions }: { view: FlowView; actio
       setPassword('');
     }
   };
-  const toggle = (
-    <button
-      type="button"
-      className="button secondary reveal"
-      aria-pressed={shown}
-      onClick={() => setShown((s) => !s)}
-    >
-      {shown ? t('password.hide') : t('password.show')}
-    </button>
-  );
   return (
     <form onSubmit={submit} noValidate>
       <ScreenTitle>{t('enroll.currentPasswordTitle')}</ScreenTitle>
       <p className="lead">{t('enroll.currentPasswordHint')}</p>
-      <TextField
+      <PasswordField
         label={t('enroll.currentPasswordLabel')}
         value={password}
         onValue={(v) => {
@@ -40,13 +31,10 @@ export function CurrentPasswordScreen({ view, actions }: { view: FlowView; actio
           actions.activity();
         }}
         name="current-password"
-        type={shown ? 'text' : 'password'}
         autoComplete="current-password"
-        autoCapitalize="none"
-        spellCheck={false}
-        dir="ltr"
         maxLength={limits.passwordMaxUnits}
-        after={toggle}
+        shown={shown}
+        onToggleShown={() => setShown((s) => !s)}
       />
       <div className="actions">
         <button type="submit" className="button primary" disabled={view.busy || password === ''}>

@@ -10,7 +10,8 @@ import {
   type PasswordViolation,
 } from '@mypass/flows';
 import type { FlowView, FlowActions } from '../flow-view.js';
-import { ScreenTitle, TextField } from '../parts/form-controls.js';
+import { ScreenTitle } from '../parts/form-controls.js';
+import { PasswordField } from '../parts/password-field.js';
 
 type CommonPasswordChecker = Awaited<ReturnType<typeof loadCommonPasswordChecker>>;
 
@@ -84,20 +85,10 @@ export function PasswordScreen({ view, actions }: { view: FlowView; actions: Flo
     e.preventDefault();
     if (ready) actions.submitPassword(password);
   };
-  const toggle = (
-    <button
-      type="button"
-      className="button secondary reveal"
-      aria-pressed={shown}
-      onClick={() => setShown((s) => !s)}
-    >
-      {shown ? t('password.hide') : t('password.show')}
-    </button>
-  );
   return (
     <form onSubmit={submit} noValidate>
       <ScreenTitle>{t('password.title')}</ScreenTitle>
-      <TextField
+      <PasswordField
         label={t('password.label')}
         value={password}
         onValue={(v) => {
@@ -105,14 +96,11 @@ export function PasswordScreen({ view, actions }: { view: FlowView; actions: Flo
           actions.passwordInput(v);
         }}
         name="new-password"
-        type={shown ? 'text' : 'password'}
         autoComplete="new-password"
-        autoCapitalize="none"
-        spellCheck={false}
-        dir="ltr"
         maxLength={policy.maxLength * 2}
         aria-describedby="password-rules"
-        after={toggle}
+        shown={shown}
+        onToggleShown={() => setShown((s) => !s)}
       />
       <section className="checklist" id="password-rules" aria-labelledby="checklist-title">
         <h2 className="checklist-title" id="checklist-title">
@@ -138,17 +126,14 @@ export function PasswordScreen({ view, actions }: { view: FlowView; actions: Flo
           ))}
         </ul>
       </section>
-      <TextField
+      <PasswordField
         label={t('password.confirmLabel')}
         value={again}
         onValue={setAgain}
         name="confirm-password"
-        type={shown ? 'text' : 'password'}
         autoComplete="new-password"
-        autoCapitalize="none"
-        spellCheck={false}
-        dir="ltr"
         maxLength={policy.maxLength * 2}
+        shown={shown}
         {...(mismatch ? { error: t('password.mismatch') } : {})}
       />
       <div className="actions">
