@@ -6,7 +6,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
-import { createApiClient, enrollMachine, fillPath, operations, type Transport } from '@mypass/flows';
+import { createApiClient, enrollMachine } from '@mypass/flows';
 import { stepOf } from '@mypass/flows/machines/flow-paths';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -21,6 +21,7 @@ import { cryptoRandom } from '../src/flows-service/crypto-random.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { testConfig } from './app/test-app.js';
+import { injectTransport } from './flow-machine-transport.js';
 import { emulatorDirectoryConfig } from './directory/emulator-config.js';
 
 const adele = {
@@ -103,21 +104,7 @@ beforeEach(async () => {
   });
   await app.ready();
   delivery.worker.start();
-  const transport: Transport = {
-    async request(op, params) {
-      const definition = operations[op];
-      const response = await app.inject({
-        method: definition.method,
-        url: fillPath(definition.path, params.flowId === undefined ? {} : { flowId: params.flowId }),
-        headers: params.flowToken === undefined ? {} : { authorization: `Bearer ${params.flowToken}` },
-        ...(params.body === undefined ? {} : { payload: params.body as object }),
-      });
-      return {
-        status: response.statusCode,
-        body: response.body ? (JSON.parse(response.body) as unknown) : undefined,
-      };
-    },
-  };
+  const transport = injectTransport(app);
   actor = createActor(enrollMachine, {
     input: { client: createApiClient(transport), pollIntervalMs: 50, inactivityMs: 3_600_000 },
   });

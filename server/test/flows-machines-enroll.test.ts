@@ -5,16 +5,7 @@
 // read from the demo outbox. Each replay gets a fresh store, so enrollments and password budgets of one path
 // never decide another's.
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
-import {
-  createApiClient,
-  enrollMachine,
-  fillPath,
-  maskEmail,
-  maskPhone,
-  operations,
-  type ApiResult,
-  type Transport,
-} from '@mypass/flows';
+import { createApiClient, enrollMachine, maskEmail, maskPhone, type Transport } from '@mypass/flows';
 import {
   flowModelEvents,
   serializeFlowSnapshot,
@@ -39,6 +30,7 @@ import { cryptoRandom } from '../src/flows-service/crypto-random.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { testConfig } from './app/test-app.js';
+import { injectTransport, outcomeOf } from './flow-machine-transport.js';
 import { emulatorDirectoryConfig } from './directory/emulator-config.js';
 
 type Path = StatePath<FlowSnapshot, FlowModelEvent>;
@@ -94,21 +86,7 @@ async function startServer(): Promise<Server> {
     logger,
   });
   await app.ready();
-  const transport: Transport = {
-    async request(op, params) {
-      const definition = operations[op];
-      const response = await app.inject({
-        method: definition.method,
-        url: fillPath(definition.path, params.flowId === undefined ? {} : { flowId: params.flowId }),
-        headers: params.flowToken === undefined ? {} : { authorization: `Bearer ${params.flowToken}` },
-        ...(params.body === undefined ? {} : { payload: params.body as object }),
-      });
-      return {
-        status: response.statusCode,
-        body: response.body ? (JSON.parse(response.body) as unknown) : undefined,
-      };
-    },
-  };
+  const transport = injectTransport(app);
   return {
     app,
     store,
@@ -155,10 +133,6 @@ async function codeFor(server: Server, to: string): Promise<string> {
   const code = server.delivery.demoOutbox?.list().find((m) => m.to === to && m.code !== undefined)?.code;
   if (!code) throw new Error(`no code for ${to} in the demo outbox`);
   return code;
-}
-
-function outcomeOf(event: FlowModelEvent | undefined): ApiResult<unknown> | undefined {
-  return event && 'output' in event ? (event.output as ApiResult<unknown>) : undefined;
 }
 
 async function replay(server: Server, steps: Path['steps']): Promise<Actor<typeof enrollMachine>> {

@@ -3,14 +3,7 @@
 // cancel from every screen — is replayed by a real actor whose transport is app.inject, with the Entra ID
 // emulator behind the real connector and codes read from the demo outbox.
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
-import {
-  createApiClient,
-  fillPath,
-  operations,
-  resetMachine,
-  type ApiResult,
-  type Transport,
-} from '@mypass/flows';
+import { createApiClient, resetMachine } from '@mypass/flows';
 import {
   flowModelEvents,
   serializeFlowSnapshot,
@@ -34,6 +27,7 @@ import { cryptoRandom } from '../src/flows-service/crypto-random.js';
 import { openTestStore } from './store/test-store.js';
 import type { Store } from '../src/store/store.js';
 import { testConfig } from './app/test-app.js';
+import { injectTransport, outcomeOf } from './flow-machine-transport.js';
 import { emulatorDirectoryConfig } from './directory/emulator-config.js';
 
 type Path = StatePath<FlowSnapshot, FlowModelEvent>;
@@ -102,33 +96,12 @@ afterAll(async () => {
   await emu?.close();
 });
 
-/** The machine's transport in these tests: the real app, in-process. */
-const injectTransport: Transport = {
-  async request(op, params) {
-    const definition = operations[op];
-    const response = await app.inject({
-      method: definition.method,
-      url: fillPath(definition.path, params.flowId === undefined ? {} : { flowId: params.flowId }),
-      headers: params.flowToken === undefined ? {} : { authorization: `Bearer ${params.flowToken}` },
-      ...(params.body === undefined ? {} : { payload: params.body as object }),
-    });
-    return {
-      status: response.statusCode,
-      body: response.body ? (JSON.parse(response.body) as unknown) : undefined,
-    };
-  },
-};
-
 /** The newest code the demo outbox holds (one flow runs at a time). */
 async function latestCode(): Promise<string> {
   await delivery.worker.drainOnce();
   const code = delivery.demoOutbox?.list().find((m) => m.code !== undefined)?.code;
   if (!code) throw new Error('no code in the demo outbox');
   return code;
-}
-
-function outcomeOf(event: FlowModelEvent | undefined): ApiResult<unknown> | undefined {
-  return event && 'output' in event ? (event.output as ApiResult<unknown>) : undefined;
 }
 
 let passwordSerial = 0;
@@ -139,7 +112,7 @@ async function replay(steps: Path['steps']): Promise<Actor<typeof resetMachine>>
   delivery.demoOutbox?.clear();
   const actor = createActor(resetMachine, {
     input: {
-      client: createApiClient(injectTransport),
+      client: createApiClient(injectTransport(app)),
       // Polling and inactivity are the scripted tests' business; here they would race the path.
       pollIntervalMs: 3_600_000,
       inactivityMs: 3_600_000,
@@ -273,7 +246,7 @@ describe.each([
       await waitFor(actor, (s) => stepOf(s) === 'welcome', { timeout: 10_000 });
       expect(actor.getSnapshot().context.flow).toBeNull();
       if (flow) {
-        const after = await createApiClient(injectTransport).getFlow(flow);
+        const after = await createApiClient(injectTransport(app)).getFlow(flow);
         if (stepOf(path.state) === 'done') {
           // A completed reset stays completed (kept for the record); there is nothing left to cancel.
           expect(after.ok && after.value.state).toBe('completed');
