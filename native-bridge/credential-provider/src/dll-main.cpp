@@ -4,31 +4,16 @@
 #include <atomic>
 #include <new>
 
+#include "com-object.h"
 #include "provider.h"
 
 using namespace mypass;
 
 namespace {
 
-class ClassFactory final : public IClassFactory {
+class ClassFactory final : public ComObject<ClassFactory, IClassFactory> {
  public:
-  ClassFactory() { ModuleAddRef(); }
-  IFACEMETHODIMP QueryInterface(REFIID riid, void** ppv) override {
-    if (ppv == nullptr) return E_POINTER;
-    *ppv = nullptr;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IClassFactory)) {
-      *ppv = static_cast<IClassFactory*>(this);
-      AddRef();
-      return S_OK;
-    }
-    return E_NOINTERFACE;
-  }
-  IFACEMETHODIMP_(ULONG) AddRef() override { return ++refs_; }
-  IFACEMETHODIMP_(ULONG) Release() override {
-    const long left = --refs_;
-    if (left == 0) delete this;
-    return left;
-  }
+  static bool Implements(REFIID riid) { return IsEqualIID(riid, IID_IClassFactory); }
   IFACEMETHODIMP CreateInstance(IUnknown* outer, REFIID riid, void** ppv) override {
     if (ppv == nullptr) return E_POINTER;
     *ppv = nullptr;
@@ -42,8 +27,8 @@ class ClassFactory final : public IClassFactory {
   }
 
  private:
-  ~ClassFactory() { ModuleRelease(); }
-  std::atomic<long> refs_{1};
+  friend class ComObject<ClassFactory, IClassFactory>;
+  ~ClassFactory() = default;
 };
 
 }  // namespace

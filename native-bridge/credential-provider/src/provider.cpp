@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "com-object.h"
 #include "registry-policy-store.h"
 #include "tile-fields.h"
 
@@ -58,30 +59,13 @@ HBITMAP BuiltInImage() {
 
 class Provider;
 
-class Credential final : public ICredentialProviderCredential2 {
+class Credential final : public ComObject<Credential, ICredentialProviderCredential2> {
  public:
   Credential(std::shared_ptr<ProviderEnvironment> env, CREDENTIAL_PROVIDER_USAGE_SCENARIO scenario, Provider* provider)
-      : env_(std::move(env)), scenario_(scenario), provider_(provider) {
-    ModuleAddRef();
-  }
+      : env_(std::move(env)), scenario_(scenario), provider_(provider) {}
 
-  // IUnknown
-  IFACEMETHODIMP QueryInterface(REFIID riid, void** ppv) override {
-    if (ppv == nullptr) return E_POINTER;
-    *ppv = nullptr;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, kIID_ICredentialProviderCredential) ||
-        IsEqualIID(riid, kIID_ICredentialProviderCredential2)) {
-      *ppv = static_cast<ICredentialProviderCredential2*>(this);
-      AddRef();
-      return S_OK;
-    }
-    return E_NOINTERFACE;
-  }
-  IFACEMETHODIMP_(ULONG) AddRef() override { return ++refs_; }
-  IFACEMETHODIMP_(ULONG) Release() override {
-    const long left = --refs_;
-    if (left == 0) delete this;
-    return left;
+  static bool Implements(REFIID riid) {
+    return IsEqualIID(riid, kIID_ICredentialProviderCredential) || IsEqualIID(riid, kIID_ICredentialProviderCredential2);
   }
 
   void Configure(const Policy& policy, CREDENTIAL_PROVIDER_USAGE_SCENARIO scenario) {
@@ -228,12 +212,12 @@ class Credential final : public ICredentialProviderCredential2 {
   }
 
  private:
+  friend class ComObject<Credential, ICredentialProviderCredential2>;
   ~Credential() {
     StopKiosk();
     password_.Clear();
     if (window_ != nullptr) DestroyWindow(window_);
     if (events_ != nullptr) events_->Release();
-    ModuleRelease();
   }
 
   /** On LogonUI's thread (a selection or a link click): tells LogonUI at once. */
@@ -345,7 +329,6 @@ class Credential final : public ICredentialProviderCredential2 {
     return S_OK;
   }
 
-  std::atomic<long> refs_{1};
   std::shared_ptr<ProviderEnvironment> env_;
   CREDENTIAL_PROVIDER_USAGE_SCENARIO scenario_;
   std::mutex m_;
@@ -359,26 +342,11 @@ class Credential final : public ICredentialProviderCredential2 {
   std::unique_ptr<KioskRun> run_;
 };
 
-class Provider final : public ICredentialProvider {
+class Provider final : public ComObject<Provider, ICredentialProvider> {
  public:
-  explicit Provider(std::shared_ptr<ProviderEnvironment> env) : env_(std::move(env)) { ModuleAddRef(); }
+  explicit Provider(std::shared_ptr<ProviderEnvironment> env) : env_(std::move(env)) {}
 
-  IFACEMETHODIMP QueryInterface(REFIID riid, void** ppv) override {
-    if (ppv == nullptr) return E_POINTER;
-    *ppv = nullptr;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, kIID_ICredentialProvider)) {
-      *ppv = static_cast<ICredentialProvider*>(this);
-      AddRef();
-      return S_OK;
-    }
-    return E_NOINTERFACE;
-  }
-  IFACEMETHODIMP_(ULONG) AddRef() override { return ++refs_; }
-  IFACEMETHODIMP_(ULONG) Release() override {
-    const long left = --refs_;
-    if (left == 0) delete this;
-    return left;
-  }
+  static bool Implements(REFIID riid) { return IsEqualIID(riid, kIID_ICredentialProvider); }
 
   IFACEMETHODIMP SetUsageScenario(CREDENTIAL_PROVIDER_USAGE_SCENARIO scenario, DWORD) override {
     switch (scenario) {
@@ -482,6 +450,7 @@ class Provider final : public ICredentialProvider {
   }
 
  private:
+  friend class ComObject<Provider, ICredentialProvider>;
   ~Provider() {
     if (credential_ != nullptr) {
       credential_->StopKiosk();
@@ -489,10 +458,8 @@ class Provider final : public ICredentialProvider {
       credential_->Release();
     }
     if (events_ != nullptr) events_->Release();
-    ModuleRelease();
   }
 
-  std::atomic<long> refs_{1};
   std::shared_ptr<ProviderEnvironment> env_;
   std::mutex m_;
   bool enabled_ = false;
