@@ -48,15 +48,13 @@ export async function readCertificateCredential(path: string): Promise<Certifica
     );
   }
   const certBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-  const keyBlock =
-    /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.exec(
-      pem,
-    )?.[0];
+  // Any PEM key label (PKCS#8, RSA, EC, encrypted); one createPrivateKey cannot read is refused below.
+  const keyBlock = /-----BEGIN ([A-Z ]*PRIVATE KEY)-----[\s\S]+?-----END \1-----/.exec(pem)?.[0];
   if (!certBlock || !keyBlock)
     throw new CredentialFileError('the certificate file needs both a CERTIFICATE and a PRIVATE KEY block');
   try {
     const cert = new X509Certificate(certBlock);
-    // msal-node wants PKCS#8 ("BEGIN PRIVATE KEY").
+    // msal-node wants PKCS#8 (an unencrypted "PRIVATE KEY" block).
     const privateKeyPem = createPrivateKey(keyBlock).export({ type: 'pkcs8', format: 'pem' }).toString();
     return {
       privateKeyPem,
