@@ -1,10 +1,9 @@
 // Every screen in English, Arabic and German: a screenshot of each (artifacts/screenshots/) and,
 // in English and Arabic, zero axe-core violations against the WCAG 2.2 AA rules.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { languageTags, pseudoLocale } from '@mypass/locales';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { startStack, type Stack } from './stack.js';
+import { chromiumAvailable } from './chromium.js';
+import { useStackAndBrowser } from './stack-and-browser.js';
 import {
   capture,
   chooseMethod,
@@ -19,8 +18,6 @@ import {
 } from './kiosk-page.js';
 
 const run = chromiumAvailable();
-let stack: Stack;
-let browser: Browser;
 
 const walks = [
   { lang: 'en', user: 'isaiah.langer', axe: true },
@@ -29,22 +26,14 @@ const walks = [
 ] as const;
 
 describe.runIf(run)('every screen, accessible and photographed', () => {
-  beforeAll(async () => {
-    // The on-screen keyboard is on here, so it is photographed and checked by axe on every screen too.
-    stack = await startStack({
-      hostConfig: { allowedLanguages: [...languageTags, pseudoLocale], onScreenKeyboard: true },
-    });
-    browser = await launchChromium();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  // The on-screen keyboard is on here, so it is photographed and checked by axe on every screen too.
+  const e2e = useStackAndBrowser({
+    hostConfig: { allowedLanguages: [...languageTags, pseudoLocale], onScreenKeyboard: true },
   });
 
   for (const { lang, user, axe } of walks) {
     it(`walks every screen in ${lang}`, async () => {
-      const k = await openKiosk(browser, stack.origin, { fakeClock: true });
+      const k = await openKiosk(e2e.browser, e2e.stack.origin, { fakeClock: true });
       const { page } = k;
       const shot = (name: string) => capture(page, name, { axe });
       if (lang !== 'en') await pickLanguage(page, lang);
@@ -63,9 +52,9 @@ describe.runIf(run)('every screen, accessible and photographed', () => {
       await page.click('[data-panel="cancel"] button.primary');
       await waitForScreen(page, 'chooseMethod');
       const sentAfter = Date.now() - 1000;
-      await chooseMethod(page, 'sms', stack.phoneOf(user));
+      await chooseMethod(page, 'sms', e2e.stack.phoneOf(user));
       await shot('07-enter-code');
-      const code = await codeFor(stack.origin, stack.phoneOf(user), sentAfter);
+      const code = await codeFor(e2e.stack.origin, e2e.stack.phoneOf(user), sentAfter);
       await enterCode(page, code === '000000' ? '111111' : '000000', 'enterCode');
       await shot('08-code-invalid');
       await enterCode(page, code);
@@ -85,7 +74,7 @@ describe.runIf(run)('every screen, accessible and photographed', () => {
   }
 
   it('types with the on-screen keyboard into the field that had focus, without taking the focus', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await start(page);
     await page.focus('input[name="username"]');
@@ -98,7 +87,7 @@ describe.runIf(run)('every screen, accessible and photographed', () => {
   });
 
   it('fits every screen at 200 % zoom in the pseudo-locale (40 % longer text), without sideways scrolling', async () => {
-    const k = await openKiosk(browser, stack.origin, { zoom200: true });
+    const k = await openKiosk(e2e.browser, e2e.stack.origin, { zoom200: true });
     const { page } = k;
     const fits = async (name: string) => {
       await capture(page, `zoom200-${name}`, { axe: false });

@@ -1,40 +1,31 @@
 // The directory_unavailable screen in Chromium (issue 4): Graph answers the password change with
 // 503 until the fault is lifted, the page says so and counts down the server's Retry-After, and the
 // same password goes through on "Try again" once the directory answers again.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium.js';
 import { chooseMethod, codeFor, enterCode, identify, openKiosk, start, waitForScreen } from './kiosk-page.js';
-import { startStack, type Stack } from './stack.js';
+import { useStackAndBrowser } from './stack-and-browser.js';
 
 const run = chromiumAvailable();
-let stack: Stack;
-let browser: Browser;
 
 describe.runIf(run)('a directory that is unavailable when the password is set', () => {
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const e2e = useStackAndBrowser();
 
   it('shows the retry screen with the wait, then succeeds on retry with the same password', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await start(page);
     await identify(page, 'johanna.lorenz@contoso.example');
     const sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'sms', stack.phoneOf('johanna.lorenz'));
-    await enterCode(page, await codeFor(stack.origin, stack.phoneOf('johanna.lorenz'), sentAfter));
+    await chooseMethod(page, 'sms', e2e.stack.phoneOf('johanna.lorenz'));
+    await enterCode(page, await codeFor(e2e.stack.origin, e2e.stack.phoneOf('johanna.lorenz'), sentAfter));
 
     // Every password change answers 503 with Retry-After 3 s: the connector waits and retries within
     // its 8 s cap, then the API answers directory_unavailable with the wait.
-    const before = stack.emulator.inspectUser('johanna.lorenz@contoso.example')?.lastPasswordChangeDateTime;
-    stack.emulator.faults.add({
+    const before = e2e.stack.emulator.inspectUser(
+      'johanna.lorenz@contoso.example',
+    )?.lastPasswordChangeDateTime;
+    e2e.stack.emulator.faults.add({
       method: 'PATCH',
       pathPrefix: '/v1.0/users/',
       fault: { kind: 'status', status: 503, retryAfterSeconds: 3 },
@@ -49,12 +40,12 @@ describe.runIf(run)('a directory that is unavailable when the password is set', 
     expect(await retry.isDisabled()).toBe(true);
     expect(await retry.textContent()).toMatch(/\(\d+\)$/);
     expect((await page.locator('[role="alert"]').allTextContents()).join(' ')).not.toBe('');
-    expect(stack.emulator.inspectUser('johanna.lorenz@contoso.example')?.lastPasswordChangeDateTime).toBe(
+    expect(e2e.stack.emulator.inspectUser('johanna.lorenz@contoso.example')?.lastPasswordChangeDateTime).toBe(
       before,
     );
 
     // The directory answers again; the button comes back when the wait is over.
-    stack.emulator.faults.clear();
+    e2e.stack.emulator.faults.clear();
     await page.waitForSelector(
       'main[data-screen="newPassword"] .actions button[type="button"]:not([disabled])',
       {
@@ -63,9 +54,9 @@ describe.runIf(run)('a directory that is unavailable when the password is set', 
     );
     await retry.click();
     await waitForScreen(page, 'done');
-    expect(stack.emulator.inspectUser('johanna.lorenz@contoso.example')?.lastPasswordChangeDateTime).not.toBe(
-      before,
-    );
+    expect(
+      e2e.stack.emulator.inspectUser('johanna.lorenz@contoso.example')?.lastPasswordChangeDateTime,
+    ).not.toBe(before);
     expect(k.problems.filter((p) => !/status of 503/.test(p))).toEqual([]);
     await k.close();
   }, 120_000);

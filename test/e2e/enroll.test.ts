@@ -3,10 +3,10 @@
 // own code; a number and an address at once (the done screen speaks of both); the announcement to the methods
 // the person already had; the generic wrong-password message;
 // axe (WCAG 2.2 AA) on every enroll screen in English and Arabic, screenshots in en, de and ar.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { startStack, type Stack } from './stack.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium.js';
+import { useStackAndBrowser } from './stack-and-browser.js';
 import {
   capture,
   chooseMethod,
@@ -18,8 +18,6 @@ import {
 } from './kiosk-page.js';
 
 const run = chromiumAvailable();
-let stack: Stack;
-let browser: Browser;
 
 interface OutboxMessage {
   to: string;
@@ -29,18 +27,18 @@ interface OutboxMessage {
   sentAt: string;
 }
 
-async function outbox(): Promise<OutboxMessage[]> {
-  const body = (await (await fetch(`${stack.origin}/api/demo/outbox`)).json()) as {
+async function outbox(origin: string): Promise<OutboxMessage[]> {
+  const body = (await (await fetch(`${origin}/api/demo/outbox`)).json()) as {
     messages: OutboxMessage[];
   };
   return body.messages;
 }
 
 /** Messages without a code (notifications) to a destination, once they are out. */
-async function notificationsTo(to: string, after: number): Promise<OutboxMessage[]> {
+async function notificationsTo(origin: string, to: string, after: number): Promise<OutboxMessage[]> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const found = (await outbox()).filter(
+    const found = (await outbox(origin)).filter(
       (m) => m.to === to && m.code === undefined && Date.parse(m.sentAt) >= after,
     );
     if (found.length > 0 || Date.now() > deadline) return found;
@@ -70,18 +68,10 @@ async function addPrivateEmail(page: Page, address: string): Promise<void> {
 }
 
 describe.runIf(run)('enrollment in Chromium', () => {
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const e2e = useStackAndBrowser();
 
   it('adele enrolls a private address with her password and a code to her phone; her phone hears of it', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await startEnroll(page);
     expect(await page.textContent('h1')).toBe('Set up your reset methods');
@@ -89,10 +79,10 @@ describe.runIf(run)('enrollment in Chromium', () => {
     await identify(page, 'adele.vance@contoso.example');
     // The password is never offered before a code: only the registered methods are on the list.
     expect(await page.locator('input[name="method"][value="password"]').count()).toBe(0);
-    const phone = stack.phoneOf('adele.vance');
+    const phone = e2e.stack.phoneOf('adele.vance');
     let after = Date.now() - 1000;
     await chooseMethod(page, 'sms', phone);
-    const code = await codeFor(stack.origin, phone, after);
+    const code = await codeFor(e2e.stack.origin, phone, after);
     await page.fill('input[name="code"]', code);
     await page.click('button[type="submit"]');
     await waitForScreen(page, 'currentPassword');
@@ -123,7 +113,7 @@ describe.runIf(run)('enrollment in Chromium', () => {
     await waitForScreen(page, 'confirmMethod');
     expect(await page.textContent('.lead bdi[dir="ltr"]')).toMatch(/^a•+@e•+\.org$/);
     const announcedAfter = Date.now() - 1000;
-    await page.fill('input[name="code"]', await codeFor(stack.origin, privateAddress, after));
+    await page.fill('input[name="code"]', await codeFor(e2e.stack.origin, privateAddress, after));
     await page.click('button[type="submit"]');
     await waitForScreen(page, 'done');
     expect(await page.textContent('h1')).toBe('Your method has been added');
@@ -133,7 +123,7 @@ describe.runIf(run)('enrollment in Chromium', () => {
     );
 
     // The announcement went to the phone she already had (and never to the new address alone).
-    const toPhone = await notificationsTo(phone, announcedAfter);
+    const toPhone = await notificationsTo(e2e.stack.origin, phone, announcedAfter);
     expect(toPhone.length).toBeGreaterThan(0);
     expect(toPhone[0]?.text).toContain('was added');
     await page.click('.card button.primary');
@@ -143,14 +133,14 @@ describe.runIf(run)('enrollment in Chromium', () => {
   }, 120_000);
 
   it('lynne adds a mobile number and a private address, each confirmed; the done screen speaks of both', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await startEnroll(page);
     await identify(page, 'lynne.robbins@contoso.example');
-    const phone = stack.phoneOf('lynne.robbins');
+    const phone = e2e.stack.phoneOf('lynne.robbins');
     let after = Date.now() - 1000;
     await chooseMethod(page, 'sms', phone);
-    await page.fill('input[name="code"]', await codeFor(stack.origin, phone, after));
+    await page.fill('input[name="code"]', await codeFor(e2e.stack.origin, phone, after));
     await page.click('button[type="submit"]');
     await waitForScreen(page, 'currentPassword');
     await submitCurrentPassword(page, 'Contoso-Oasis-2026!', 'addMethods');
@@ -167,7 +157,7 @@ describe.runIf(run)('enrollment in Chromium', () => {
       const kind = await page.getAttribute(`form[data-new-method]`, 'data-new-method');
       await page.fill(
         'input[name="code"]',
-        await codeFor(stack.origin, kind === 'sms' ? newPhone : address, after),
+        await codeFor(e2e.stack.origin, kind === 'sms' ? newPhone : address, after),
       );
       await page.click('button[type="submit"]');
       if (i === 0) await page.waitForSelector(`form[data-new-method="${kind === 'sms' ? 'email' : 'sms'}"]`);
@@ -183,16 +173,16 @@ describe.runIf(run)('enrollment in Chromium', () => {
   }, 120_000);
 
   it('opens straight into enrollment from /?enroll', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await e2e.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${stack.origin}/?enroll`);
+    await page.goto(`${e2e.stack.origin}/?enroll`);
     await waitForScreen(page, 'identify');
     expect(await page.textContent('h1')).toBe('Set up your reset methods');
     await context.close();
   });
 
   it('fits the enroll screens at 200 % zoom in the pseudo-locale (40 % longer text), without sideways scrolling', async () => {
-    const k = await openKiosk(browser, stack.origin, { zoom200: true });
+    const k = await openKiosk(e2e.browser, e2e.stack.origin, { zoom200: true });
     const { page } = k;
     const fits = async (name: string) => {
       await capture(page, `zoom200-enroll-${name}`, { axe: false });
@@ -203,10 +193,10 @@ describe.runIf(run)('enrollment in Chromium', () => {
     await startEnroll(page);
     // adele's phone had its code in the first test (a second within a minute meets the cool-down): e-mail.
     await identify(page, 'adele.vance@contoso.example');
-    const address = stack.emailOf('adele.vance');
+    const address = e2e.stack.emailOf('adele.vance');
     const after = Date.now() - 1000;
     await chooseMethod(page, 'email', address);
-    await page.fill('input[name="code"]', await codeFor(stack.origin, address, after));
+    await page.fill('input[name="code"]', await codeFor(e2e.stack.origin, address, after));
     await page.click('button[type="submit"]');
     await waitForScreen(page, 'currentPassword');
     await fits('05-current-password');
@@ -229,7 +219,7 @@ describe.runIf(run)('enrollment in Chromium', () => {
 
   for (const { lang, user, password, axe } of walks) {
     it(`walks every enroll screen in ${lang}${axe ? ' with zero axe violations' : ''}`, async () => {
-      const k = await openKiosk(browser, stack.origin);
+      const k = await openKiosk(e2e.browser, e2e.stack.origin);
       const { page } = k;
       const shot = (name: string) => capture(page, `enroll-${name}`, { axe });
       if (lang !== 'en') await pickLanguage(page, lang);
@@ -239,11 +229,11 @@ describe.runIf(run)('enrollment in Chromium', () => {
       await identify(page, `${user}@contoso.example`);
       await page.locator('input[name="method"]').first().check();
       await shot('03-choose-method');
-      const phone = stack.phoneOf(user);
+      const phone = e2e.stack.phoneOf(user);
       let after = Date.now() - 1000;
       await chooseMethod(page, 'sms', phone);
       await shot('04-enter-code');
-      await page.fill('input[name="code"]', await codeFor(stack.origin, phone, after));
+      await page.fill('input[name="code"]', await codeFor(e2e.stack.origin, phone, after));
       await page.click('button[type="submit"]');
       await waitForScreen(page, 'currentPassword');
       await shot('05-current-password');
@@ -262,7 +252,7 @@ describe.runIf(run)('enrollment in Chromium', () => {
       await page.click('button[type="submit"]');
       await waitForScreen(page, 'confirmMethod');
       await shot('09-confirm-method');
-      await page.fill('input[name="code"]', await codeFor(stack.origin, address, after));
+      await page.fill('input[name="code"]', await codeFor(e2e.stack.origin, address, after));
       await page.click('button[type="submit"]');
       await waitForScreen(page, 'done');
       await shot('10-done');

@@ -1,34 +1,25 @@
 // The first screen in Chromium: rendered from the host configuration the server inlines into the page
 // (no /host-config.json request before it), and the on-screen keyboard only where there is a field.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium.js';
 import { identify, openKiosk, start } from './kiosk-page.js';
-import { startStack, type Stack } from './stack.js';
+import { useStackAndBrowser } from './stack-and-browser.js';
 
 const run = chromiumAvailable();
-let stack: Stack;
-let browser: Browser;
 
 describe.runIf(run)('the first screen', () => {
-  beforeAll(async () => {
-    stack = await startStack({ hostConfig: { onScreenKeyboard: true, helpdeskText: 'Call </script> 4711' } });
-    browser = await launchChromium();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  const e2e = useStackAndBrowser({
+    hostConfig: { onScreenKeyboard: true, helpdeskText: 'Call </script> 4711' },
   });
 
   it('renders from the inlined host configuration without asking /host-config.json', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await e2e.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     const requested: string[] = [];
     page.on('request', (r) => requested.push(new URL(r.url()).pathname));
     const problems: string[] = [];
     page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
-    await page.goto(stack.origin + '/');
+    await page.goto(e2e.stack.origin + '/');
     await page.waitForSelector('html[data-ready="true"]');
     expect(requested).not.toContain('/host-config.json');
     // The administrator's text came through the data block intact (escaped there, shown as text here).
@@ -38,7 +29,7 @@ describe.runIf(run)('the first screen', () => {
   });
 
   it('shows the on-screen keyboard only on screens with a text field', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await page.waitForSelector('main[data-screen="welcome"]');
     expect(await page.locator('.keyboard').count()).toBe(0);

@@ -1,9 +1,8 @@
 // The reset experience in Debian's Chromium against the real API and the Entra ID emulator
 // (in-process, demo delivery): every path a person can take, read from the screen.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { startStack, type Stack } from './stack.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium.js';
+import { useStackAndBrowser } from './stack-and-browser.js';
 import {
   chooseMethod,
   codeFor,
@@ -18,24 +17,14 @@ import {
 } from './kiosk-page.js';
 
 const run = chromiumAvailable();
-let stack: Stack;
-let browser: Browser;
 
 describe.runIf(run)('the reset UI in Chromium', () => {
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchChromium();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const e2e = useStackAndBrowser();
 
   // adele.vance's SMS is kept for the Danish test below: a second code to one number within a minute
   // would meet the resend cool-down.
   it('resets a password by SMS, with the code from the demo outbox', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
       'en',
@@ -45,14 +34,14 @@ describe.runIf(run)('the reset UI in Chromium', () => {
     expect(await page.textContent('.progress-text')).toBe('Step 1 of 4');
     await identify(page, 'johanna.lorenz@contoso.example');
     // The hint is isolated left-to-right and shows only the last two digits.
-    const phone = stack.phoneOf('johanna.lorenz');
+    const phone = e2e.stack.phoneOf('johanna.lorenz');
     const hint = (await page.textContent('.choice bdi[dir="ltr"]')) ?? '';
     expect(hint.startsWith(phone.slice(0, 3))).toBe(true);
     expect(hint.endsWith(phone.slice(-2))).toBe(true);
     expect(hint).toContain('•');
     const sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'sms', stack.phoneOf('johanna.lorenz'));
-    const code = await codeFor(stack.origin, stack.phoneOf('johanna.lorenz'), sentAfter);
+    await chooseMethod(page, 'sms', e2e.stack.phoneOf('johanna.lorenz'));
+    const code = await codeFor(e2e.stack.origin, e2e.stack.phoneOf('johanna.lorenz'), sentAfter);
     // Paste with spaces: the field keeps the digits.
     await page.fill('input[name="code"]', code.split('').join(' '));
     expect(await page.inputValue('input[name="code"]')).toBe(code);
@@ -69,44 +58,48 @@ describe.runIf(run)('the reset UI in Chromium', () => {
   });
 
   it('resets a password by e-mail', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await start(page);
     await identify(page, 'adele.vance@contoso.example');
     const sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'email', stack.emailOf('adele.vance'));
+    await chooseMethod(page, 'email', e2e.stack.emailOf('adele.vance'));
     expect(await page.getAttribute('input[name="code"]', 'autocomplete')).toBe('one-time-code');
-    await enterCode(page, await codeFor(stack.origin, stack.emailOf('adele.vance'), sentAfter));
+    await enterCode(page, await codeFor(e2e.stack.origin, e2e.stack.emailOf('adele.vance'), sentAfter));
     await setNewPassword(page, 'Copper-Meadow-71');
     await k.close();
   });
 
   it('asks for a second method when the policy needs two (lee.gu)', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await start(page);
     await identify(page, 'lee.gu@contoso.example');
     let sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'sms', stack.phoneOf('lee.gu'));
-    await enterCode(page, await codeFor(stack.origin, stack.phoneOf('lee.gu'), sentAfter), 'chooseMethod');
+    await chooseMethod(page, 'sms', e2e.stack.phoneOf('lee.gu'));
+    await enterCode(
+      page,
+      await codeFor(e2e.stack.origin, e2e.stack.phoneOf('lee.gu'), sentAfter),
+      'chooseMethod',
+    );
     expect(await page.textContent('h1')).toBe('One more check');
     // The proven method is not offered again.
     expect(await page.locator('input[name="method"][value^="sms:"]').count()).toBe(0);
     sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'email', stack.emailOf('lee.gu'));
-    await enterCode(page, await codeFor(stack.origin, stack.emailOf('lee.gu'), sentAfter));
+    await chooseMethod(page, 'email', e2e.stack.emailOf('lee.gu'));
+    await enterCode(page, await codeFor(e2e.stack.origin, e2e.stack.emailOf('lee.gu'), sentAfter));
     await setNewPassword(page, 'Harbour-Falcon-58');
     await k.close();
   });
 
   it('counts wrong codes down and ends at attempts_exhausted with a way to start again', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await start(page);
     await identify(page, 'alex.wilber@contoso.example');
     const sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'sms', stack.phoneOf('alex.wilber'));
-    const code = await codeFor(stack.origin, stack.phoneOf('alex.wilber'), sentAfter);
+    await chooseMethod(page, 'sms', e2e.stack.phoneOf('alex.wilber'));
+    const code = await codeFor(e2e.stack.origin, e2e.stack.phoneOf('alex.wilber'), sentAfter);
     const wrong = code === '000000' ? '111111' : '000000';
     await enterCode(page, wrong.slice(0, code.length), 'enterCode');
     expect(await page.getAttribute('[role="alert"]', 'data-message')).toBe('errors.code_invalid');
@@ -124,13 +117,13 @@ describe.runIf(run)('the reset UI in Chromium', () => {
   });
 
   it('shows the rules live, and keeps the person on the password screen when the directory refuses', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await start(page);
     await identify(page, 'isaiah.langer@contoso.example');
     const sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'sms', stack.phoneOf('isaiah.langer'));
-    await enterCode(page, await codeFor(stack.origin, stack.phoneOf('isaiah.langer'), sentAfter));
+    await chooseMethod(page, 'sms', e2e.stack.phoneOf('isaiah.langer'));
+    await enterCode(page, await codeFor(e2e.stack.origin, e2e.stack.phoneOf('isaiah.langer'), sentAfter));
     const met = (rule: string) => page.getAttribute(`.rule[data-rule="${rule}"]`, 'data-met');
     await page.fill('input[name="new-password"]', 'abc');
     expect(await met('too_short')).toBe('false');
@@ -152,7 +145,7 @@ describe.runIf(run)('the reset UI in Chromium', () => {
   });
 
   it('cancels from a later screen after an in-page confirmation, and can go on instead', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await page.evaluate(() => {
       window.alert = window.confirm = () => {
@@ -174,7 +167,7 @@ describe.runIf(run)('the reset UI in Chromium', () => {
   });
 
   it('wipes everything after inactivity (fake clock), and "I\'m here" keeps the flow', async () => {
-    const k = await openKiosk(browser, stack.origin, { fakeClock: true });
+    const k = await openKiosk(e2e.browser, e2e.stack.origin, { fakeClock: true });
     const { page } = k;
     await start(page);
     await page.fill('input[name="username"]', 'pradeep.gupta@contoso.example');
@@ -193,7 +186,7 @@ describe.runIf(run)('the reset UI in Chromium', () => {
   });
 
   it('switches to Arabic (right to left) and German from the picker', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     const englishTitle = await page.textContent('h1');
     await pickLanguage(page, 'ar');
@@ -219,7 +212,7 @@ describe.runIf(run)('the reset UI in Chromium', () => {
   });
 
   it('resets adele.vance by SMS in Danish, as the demo promises', async () => {
-    const k = await openKiosk(browser, stack.origin, { locale: 'da-DK' });
+    const k = await openKiosk(e2e.browser, e2e.stack.origin, { locale: 'da-DK' });
     const { page } = k;
     await page.waitForSelector('html[lang="da"]');
     await start(page);
@@ -227,21 +220,21 @@ describe.runIf(run)('the reset UI in Chromium', () => {
     const sentAfter = Date.now() - 1000;
     // Typed the Danish way, without the country code.
     await chooseMethod(page, 'sms', '20 12 34 56');
-    await enterCode(page, await codeFor(stack.origin, stack.phoneOf('adele.vance'), sentAfter));
+    await enterCode(page, await codeFor(e2e.stack.origin, e2e.stack.phoneOf('adele.vance'), sentAfter));
     await setNewPassword(page, 'Fjord-Lanterne-64');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('da');
     await k.close();
   });
 
   it('resets lynne.robbins by employee ID 100123 in Arabic', async () => {
-    const k = await openKiosk(browser, stack.origin);
+    const k = await openKiosk(e2e.browser, e2e.stack.origin);
     const { page } = k;
     await pickLanguage(page, 'ar');
     await start(page);
     await identify(page, '100123');
     const sentAfter = Date.now() - 1000;
-    await chooseMethod(page, 'sms', stack.phoneOf('lynne.robbins'));
-    await enterCode(page, await codeFor(stack.origin, stack.phoneOf('lynne.robbins'), sentAfter));
+    await chooseMethod(page, 'sms', e2e.stack.phoneOf('lynne.robbins'));
+    await enterCode(page, await codeFor(e2e.stack.origin, e2e.stack.phoneOf('lynne.robbins'), sentAfter));
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     await setNewPassword(page, 'Dune-Lantern-4417');
     expect(await screen(page)).toBe('done');

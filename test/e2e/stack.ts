@@ -32,7 +32,12 @@ export interface Stack {
 /** Demo users the demo panel lists (the launcher writes the same shape for `npm run demo`). */
 const demoUsers = ['adele.vance', 'lee.gu', 'lynne.robbins', 'diego.siciliani', 'alex.wilber'];
 
-export async function startStack(options: { hostConfig?: WebHostConfig } = {}): Promise<Stack> {
+export interface StackOptions {
+  /** What the web host serves with the page (by default: every language and the pseudo-locale). */
+  hostConfig?: WebHostConfig;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const webDir = ensureWebBuild();
   const emulator = await startEmulator();
   const work = mkdtempSync(join(tmpdir(), 'mypass-e2e-'));
