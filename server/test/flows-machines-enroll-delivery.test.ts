@@ -5,24 +5,16 @@
 // checked by msal-node's password grant against the Entra ID emulator.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { RunningEmulator } from '@mypass/entra-emulator';
 import { createApiClient, enrollMachine } from '@mypass/flows';
 import { stepOf } from '@mypass/flows/machines/flow-paths';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActor, waitFor, type Actor } from 'xstate';
-import { buildApp } from '../src/app.js';
-import { createDelivery } from '../src/delivery/create-delivery.js';
-import { deliveryConfigSchema } from '../src/delivery/delivery-config.js';
 import type { Delivery } from '../src/delivery/delivery.js';
-import { createEntraDirectory, type EntraDirectory } from '../src/directory/entra-directory.js';
-import { cryptoRandom } from '../src/flows-service/crypto-random.js';
-import { openStore } from '../src/store/open-store.js';
-import type { Store } from '../src/store/store.js';
-import { testConfig } from './app/test-app.js';
+import type { EntraDirectory } from '../src/directory/entra-directory.js';
+import { buildAppWithDelivery, testConfig, type AppWithDelivery } from './app/test-app.js';
 import { injectTransport } from './flow-machine-transport.js';
-import { emulatorDirectoryConfig } from './directory/emulator-config.js';
+import { startEmulatorDirectory, type EmulatorDirectory } from './directory/emulator-config.js';
 
 const adele = {
   username: 'adele.vance@contoso.example',
@@ -33,15 +25,14 @@ const newPhone = '+4520123499';
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
+let tenant: EmulatorDirectory | undefined;
 let gateway: HttpServer;
 let gatewayDown = false;
 const texts: { to: string; text: string }[] = [];
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
-  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
-  directory = connector.value;
+  tenant = await startEmulatorDirectory();
+  ({ emu, directory } = tenant);
   gateway = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -58,26 +49,25 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await directory?.close();
-  await emu?.close();
+  await tenant?.close();
   await new Promise<void>((resolve) => gateway.close(() => resolve()));
 });
 
-let store: Store;
+let server: AppWithDelivery | undefined;
 let delivery: Delivery;
-let app: FastifyInstance;
 let actor: Actor<typeof enrollMachine>;
 
 beforeEach(async () => {
   gatewayDown = false;
   texts.length = 0;
-  store = await openStore('sqlite::memory:', {
-    keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
-  });
-  await store.migrate();
-  const logger = pino({ level: 'silent' });
-  delivery = createDelivery(
-    deliveryConfigSchema.parse({
+  server = await buildAppWithDelivery({
+    directory,
+    config: testConfig({
+      demo: true,
+      limits: { resendCooldownSeconds: 0 },
+      access: { licensedGroups: [emu.groups['MyPass Licensed'] ?? ''], policies: [{ name: 'default' }] },
+    }),
+    delivery: {
       sms: {
         provider: 'webhook',
         url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`,
@@ -86,25 +76,12 @@ beforeEach(async () => {
       email: { provider: 'demo' },
       // One attempt: a refusal is final at once, as a gateway's permanent "no" would be.
       worker: { maxAttempts: 1, pollIntervalMs: 20 },
-    }),
-    { store, logger },
-  );
-  app = await buildApp({
-    config: testConfig({
-      demo: true,
-      limits: { resendCooldownSeconds: 0 },
-      access: { licensedGroups: [emu.groups['MyPass Licensed'] ?? ''], policies: [{ name: 'default' }] },
-    }),
-    directory,
-    delivery,
-    store,
-    clock: store.clock,
-    random: cryptoRandom,
-    logger,
+    },
+    store: 'sqlite',
   });
-  await app.ready();
+  delivery = server.delivery;
   delivery.worker.start();
-  const transport = injectTransport(app);
+  const transport = injectTransport(server.app);
   actor = createActor(enrollMachine, {
     input: { client: createApiClient(transport), pollIntervalMs: 50, inactivityMs: 3_600_000 },
   });
@@ -114,9 +91,7 @@ beforeEach(async () => {
 afterEach(async () => {
   actor?.stop();
   await delivery?.worker.stop();
-  await app?.close();
-  await delivery?.close();
-  await store?.close();
+  await server?.close();
 });
 
 const until = (step: string) => waitFor(actor, (s) => stepOf(s) === step, { timeout: 10_000 });

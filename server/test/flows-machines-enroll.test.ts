@@ -4,7 +4,7 @@
 // with the Entra ID emulator behind the real connector (msal-node's password grant included) and every code
 // read from the demo outbox. Each replay gets a fresh store, so enrollments and password budgets of one path
 // never decide another's.
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { RunningEmulator } from '@mypass/entra-emulator';
 import { createApiClient, enrollMachine, maskEmail, maskPhone, type Transport } from '@mypass/flows';
 import {
   flowModelEvents,
@@ -16,60 +16,37 @@ import {
   type FlowSnapshot,
 } from '@mypass/flows/machines/flow-paths';
 import type { NewMethod } from '@mypass/flows/machines/new-methods';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { getShortestPaths, type StatePath } from 'xstate/graph';
-import { buildApp } from '../src/app.js';
-import { createDelivery } from '../src/delivery/create-delivery.js';
-import { deliveryConfigSchema } from '../src/delivery/delivery-config.js';
-import type { Delivery } from '../src/delivery/delivery.js';
-import { createEntraDirectory, type EntraDirectory } from '../src/directory/entra-directory.js';
-import { cryptoRandom } from '../src/flows-service/crypto-random.js';
-import { openStore } from '../src/store/open-store.js';
-import type { Store } from '../src/store/store.js';
-import { testConfig } from './app/test-app.js';
+import type { EntraDirectory } from '../src/directory/entra-directory.js';
+import { buildAppWithDelivery, testConfig, type AppWithDelivery } from './app/test-app.js';
 import { injectTransport, outcomeOf } from './flow-machine-transport.js';
-import { emulatorDirectoryConfig } from './directory/emulator-config.js';
+import { startEmulatorDirectory, type EmulatorDirectory } from './directory/emulator-config.js';
 
 type Path = StatePath<FlowSnapshot, FlowModelEvent>;
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
+let tenant: EmulatorDirectory | undefined;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
-  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
-  directory = connector.value;
+  tenant = await startEmulatorDirectory();
+  ({ emu, directory } = tenant);
 }, 60_000);
 
 afterAll(async () => {
-  await directory?.close();
-  await emu?.close();
+  await tenant?.close();
 });
 
-interface Server {
-  app: FastifyInstance;
-  store: Store;
-  delivery: Delivery;
+interface Server extends AppWithDelivery {
   transport: Transport;
-  close(): Promise<void>;
 }
 
 /** A fresh API (own SQLite store, demo delivery) over the shared emulator. */
 async function startServer(): Promise<Server> {
-  const store = await openStore('sqlite::memory:', {
-    keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
-  });
-  await store.migrate();
-  const logger = pino({ level: 'silent' });
-  const delivery = createDelivery(
-    deliveryConfigSchema.parse({ sms: { provider: 'demo' }, email: { provider: 'demo' } }),
-    { store, logger },
-  );
-  const app = await buildApp({
+  const server = await buildAppWithDelivery({
+    directory,
     config: testConfig({
       demo: true,
       limits: { resendCooldownSeconds: 0 },
@@ -78,26 +55,10 @@ async function startServer(): Promise<Server> {
         policies: [{ name: 'default' }],
       },
     }),
-    directory,
-    delivery,
-    store,
-    clock: store.clock,
-    random: cryptoRandom,
-    logger,
+    delivery: { sms: { provider: 'demo' }, email: { provider: 'demo' } },
+    store: 'sqlite',
   });
-  await app.ready();
-  const transport = injectTransport(app);
-  return {
-    app,
-    store,
-    delivery,
-    transport,
-    async close() {
-      await app.close();
-      await delivery.close();
-      await store.close();
-    },
-  };
+  return { ...server, transport: injectTransport(server.app) };
 }
 
 const adele = {

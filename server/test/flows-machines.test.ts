@@ -2,7 +2,7 @@
 // walks the machine with the model of @mypass/flows, and each shortest path to a terminal screen — and a
 // cancel from every screen — is replayed by a real actor whose transport is app.inject, with the Entra ID
 // emulator behind the real connector and codes read from the demo outbox.
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { RunningEmulator } from '@mypass/entra-emulator';
 import { createApiClient, resetMachine } from '@mypass/flows';
 import {
   flowModelEvents,
@@ -14,49 +14,30 @@ import {
   type FlowSnapshot,
 } from '@mypass/flows/machines/flow-paths';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { getShortestPaths, type StatePath } from 'xstate/graph';
-import { buildApp } from '../src/app.js';
-import { createDelivery } from '../src/delivery/create-delivery.js';
-import { deliveryConfigSchema } from '../src/delivery/delivery-config.js';
 import type { Delivery } from '../src/delivery/delivery.js';
-import { createEntraDirectory, type EntraDirectory } from '../src/directory/entra-directory.js';
-import { cryptoRandom } from '../src/flows-service/crypto-random.js';
-import { openTestStore } from './store/test-store.js';
-import type { Store } from '../src/store/store.js';
-import { testConfig } from './app/test-app.js';
+import type { EntraDirectory } from '../src/directory/entra-directory.js';
+import { buildAppWithDelivery, testConfig, type AppWithDelivery } from './app/test-app.js';
 import { injectTransport, outcomeOf } from './flow-machine-transport.js';
-import { emulatorDirectoryConfig } from './directory/emulator-config.js';
+import { startEmulatorDirectory, type EmulatorDirectory } from './directory/emulator-config.js';
 
 type Path = StatePath<FlowSnapshot, FlowModelEvent>;
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
-let store: Store;
+let tenant: EmulatorDirectory | undefined;
+let server: AppWithDelivery | undefined;
 let delivery: Delivery;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
-  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
-  directory = connector.value;
-  store = await openTestStore({
-    keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
-  });
-  await store.migrate();
-  const logger = pino({ level: 'silent' });
-  delivery = createDelivery(
-    deliveryConfigSchema.parse({ sms: { provider: 'demo' }, email: { provider: 'demo' } }),
-    {
-      store,
-      logger,
-    },
-  );
+  tenant = await startEmulatorDirectory();
+  ({ emu, directory } = tenant);
   const many = { max: 10_000, windowSeconds: 3600 };
-  app = await buildApp({
+  server = await buildAppWithDelivery({
+    directory,
     config: testConfig({
       demo: true,
       // Many flows for the same people in one run: the limits are proven in server/test/security.
@@ -78,22 +59,14 @@ beforeAll(async () => {
         ],
       },
     }),
-    directory,
-    delivery,
-    store,
-    clock: store.clock,
-    random: cryptoRandom,
-    logger,
+    delivery: { sms: { provider: 'demo' }, email: { provider: 'demo' } },
   });
-  await app.ready();
+  ({ app, delivery } = server);
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await delivery?.close();
-  await store?.close();
-  await directory?.close();
-  await emu?.close();
+  await server?.close();
+  await tenant?.close();
 });
 
 /** The newest code the demo outbox holds (one flow runs at a time). */

@@ -15,13 +15,6 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-async function codeFor(challengeId: string): Promise<string> {
-  await t.delivery.worker.drainOnce();
-  const message = t.delivery.sent.find((m) => m.challengeId === challengeId);
-  if (!message?.code) throw new Error('no code was sent');
-  return message.code;
-}
-
 describe('a reset by SMS', () => {
   it('starts, sends a code after the full number is confirmed, verifies, and sets the password', async () => {
     const flow = await start(t.app, people.adele.upn);
@@ -39,7 +32,7 @@ describe('a reset by SMS', () => {
     };
     expect(codeLength).toBe(6);
     expect(resendAfter).toBe(60);
-    const code = await codeFor(challengeId);
+    const code = await t.delivery.codeFor(challengeId);
     expect(code).toMatch(/^\d{6}$/);
     const verified = await verify(t.app, flow, challengeId, code);
     expect(verified.statusCode).toBe(200);
@@ -69,7 +62,7 @@ describe('a reset by SMS', () => {
     const sent = (await challenge(t.app, flow, 'sms:1', people.adele.phone)).json() as {
       challengeId: string;
     };
-    await verify(t.app, flow, sent.challengeId, await codeFor(sent.challengeId));
+    await verify(t.app, flow, sent.challengeId, await t.delivery.codeFor(sent.challengeId));
     const weak = await setPassword(t.app, flow, 'adelevance');
     expect(weak.statusCode).toBe(422);
     expect(weak.headers['content-type']).toContain(problemContentType);
@@ -91,7 +84,7 @@ describe('the two-method policy and at-risk users', () => {
     const flow = await start(t.app, people.lee.upn);
     expect(Object.keys(flow.body)).not.toContain('methodsRequired');
     const sms = (await challenge(t.app, flow, 'sms:1', people.lee.phone)).json() as { challengeId: string };
-    const first = await verify(t.app, flow, sms.challengeId, await codeFor(sms.challengeId));
+    const first = await verify(t.app, flow, sms.challengeId, await t.delivery.codeFor(sms.challengeId));
     expect(first.json()).toEqual({ state: 'verifying', verified: ['sms:1'], methodsRemaining: 1 });
     expect((await setPassword(t.app, flow, 'Tr0ub4dor&3-Horse')).json()).toMatchObject({
       code: 'flow_not_verified',
@@ -99,19 +92,19 @@ describe('the two-method policy and at-risk users', () => {
     const mail = (await challenge(t.app, flow, 'email:1', 'LEE.private@gmail.com')).json() as {
       challengeId: string;
     };
-    const second = await verify(t.app, flow, mail.challengeId, await codeFor(mail.challengeId));
+    const second = await verify(t.app, flow, mail.challengeId, await t.delivery.codeFor(mail.challengeId));
     expect(second.json()).toEqual({ state: 'verified', verified: ['sms:1', 'email:1'], methodsRemaining: 0 });
   });
 
   it('makes an at-risk user prove two methods and dismisses the risk only after the reset', async () => {
     const flow = await start(t.app, people.diego.upn);
     const sms = (await challenge(t.app, flow, 'sms:1', people.diego.phone)).json() as { challengeId: string };
-    const first = await verify(t.app, flow, sms.challengeId, await codeFor(sms.challengeId));
+    const first = await verify(t.app, flow, sms.challengeId, await t.delivery.codeFor(sms.challengeId));
     expect(first.json()).toMatchObject({ methodsRemaining: 1 });
     const mail = (await challenge(t.app, flow, 'email:1', people.diego.email)).json() as {
       challengeId: string;
     };
-    await verify(t.app, flow, mail.challengeId, await codeFor(mail.challengeId));
+    await verify(t.app, flow, mail.challengeId, await t.delivery.codeFor(mail.challengeId));
     expect(directory.dismissed).toEqual([]);
     expect((await setPassword(t.app, flow, 'Tr0ub4dor&3-Horse')).statusCode).toBe(200);
     expect(directory.dismissed).toEqual(['a0000000-0000-4000-8000-000000000004']);

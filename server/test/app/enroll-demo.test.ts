@@ -2,47 +2,26 @@
 // registered phone, adds a private address confirmed by its own code, and the announcement to her phone
 // is in the demo outbox. The app as `npm run demo` wires it: demo delivery providers, demo mode on, the
 // emulator through the real connector, a real SQLite store.
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { RunningEmulator } from '@mypass/entra-emulator';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { deliveryConfigSchema } from '../../src/delivery/delivery-config.js';
-import { createDelivery } from '../../src/delivery/create-delivery.js';
 import type { Delivery } from '../../src/delivery/delivery.js';
-import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
-import { cryptoRandom } from '../../src/flows-service/crypto-random.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
-import { emulatorDirectoryConfig } from '../directory/emulator-config.js';
-import { testConfig } from './test-app.js';
+import type { EntraDirectory } from '../../src/directory/entra-directory.js';
+import { startEmulatorDirectory, type EmulatorDirectory } from '../directory/emulator-config.js';
+import { buildAppWithDelivery, testConfig, type AppWithDelivery } from './test-app.js';
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
-let store: Store;
+let tenant: EmulatorDirectory | undefined;
+let demo: AppWithDelivery | undefined;
 let delivery: Delivery;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
-  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
-  directory = connector.value;
-  store = await openStore('sqlite::memory:', {
-    keys: [{ id: 'demo1', secret: 'demo-code-key-0123456789abcdef0123456789' }],
-  });
-  await store.migrate();
-  const logger = pino({ level: 'silent' });
-  delivery = createDelivery(
-    deliveryConfigSchema.parse({
-      sms: { provider: 'demo' },
-      email: { provider: 'demo' },
-      smsCountries: ['DK', 'US', 'DE', 'SA', 'GB'],
-      helpdesk: 'the Contoso helpdesk, +45 70 10 20 30',
-    }),
-    { store, logger },
-  );
-  app = await buildApp({
+  tenant = await startEmulatorDirectory();
+  ({ emu, directory } = tenant);
+  demo = await buildAppWithDelivery({
+    directory,
     config: testConfig({
       demo: true,
       access: {
@@ -50,22 +29,20 @@ beforeAll(async () => {
         policies: [{ name: 'default' }],
       },
     }),
-    directory,
-    delivery,
-    store,
-    clock: store.clock,
-    random: cryptoRandom,
-    logger,
+    delivery: {
+      sms: { provider: 'demo' },
+      email: { provider: 'demo' },
+      smsCountries: ['DK', 'US', 'DE', 'SA', 'GB'],
+      helpdesk: 'the Contoso helpdesk, +45 70 10 20 30',
+    },
+    store: 'sqlite',
   });
-  await app.ready();
+  ({ app, delivery } = demo);
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await delivery?.close();
-  await store?.close();
-  await directory?.close();
-  await emu?.close();
+  await demo?.close();
+  await tenant?.close();
 });
 
 interface OutboxMessage {

@@ -2,14 +2,14 @@
 // (msal-node's password grant and the Graph client over loopback HTTPS), a real SQLite store, the real
 // delivery module with a recording drain, and a settable clock for the hold.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { RunningEmulator } from '@mypass/entra-emulator';
 import type { z } from 'zod';
-import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
+import type { EntraDirectory } from '../../src/directory/entra-directory.js';
 import type { serviceSections } from '../../src/config/service-config.js';
-import { emulatorDirectoryConfig } from '../directory/emulator-config.js';
+import { startEmulatorDirectory, type EmulatorDirectory } from '../directory/emulator-config.js';
 import { expectNoSecretsCaptured } from '../security/secrets-scan.js';
 import { captured } from './captured-output.js';
-import { json } from './flow-driver.js';
+import { json, startFlow, type StartedFlow as Flow } from './flow-driver.js';
 import { buildTestApp, testConfig, type TestApp } from './test-app.js';
 
 const adele = {
@@ -25,13 +25,12 @@ const newPhone = '+45 20 99 88 77';
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
+let tenant: EmulatorDirectory | undefined;
 let t: TestApp | undefined;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
-  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
-  directory = connector.value;
+  tenant = await startEmulatorDirectory();
+  ({ emu, directory } = tenant);
   captured.secrets.add(emu.apiApp.clientSecret);
   for (const p of [adele.password, lee.password, alex.password]) captured.secrets.add(p);
 }, 60_000);
@@ -43,8 +42,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await directory?.close();
-  await emu?.close();
+  await tenant?.close();
   expectNoSecretsCaptured([emu.apiApp.clientSecret]);
 });
 
@@ -62,42 +60,13 @@ async function app(policies: PolicyInput = [{ name: 'default' }]): Promise<TestA
   return t;
 }
 
-async function startEnroll(a: TestApp, username: string) {
-  const res = await a.app.inject({
-    method: 'POST',
-    url: '/api/v1/flows',
-    payload: { purpose: 'enroll', username },
-  });
-  expect(res.statusCode).toBe(201);
-  const body = res.json() as {
-    flowId: string;
-    flowToken: string;
-    methods: { id: string; kind: string; hint?: string }[];
-  };
-  captured.secrets.add(body.flowToken);
-  const call = (method: 'GET' | 'POST', suffix: string, payload?: Record<string, unknown>) =>
-    a.app.inject({
-      method,
-      url: `/api/v1/flows/${body.flowId}${suffix}`,
-      headers: { authorization: `Bearer ${body.flowToken}` },
-      ...(payload ? { payload } : {}),
-    });
-  return { ...body, call };
-}
-type Flow = Awaited<ReturnType<typeof startEnroll>>;
-
-async function codeFor(a: TestApp, challengeId: string): Promise<string> {
-  await a.delivery.worker.drainOnce();
-  const message = a.delivery.sent.find((m) => m.challengeId === challengeId);
-  if (!message?.code) throw new Error('no code was sent for this challenge');
-  return message.code;
-}
+const startEnroll = (a: TestApp, username: string) => startFlow(a.app, 'enroll', username);
 
 async function proveCode(a: TestApp, flow: Flow, method: string, confirm: string) {
   const sent = await flow.call('POST', '/challenges', { method, confirm });
   expect(sent.statusCode).toBe(202);
   const { challengeId } = sent.json() as { challengeId: string };
-  return flow.call('POST', '/verifications', { challengeId, code: await codeFor(a, challengeId) });
+  return flow.call('POST', '/verifications', { challengeId, code: await a.delivery.codeFor(challengeId) });
 }
 
 const password = (flow: Flow, value: string) => {
@@ -161,7 +130,7 @@ describe('enrollment against the emulator', () => {
     const state = (await flow.call('GET', '')).json() as { enrollment?: { pending: unknown[] } };
     expect(state.enrollment?.pending).toHaveLength(2);
 
-    const mailCode = await codeFor(a, mail.challengeId);
+    const mailCode = await a.delivery.codeFor(mail.challengeId);
     const wrong = await flow.call('POST', '/enrollment/confirmations', {
       challengeId: mail.challengeId,
       code: mailCode === '000000' ? '111111' : '000000',
@@ -171,7 +140,7 @@ describe('enrollment against the emulator', () => {
 
     const one = await flow.call('POST', '/enrollment/confirmations', {
       challengeId: mail.challengeId,
-      code: await codeFor(a, mail.challengeId),
+      code: await a.delivery.codeFor(mail.challengeId),
     });
     expect(one.statusCode).toBe(200);
     const afterOne = one.json() as { state: string; confirmed: { kind: string; usableFrom: string }[] };
@@ -182,7 +151,7 @@ describe('enrollment against the emulator', () => {
 
     const two = await flow.call('POST', '/enrollment/confirmations', {
       challengeId: sms.challengeId,
-      code: await codeFor(a, sms.challengeId),
+      code: await a.delivery.codeFor(sms.challengeId),
     });
     expect(two.json()).toMatchObject({ state: 'completed', pending: [] });
 
@@ -340,7 +309,7 @@ describe('enrollment against the emulator', () => {
     const challengeId = accepted.pending[0]?.challengeId ?? '';
     const confirmed = await flow.call('POST', '/enrollment/confirmations', {
       challengeId,
-      code: await codeFor(a, challengeId),
+      code: await a.delivery.codeFor(challengeId),
     });
     expect(confirmed.json()).toMatchObject({ state: 'completed' });
 
@@ -383,7 +352,7 @@ describe('enrollment against the emulator', () => {
     const { challengeId: resetChallenge } = sent.json() as { challengeId: string };
     const verified = await resetFlow.call('/verifications', {
       challengeId: resetChallenge,
-      code: await codeFor(a, resetChallenge),
+      code: await a.delivery.codeFor(resetChallenge),
     });
     expect(verified.json()).toMatchObject({ state: 'verified' });
 

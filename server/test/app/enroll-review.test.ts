@@ -2,13 +2,13 @@
 // probe turned into a test, through the real app against the Entra ID emulator (real msal-node and
 // Graph client over loopback HTTPS, real SQLite store, real delivery module with a recording drain).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { RunningEmulator } from '@mypass/entra-emulator';
 import type { z } from 'zod';
-import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
+import type { EntraDirectory } from '../../src/directory/entra-directory.js';
 import type { serviceSections } from '../../src/config/service-config.js';
-import { emulatorDirectoryConfig } from '../directory/emulator-config.js';
+import { startEmulatorDirectory, type EmulatorDirectory } from '../directory/emulator-config.js';
 import { captured } from './captured-output.js';
-import { json } from './flow-driver.js';
+import { json, startFlow, type StartedFlow as Flow } from './flow-driver.js';
 import { buildTestApp, testConfig, type ConfigOverrides, type TestApp } from './test-app.js';
 
 const adele = {
@@ -21,13 +21,12 @@ const unknown = 'nobody.here@contoso.example';
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
+let tenant: EmulatorDirectory | undefined;
 let t: TestApp | undefined;
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
-  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
-  directory = connector.value;
+  tenant = await startEmulatorDirectory();
+  ({ emu, directory } = tenant);
   captured.secrets.add(emu.apiApp.clientSecret);
   captured.secrets.add(adele.password);
 }, 60_000);
@@ -38,8 +37,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await directory?.close();
-  await emu?.close();
+  await tenant?.close();
 });
 
 type PolicyInput = NonNullable<NonNullable<z.input<typeof serviceSections.access>>['policies']>;
@@ -56,28 +54,8 @@ async function app(policies: PolicyInput, overrides: ConfigOverrides = {}): Prom
   return t;
 }
 
-async function start(a: TestApp, username: string, purpose: 'enroll' | 'reset' = 'enroll') {
-  const res = await a.app.inject({ method: 'POST', url: '/api/v1/flows', payload: { purpose, username } });
-  expect(res.statusCode).toBe(201);
-  const body = res.json() as { flowId: string; flowToken: string; methods: { id: string }[] };
-  captured.secrets.add(body.flowToken);
-  const call = (method: 'GET' | 'POST', suffix: string, payload?: Record<string, unknown>) =>
-    a.app.inject({
-      method,
-      url: `/api/v1/flows/${body.flowId}${suffix}`,
-      headers: { authorization: `Bearer ${body.flowToken}` },
-      ...(payload ? { payload } : {}),
-    });
-  return { ...body, call };
-}
-type Flow = Awaited<ReturnType<typeof start>>;
-
-async function codeFor(a: TestApp, challengeId: string): Promise<string> {
-  await a.delivery.worker.drainOnce();
-  const message = a.delivery.sent.find((m) => m.challengeId === challengeId);
-  if (!message?.code) throw new Error('no code was sent for this challenge');
-  return message.code;
-}
+const start = (a: TestApp, username: string, purpose: 'enroll' | 'reset' = 'enroll') =>
+  startFlow(a.app, purpose, username);
 
 async function proveCode(a: TestApp, flow: Flow, method: string, confirm: string) {
   const sent = await flow.call('POST', '/challenges', { method, confirm });
@@ -85,7 +63,7 @@ async function proveCode(a: TestApp, flow: Flow, method: string, confirm: string
   const { challengeId } = sent.json() as { challengeId: string };
   const verified = await flow.call('POST', '/verifications', {
     challengeId,
-    code: await codeFor(a, challengeId),
+    code: await a.delivery.codeFor(challengeId),
   });
   expect(verified.statusCode).toBe(200);
 }
@@ -165,12 +143,12 @@ describe('maxMethods holds at confirmation', () => {
     const c2 = s2.pending[0]?.challengeId ?? '';
     const first = await f1.call('POST', '/enrollment/confirmations', {
       challengeId: c1,
-      code: await codeFor(a, c1),
+      code: await a.delivery.codeFor(c1),
     });
     expect(first.statusCode).toBe(200);
     const second = await f2.call('POST', '/enrollment/confirmations', {
       challengeId: c2,
-      code: await codeFor(a, c2),
+      code: await a.delivery.codeFor(c2),
     });
     expect(second.statusCode).toBe(422);
     expect(json(second)).toMatchObject({
@@ -232,7 +210,7 @@ describe('announcements', () => {
     const challengeId = pending[0]?.challengeId ?? '';
     const done = await flow.call('POST', '/enrollment/confirmations', {
       challengeId,
-      code: await codeFor(a, challengeId),
+      code: await a.delivery.codeFor(challengeId),
     });
     expect(done.statusCode).toBe(200);
     await a.delivery.worker.drainOnce();
@@ -266,7 +244,7 @@ describe('announcements', () => {
     const challengeId = pending[0]?.challengeId ?? '';
     const confirmed = await enroll.call('POST', '/enrollment/confirmations', {
       challengeId,
-      code: await codeFor(a, challengeId),
+      code: await a.delivery.codeFor(challengeId),
     });
     expect(confirmed.statusCode).toBe(200);
 

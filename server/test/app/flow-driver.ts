@@ -1,5 +1,6 @@
 // Small helpers that speak the API the way a kiosk does (app.inject).
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { captured } from './captured-output.js';
 
 export interface Started {
@@ -57,3 +58,27 @@ export const setPassword = (app: FastifyInstance, flow: Started, newPassword: st
   captured.secrets.add(newPassword);
   return call(app, flow, 'POST', '/password', { newPassword });
 };
+
+/**
+ * Starts a flow from the default (loopback) address, expects 201, and returns the body with a `call`
+ * that carries the flow's token.
+ */
+export async function startFlow(app: FastifyInstance, purpose: 'reset' | 'enroll', username: string) {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/flows', payload: { purpose, username } });
+  expect(res.statusCode).toBe(201);
+  const body = res.json() as {
+    flowId: string;
+    flowToken: string;
+    methods: { id: string; kind: string; hint?: string }[];
+  };
+  captured.secrets.add(body.flowToken);
+  const call = (method: 'GET' | 'POST', suffix: string, payload?: Record<string, unknown>) =>
+    app.inject({
+      method,
+      url: `/api/v1/flows/${body.flowId}${suffix}`,
+      headers: { authorization: `Bearer ${body.flowToken}` },
+      ...(payload ? { payload } : {}),
+    });
+  return { ...body, call };
+}
+export type StartedFlow = Awaited<ReturnType<typeof startFlow>>;

@@ -11,6 +11,8 @@ import { captured } from './captured-output.js';
 export interface RecordingDelivery extends Delivery {
   /** Messages "sent", oldest first, with the code for code messages. */
   readonly sent: (DemoOutboxEntry & { template: string; challengeId: string | null })[];
+  /** Drains the outbox and returns the code sent for a challenge; throws when none was. */
+  codeFor(challengeId: string): Promise<string>;
 }
 
 // Never called: the drain below reads the outbox itself; they only make both channels deliverable.
@@ -47,6 +49,12 @@ export function createRecordingDelivery(store: Store): RecordingDelivery {
   };
   return {
     sent,
+    async codeFor(challengeId) {
+      await drainOnce();
+      const message = sent.find((m) => m.challengeId === challengeId);
+      if (!message?.code) throw new Error('no code was sent for this challenge');
+      return message.code;
+    },
     checkPhone: (raw, region) => real.checkPhone(raw, region),
     canDeliver: (channel) => real.canDeliver(channel),
     queueCode: (outbox, input) => real.queueCode(outbox, input),

@@ -4,32 +4,26 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { simpleParser } from 'mailparser';
-import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
+import type { RunningEmulator } from '@mypass/entra-emulator';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { deliveryConfigSchema } from '../../src/delivery/delivery-config.js';
-import { createDelivery } from '../../src/delivery/create-delivery.js';
 import type { Delivery } from '../../src/delivery/delivery.js';
-import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
-import { cryptoRandom } from '../../src/flows-service/crypto-random.js';
-import { openTestStore } from '../store/test-store.js';
-import type { Store } from '../../src/store/store.js';
-import { emulatorDirectoryConfig } from '../directory/emulator-config.js';
+import type { EntraDirectory } from '../../src/directory/entra-directory.js';
+import { startEmulatorDirectory, type EmulatorDirectory } from '../directory/emulator-config.js';
 import { captured } from './captured-output.js';
-import { testConfig } from './test-app.js';
+import { startFlow, type StartedFlow as Flow } from './flow-driver.js';
+import { buildAppWithDelivery, testConfig, type AppWithDelivery } from './test-app.js';
 import { expectNoSecretsCaptured } from '../security/secrets-scan.js';
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
+let tenant: EmulatorDirectory | undefined;
 let smtp: SMTPServer;
 let smsGateway: Server;
+let server: AppWithDelivery | undefined;
 let app: FastifyInstance;
-let store: Store;
 let delivery: Delivery;
 const mails: { to: string; text: string }[] = [];
 const texts: { to: string; text: string }[] = [];
@@ -53,10 +47,8 @@ const codeIn = (text: string): string => {
 };
 
 beforeAll(async () => {
-  emu = await startEmulator();
-  const connector = await createEntraDirectory(emulatorDirectoryConfig(emu));
-  if (!connector.ok) throw new Error(`connector: ${connector.code}`);
-  directory = connector.value;
+  tenant = await startEmulatorDirectory();
+  ({ emu, directory } = tenant);
   captured.secrets.add(emu.apiApp.clientSecret);
 
   smtp = new SMTPServer({
@@ -87,97 +79,50 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await delivery?.close();
-  await store?.close();
-  await directory?.close();
+  await server?.close();
+  await tenant?.close();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
   await new Promise<void>((resolve) => smsGateway.close(() => resolve()));
-  await emu?.close();
   expectNoSecretsCaptured([emu.apiApp.clientSecret]);
 });
 
 beforeEach(async () => {
-  await app?.close();
-  await delivery?.close();
-  await store?.close();
-  store = await openTestStore({
-    keys: [{ id: 'k1', secret: 'test-code-key-0123456789abcdef0123456789' }],
-  });
-  await store.migrate();
-  const logger = pino(
-    { level: 'info' },
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        captured.logLines.push(chunk.toString('utf8'));
-        cb();
+  await server?.close();
+  server = await buildAppWithDelivery({
+    directory,
+    config: testConfig({
+      access: {
+        licensedGroups: [emu.groups['MyPass Licensed'] ?? ''],
+        policies: [
+          { name: 'two-methods', groups: [emu.groups['MyPass Two Methods'] ?? ''], methodsRequired: 2 },
+          { name: 'default' },
+        ],
       },
     }),
-  );
-  const deliveryConfig = deliveryConfigSchema.parse({
-    sms: {
-      provider: 'webhook',
-      url: `http://127.0.0.1:${(smsGateway.address() as AddressInfo).port}/sms`,
-      secret: 'webhook-secret-0123456789abcdef0123456789',
+    delivery: {
+      sms: {
+        provider: 'webhook',
+        url: `http://127.0.0.1:${(smsGateway.address() as AddressInfo).port}/sms`,
+        secret: 'webhook-secret-0123456789abcdef0123456789',
+      },
+      email: {
+        provider: 'smtp',
+        host: '127.0.0.1',
+        port: (smtp.server.address() as AddressInfo).port,
+        security: 'none',
+        from: 'MyPass <no-reply@contoso.example>',
+      },
+      worker: { maxAttempts: 1, pollIntervalMs: 50 },
     },
-    email: {
-      provider: 'smtp',
-      host: '127.0.0.1',
-      port: (smtp.server.address() as AddressInfo).port,
-      security: 'none',
-      from: 'MyPass <no-reply@contoso.example>',
-    },
-    worker: { maxAttempts: 1, pollIntervalMs: 50 },
+    logs: 'captured',
   });
-  delivery = createDelivery(deliveryConfig, { store, logger });
-  const config = testConfig({
-    access: {
-      licensedGroups: [emu.groups['MyPass Licensed'] ?? ''],
-      policies: [
-        { name: 'two-methods', groups: [emu.groups['MyPass Two Methods'] ?? ''], methodsRequired: 2 },
-        { name: 'default' },
-      ],
-    },
-  });
-  app = await buildApp({
-    config,
-    directory,
-    delivery,
-    store,
-    clock: store.clock,
-    random: cryptoRandom,
-    logger,
-  });
-  await app.ready();
+  ({ app, delivery } = server);
   mails.length = 0;
   texts.length = 0;
   gatewayDown = false;
 });
 
-async function startFlow(username: string) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/flows',
-    payload: { purpose: 'reset', username },
-  });
-  expect(res.statusCode).toBe(201);
-  const body = res.json() as {
-    flowId: string;
-    flowToken: string;
-    methods: { id: string; kind: string; hint: string }[];
-  };
-  captured.secrets.add(body.flowToken);
-  const call = (method: 'GET' | 'POST', suffix: string, payload?: Record<string, unknown>) =>
-    app.inject({
-      method,
-      url: `/api/v1/flows/${body.flowId}${suffix}`,
-      headers: { authorization: `Bearer ${body.flowToken}` },
-      ...(payload ? { payload } : {}),
-    });
-  return { ...body, call };
-}
-
-type Flow = Awaited<ReturnType<typeof startFlow>>;
+const startReset = (username: string) => startFlow(app, 'reset', username);
 
 async function proveSms(flow: Flow, confirm: string, to: string) {
   const sent = await flow.call('POST', '/challenges', { method: 'sms:1', confirm });
@@ -216,7 +161,7 @@ async function finish(flow: Flow, upn: string) {
 
 describe('complete resets against the emulator', () => {
   it('resets adele.vance by SMS and tells every registered method', async () => {
-    const flow = await startFlow('adele.vance@contoso.example');
+    const flow = await startReset('adele.vance@contoso.example');
     expect(flow.methods.map((m) => m.kind)).toEqual(['sms', 'email']);
     expect((await proveSms(flow, '20 12 34 56', '+4520123456')).json()).toMatchObject({ state: 'verified' });
     await finish(flow, 'adele.vance@contoso.example');
@@ -225,7 +170,7 @@ describe('complete resets against the emulator', () => {
   });
 
   it("writes to the user in their preferredLanguage, not the screen's (johanna.lorenz, de-DE)", async () => {
-    const flow = await startFlow('johanna.lorenz@contoso.example');
+    const flow = await startReset('johanna.lorenz@contoso.example');
     const sent = await flow.call('POST', '/challenges', { method: 'sms:1', confirm: '+49 151 12345678' });
     expect(sent.statusCode).toBe(202);
     const message = await waitFor(() => texts.find((t) => t.to === '+4915112345678'), 'the code SMS');
@@ -234,13 +179,13 @@ describe('complete resets against the emulator', () => {
   });
 
   it('resets adele.vance by e-mail through the SMTP server', async () => {
-    const flow = await startFlow('adele.vance@contoso.example');
+    const flow = await startReset('adele.vance@contoso.example');
     expect((await proveEmail(flow, 'adele.vance@gmail.example')).json()).toMatchObject({ state: 'verified' });
     await finish(flow, 'adele.vance@contoso.example');
   });
 
   it('asks lee.gu for two methods (MyPass Two Methods)', async () => {
-    const flow = await startFlow('lee.gu@contoso.example');
+    const flow = await startReset('lee.gu@contoso.example');
     const first = await proveSms(flow, '+44 7400 123456', '+447400123456');
     expect(first.json()).toMatchObject({ state: 'verifying', methodsRemaining: 1 });
     const second = await proveEmail(flow, 'lee.gu@personal.example');
@@ -250,7 +195,7 @@ describe('complete resets against the emulator', () => {
 
   it('dismisses diego.siciliani’s risk only after his reset', async () => {
     expect(emu.inspectUser('diego.siciliani@contoso.example')?.riskState).toBe('atRisk');
-    const flow = await startFlow('diego.siciliani@contoso.example');
+    const flow = await startReset('diego.siciliani@contoso.example');
     await proveSms(flow, '20123457', '+4520123457');
     await proveEmail(flow, 'diego.siciliani@mail.example');
     expect(emu.inspectUser('diego.siciliani@contoso.example')?.riskState).toBe('atRisk');
@@ -260,7 +205,7 @@ describe('complete resets against the emulator', () => {
 
   it('shows a gateway failure, then succeeds on another method', async () => {
     gatewayDown = true;
-    const flow = await startFlow('adele.vance@contoso.example');
+    const flow = await startReset('adele.vance@contoso.example');
     const sent = await flow.call('POST', '/challenges', { method: 'sms:1', confirm: '+4520123456' });
     const { challengeId } = sent.json() as { challengeId: string };
     const state = await waitForStatus(flow, challengeId, 'failed');
