@@ -5,6 +5,7 @@ import pino from 'pino';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { configSchema } from '../../src/config/schema.js';
 import { startServer, StartupError } from '../../src/main.js';
+import { emulatorDirectorySection } from '../directory/emulator-config.js';
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -15,13 +16,7 @@ afterAll(async () => emu.close());
 const config = (over: { host?: string } = {}) =>
   configSchema.parse({
     demo: true,
-    directory: {
-      tenantId: emu.tenantId,
-      clientId: emu.apiApp.clientId,
-      clientSecret: emu.apiApp.clientSecret,
-      authorityHost: emu.origin,
-      graphUrl: emu.origin,
-    },
+    directory: emulatorDirectorySection(emu),
     server: { host: over.host ?? '127.0.0.1', port: 0 },
     store: {
       url: 'sqlite::memory:',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { brandingCommand } from '../../src/cli/branding-command.js';
+import { emulatorDirectorySection } from '../directory/emulator-config.js';
 
 const RESET_URL = 'https://mypass.contoso.example/';
 const dir = mkdtempSync(join(tmpdir(), 'mypass-branding-'));
@@ -22,13 +23,7 @@ beforeEach(async () => {
     configPath,
     // The directory section alone: the command reads nothing else.
     JSON.stringify({
-      directory: {
-        tenantId: emu.tenantId,
-        clientId: emu.apiApp.clientId,
-        clientSecret: emu.apiApp.clientSecret,
-        authorityHost: emu.origin,
-        graphUrl: emu.origin,
-      },
+      directory: emulatorDirectorySection(emu),
     }),
   );
 });

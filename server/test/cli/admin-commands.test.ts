@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/commands.js';
 import { userPurge } from '../../src/cli/user-command.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { emulatorDirectorySection } from '../directory/emulator-config.js';
 
 let emu: RunningEmulator;
 const dir = mkdtempSync(join(tmpdir(), 'mypass-admin-'));
@@ -26,13 +27,7 @@ function writeConfig(
   writeFileSync(
     file,
     JSON.stringify({
-      directory: {
-        tenantId: emu.tenantId,
-        clientId: emu.apiApp.clientId,
-        clientSecret: emu.apiApp.clientSecret,
-        authorityHost: emu.origin,
-        graphUrl: emu.origin,
-      },
+      directory: emulatorDirectorySection(emu),
       access,
       store: { url, codeKeys: keys },
       flows: { decoyKey: 'admin-test-decoy-key-0123456789abcdef' },

@@ -22,6 +22,7 @@ import type { Finding } from '../../src/cli/doctor-findings.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { policiesConfigSchema } from '../../src/policy/policy-config.js';
 import { openStore } from '../../src/store/open-store.js';
+import { emulatorDirectorySection } from '../directory/emulator-config.js';
 
 const access = (policies: unknown[], extra: Record<string, unknown> = {}) =>
   policiesConfigSchema.parse({ policies, ...extra });
@@ -250,13 +251,7 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     writeFileSync(
       path,
       JSON.stringify({
-        directory: {
-          tenantId: emu.tenantId,
-          clientId: emu.apiApp.clientId,
-          clientSecret: emu.apiApp.clientSecret,
-          authorityHost: emu.origin,
-          graphUrl: emu.origin,
-        },
+        directory: emulatorDirectorySection(emu),
         access: accessSection,
         store: {
           url: storeUrl,

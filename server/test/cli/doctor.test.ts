@@ -6,6 +6,7 @@ import { DEFAULT_API_APP_ROLES, startEmulator, type RunningEmulator } from '@myp
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { doctor } from '../../src/cli/doctor-command.js';
 import type { Finding } from '../../src/cli/doctor-findings.js';
+import { emulatorDirectorySection } from '../directory/emulator-config.js';
 
 let emu: RunningEmulator;
 const dir = mkdtempSync(join(tmpdir(), 'mypass-doctor-'));
@@ -25,11 +26,7 @@ function writeConfig(
   const path = join(dir, name);
   const config = {
     directory: {
-      tenantId: emu.tenantId,
-      clientId: emu.apiApp.clientId,
-      clientSecret: emu.apiApp.clientSecret,
-      authorityHost: emu.origin,
-      graphUrl: emu.origin,
+      ...emulatorDirectorySection(emu),
       ...directory,
     },
     access: access ?? { licensedGroups: [emu.groups['MyPass Licensed']] },

@@ -4,16 +4,23 @@ import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { directoryConfigSchema, type DirectoryConfig } from '../../src/config/directory-config.js';
 import { createEntraDirectory, type EntraDirectory } from '../../src/directory/entra-directory.js';
 
-export function emulatorDirectoryConfig(
-  emu: RunningEmulator,
-  overrides: Partial<Record<keyof DirectoryConfig, unknown>> = {},
-): DirectoryConfig {
-  return directoryConfigSchema.parse({
+/** The configuration file's `directory` section, as written, naming a running emulator. */
+export function emulatorDirectorySection(emu: RunningEmulator) {
+  return {
     tenantId: emu.tenantId,
     clientId: emu.apiApp.clientId,
     clientSecret: emu.apiApp.clientSecret,
     authorityHost: emu.origin,
     graphUrl: emu.origin,
+  };
+}
+
+export function emulatorDirectoryConfig(
+  emu: RunningEmulator,
+  overrides: Partial<Record<keyof DirectoryConfig, unknown>> = {},
+): DirectoryConfig {
+  return directoryConfigSchema.parse({
+    ...emulatorDirectorySection(emu),
     timeouts: { callMs: 2_000, operationMs: 4_000 },
     ...overrides,
   });
