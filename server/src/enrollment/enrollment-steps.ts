@@ -112,10 +112,14 @@ export interface EnrollmentSteps {
   publicState(flow: FlowRecord): Promise<FlowPublicState['enrollment']>;
   /** Proofs an enroll flow still lacks (`methodsRemaining`). */
   remaining(open: EnrollFlow): number;
-  /** A user's confirmed enrollments whose hold is over, for reset flows (T12). */
-  usableFor(userId: string): Promise<{ kind: MethodKind; destination: string }[]>;
-  /** Every confirmed enrollment, held or not: a reset is announced to all of them (T1). */
-  confirmedFor(userId: string): Promise<{ kind: MethodKind; destination: string }[]>;
+  /**
+   * A user's confirmed enrollments, read once: `usable` are those whose hold is over, offered to
+   * reset flows (T12); `announced` are all of them, held or not: a reset is announced to each (T1).
+   */
+  confirmedMethods(userId: string): Promise<{
+    usable: { kind: MethodKind; destination: string }[];
+    announced: { kind: MethodKind; destination: string }[];
+  }>;
 }
 
 export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentSteps {
@@ -596,19 +600,18 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
       return proofsRemaining(proofState(open, open.flow));
     },
 
-    async confirmedFor(userId) {
-      return (await store.enrollments.listForUser(userId, { confirmedOnly: true })).flatMap((e) =>
-        e.destination !== null ? [{ kind: e.kind, destination: e.destination }] : [],
-      );
-    },
-
-    async usableFor(userId) {
+    async confirmedMethods(userId) {
       const now = clock.now().getTime();
-      return (await store.enrollments.listForUser(userId, { confirmedOnly: true })).flatMap((e) =>
-        e.destination !== null && e.usableFrom !== null && e.usableFrom.getTime() <= now
-          ? [{ kind: e.kind, destination: e.destination }]
-          : [],
-      );
+      const confirmed = await store.enrollments.listForUser(userId, { confirmedOnly: true });
+      const usable: { kind: MethodKind; destination: string }[] = [];
+      const announced: { kind: MethodKind; destination: string }[] = [];
+      for (const e of confirmed) {
+        if (e.destination === null) continue;
+        const method = { kind: e.kind, destination: e.destination };
+        announced.push(method);
+        if (e.usableFrom !== null && e.usableFrom.getTime() <= now) usable.push(method);
+      }
+      return { usable, announced };
     },
   };
 }

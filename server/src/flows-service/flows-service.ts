@@ -29,7 +29,15 @@ import type { Directory, DirectoryFailure } from '../directory/directory.js';
 import { decideEligibility, groupIdsOfInterest, type RefusalReason } from '../policy/eligibility.js';
 import type { ClientChannel } from '../policy/client-channel.js';
 import { defaultPolicy, type PoliciesConfig, type Policy } from '../policy/policy-config.js';
-import type { ChallengeRecord, Clock, FlowMethod, FlowRecord, MethodKind, Store } from '../store/store.js';
+import type {
+  ChallengeRecord,
+  Clock,
+  FlowMethod,
+  FlowRecord,
+  HitResult,
+  MethodKind,
+  Store,
+} from '../store/store.js';
 import { decoyMethods } from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
@@ -159,6 +167,16 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       ...event,
     });
 
+  const windowed = (limit: { max: number; windowSeconds: number }) => ({
+    windowSeconds: limit.windowSeconds,
+    limit: limit.max,
+  });
+  const waitOf = (hit: HitResult | undefined): number | null => {
+    // hitEach answers every key; a missing answer must never read as "allowed".
+    if (hit === undefined) throw new Error('a limit was not counted');
+    return hit.allowed ? null : Math.max(1, hit.retryAfter);
+  };
+
   /** One atomic hit; the seconds to wait when over the limit, else null. */
   async function overLimit(
     key: string,
@@ -187,28 +205,27 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
    * budget (a peek first and a count afterwards let 3 flows x 5 attempts through). False, with the
    * hits taken back, when the budget is spent.
    */
+  const failureHits = (open: OpenFlow) =>
+    failureKeys(open.flow, open.context.subject).map((key) => ({
+      key,
+      windowSeconds: limits.failures.windowSeconds,
+      limit: limits.failures.max,
+    }));
+
   async function reserveGuess(open: OpenFlow, at: Date): Promise<boolean> {
-    const keys = failureKeys(open.flow, open.context.subject);
-    let allowed = true;
-    for (const key of keys) {
-      const hit = await store.counters.hit(key, limits.failures.windowSeconds, limits.failures.max, at);
-      allowed &&= hit.allowed;
-    }
+    const hits = await store.counters.hitEach(failureHits(open), at);
+    const allowed = hits.every((hit) => hit.allowed);
     if (!allowed) await releaseGuess(open, at);
     return allowed;
   }
 
   /** Gives a reserved guess back (a right code, an expired one, a flow already out of attempts). */
   async function releaseGuess(open: OpenFlow, at: Date): Promise<void> {
-    for (const key of failureKeys(open.flow, open.context.subject)) {
-      await store.counters.hit(key, limits.failures.windowSeconds, limits.failures.max, at, { weight: -1 });
-    }
+    await store.counters.hitEach(failureHits(open), at, { weight: -1 });
   }
 
   async function countFailure(open: OpenFlow): Promise<void> {
-    for (const key of failureKeys(open.flow, open.context.subject)) {
-      await store.counters.hit(key, limits.failures.windowSeconds, limits.failures.max, clock.now());
-    }
+    await store.counters.hitEach(failureHits(open), clock.now());
   }
 
   /** Everything that is not a live flow with this token is flow_not_found (api.md); a dead flow is attempts_exhausted. */
@@ -327,8 +344,16 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       const normalizedName = normalizeIdentifier(input.username);
       const identifierHash = keyring.lookupHash('identifier', normalizedName);
       const addressKey = keyring.lookupHash('address', ctx.clientAddress);
-      const addressWait = await overLimit(`start:addr:${addressKey}`, limits.startsPerAddress);
-      const nameWait = await overLimit(`start:name:${identifierHash}`, limits.startsPerName);
+      // Both are counted whichever refuses, in one statement.
+      const [addressHit, nameHit] = await store.counters.hitEach(
+        [
+          { key: `start:addr:${addressKey}`, ...windowed(limits.startsPerAddress) },
+          { key: `start:name:${identifierHash}`, ...windowed(limits.startsPerName) },
+        ],
+        clock.now(),
+      );
+      const addressWait = waitOf(addressHit);
+      const nameWait = waitOf(nameHit);
       if (addressWait !== null || nameWait !== null) {
         await audit.record({
           type: 'rate_limited',
@@ -361,7 +386,11 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         if (!context.ok) return directoryFailed(undefined, 'user_context', context, ctx);
         // Resets may use MyPass enrollments past their hold; an enroll flow's code goes only to a
         // method the directory holds (T12), so it is offered none.
-        const enrolled = input.purpose === 'reset' ? await enrollment.usableFor(user.id) : [];
+        const enrollments =
+          input.purpose === 'reset'
+            ? await enrollment.confirmedMethods(user.id)
+            : { usable: [], announced: [] };
+        const enrolled = enrollments.usable;
         const decision = decideEligibility(config.policies, user, context.value, ctx.client, enrolled);
         policyName = decision.eligible ? decision.policy.name : decision.policyName;
         if (!decision.eligible) refusal = decision.reason;
@@ -383,8 +412,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
             }
             // Only the offering of methods waits for the hold; the announcement goes to every
             // confirmed enrollment, so a method added by an attacker cannot hide a reset (T1).
-            const announced = input.purpose === 'reset' ? await enrollment.confirmedFor(user.id) : [];
-            for (const method of announced) {
+            for (const method of enrollments.announced) {
               if (!notify.some((n) => n.kind === method.kind && n.destination === method.destination)) {
                 notify.push(method);
               }

@@ -31,7 +31,7 @@ import type {
 import { maskDestination } from './destination-mask.js';
 import { enrollmentRepository, passwordAttemptRepository } from './enrollment-repositories.js';
 import { hashFlowToken } from './flow-token-hash.js';
-import { precompiled } from './precompiled-query.js';
+import { precompiled, type PrecompiledQuery } from './precompiled-query.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -314,6 +314,39 @@ const counterHit = precompiled(
       .returning('count'),
 );
 
+type CounterRow = { key: string; start: number; end: number; weight: number };
+
+/** hitEach's statement for `rows` keys (compiled once per row count and dialect). */
+const counterHitsByRows = new Map<
+  number,
+  PrecompiledQuery<Database, Record<string, unknown>, { key: string; count: number }>
+>();
+function counterHits(rows: number) {
+  let query = counterHitsByRows.get(rows);
+  if (!query) {
+    query = precompiled((db: Kysely<Database>, v: Record<string, unknown>) =>
+      db
+        .insertInto('counters')
+        .values(
+          Array.from({ length: rows }, (_, i) => ({
+            key: v[`key${i}`] as string,
+            window_start: v[`start${i}`] as number,
+            window_end: v[`end${i}`] as number,
+            count: v[`weight${i}`] as number,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['key', 'window_start'])
+            .doUpdateSet({ count: sql<number>`counters.count + excluded.count` }),
+        )
+        .returning(['key', 'count']),
+    );
+    counterHitsByRows.set(rows, query);
+  }
+  return query;
+}
+
 const counterAt = precompiled((db: Kysely<Database>, v: { key: string; start: number }) =>
   db.selectFrom('counters').select('count').where('key', '=', v.key).where('window_start', '=', v.start),
 );
@@ -360,6 +393,35 @@ function counterRepository({ db, clock }: RepositoryContext): CounterRepository 
         count: Math.ceil(estimate),
         retryAfter: Math.max(1, Math.ceil(Math.round(waitMs) / 1000)),
       };
+    },
+    async hitEach(hits, now = clock.now(), options = {}) {
+      const weight = options.weight ?? 1;
+      const rows: CounterRow[] = hits.map((h) => {
+        const w = windowOf(now, h.windowSeconds);
+        return { key: h.key, start: w.start, end: w.end, weight };
+      });
+      // One row per key: PostgreSQL refuses to update a row twice in one statement.
+      if (new Set(rows.map((r) => r.key)).size !== rows.length) throw new Error('hitEach: repeated key');
+      if (rows.length === 0) return [];
+      // Rows in key order, so concurrent statements lock shared keys in one order (no deadlock).
+      const sorted = [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const values: Record<string, unknown> = {};
+      sorted.forEach((r, i) => {
+        values[`key${i}`] = r.key;
+        values[`start${i}`] = r.start;
+        values[`end${i}`] = r.end;
+        values[`weight${i}`] = r.weight;
+      });
+      const result = await counterHits(sorted.length).execute(db, values);
+      const counts = new Map(result.rows.map((row) => [row.key, Number(row.count)]));
+      return hits.map((h, i) => {
+        const current = counts.get(h.key);
+        if (current === undefined) throw new Error('hitEach: a key was not counted');
+        const end = (rows[i] as CounterRow).end;
+        const allowed = current <= h.limit;
+        const untilWindowEnd = Math.max(1, Math.ceil((end - ms(now)) / 1000));
+        return { allowed, count: current, retryAfter: allowed ? 0 : untilWindowEnd };
+      });
     },
     async peek(key, windowSeconds, now = clock.now(), options = {}) {
       const w = windowOf(now, windowSeconds);

@@ -360,6 +360,52 @@ describeEachStore('store', (target) => {
       expect(results.find((r) => !r.allowed)?.retryAfter).toBe(55);
     });
 
+    it('hits several keys in one statement, each with its own window and limit, answering in order', async () => {
+      const id = randomUUID();
+      const at = new Date('2026-11-28T10:00:05.000Z');
+      const first = { key: `z:${id}`, windowSeconds: 60, limit: 2 };
+      const hits = [first, { key: `a:${id}`, windowSeconds: 900, limit: 1 }];
+      expect(await store.counters.hitEach(hits, at)).toEqual([
+        { allowed: true, count: 1, retryAfter: 0 },
+        { allowed: true, count: 1, retryAfter: 0 },
+      ]);
+      // The second key is over its limit; the first is still counted (both are, always).
+      expect(await store.counters.hitEach(hits, at)).toEqual([
+        { allowed: true, count: 2, retryAfter: 0 },
+        { allowed: false, count: 2, retryAfter: 895 },
+      ]);
+      expect(await store.counters.hitEach(hits, at, { weight: -1 })).toEqual([
+        { allowed: true, count: 1, retryAfter: 0 },
+        { allowed: true, count: 1, retryAfter: 0 },
+      ]);
+      expect(await store.counters.peek(`z:${id}`, 60, at)).toBe(1);
+      expect(await store.counters.peek(`a:${id}`, 900, at)).toBe(1);
+      await expect(store.counters.hitEach([first, first], at)).rejects.toMatchObject({
+        code: 'store_unavailable',
+      });
+    });
+
+    it('counts parallel multi-key hits from two nodes exactly, in any key order', async () => {
+      const second = await target.open({ clock });
+      const id = randomUUID();
+      const at = new Date('2026-11-28T10:00:05.000Z');
+      const a = { key: `a:${id}`, windowSeconds: 60, limit: 30 };
+      const b = { key: `b:${id}`, windowSeconds: 60, limit: 30 };
+      // Half the callers name the keys in the other order: still no deadlock, every hit counted once.
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          (i % 2 === 0 ? store : second).counters.hitEach(i % 4 < 2 ? [a, b] : [b, a], at),
+        ),
+      );
+      const countsOf = (key: string) =>
+        results
+          .map((r, i) => (i % 4 < 2 ? r : [...r].reverse()))
+          .map((r) => r[key === a.key ? 0 : 1]?.count ?? 0)
+          .sort((x, y) => x - y);
+      expect(countsOf(a.key)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(countsOf(b.key)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(await store.counters.peek(a.key, 60, at)).toBe(60);
+    });
     it('blends the previous window in sliding mode', async () => {
       const key = `dest:${randomUUID()}`;
       const start = new Date('2026-11-28T11:00:00.000Z');
