@@ -32,8 +32,7 @@ class DirectoryFetchHandler implements Middleware {
       body: typeof options.body === 'string' ? options.body : undefined,
       signal: options.signal ?? undefined,
     });
-    // undici's Response is the WHATWG Response the Graph client expects.
-    context.response = response as unknown as Response;
+    context.response = response;
   }
 
   setNext(): void {

@@ -2,7 +2,7 @@
 // our network client) and the Graph client's (through our fetch middleware) — so the configured
 // outbound proxy applies to both: `directory.proxy` when set, else HTTPS_PROXY / HTTP_PROXY /
 // NO_PROXY from the environment (undici's EnvHttpProxyAgent reads them, lower case too).
-import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { DirectoryConfig } from '../config/directory-config.js';
 
 export function createOutboundDispatcher(config: Pick<DirectoryConfig, 'proxy' | 'timeouts'>): Dispatcher {
@@ -30,11 +30,25 @@ export interface DirectoryHttp {
   callMs: number;
 }
 
+/** What a redirect from Entra or Graph becomes: neither redirects these calls, so none is followed. */
+export class DirectoryRedirectError extends Error {
+  constructor(readonly status: number) {
+    super(`the directory answered HTTP ${status} (a redirect); not followed`);
+    this.name = 'DirectoryRedirectError';
+  }
+}
+
+// Statuses whose Response must have no body (the Response constructor refuses one).
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
 /**
- * fetch through the connector's dispatcher, with a timeout on this call and, when given, the
- * operation's deadline signal.
+ * A request through the connector's dispatcher, with a timeout on this call and, when given, the
+ * operation's deadline signal, answered as a WHATWG Response (what msal's network client and the
+ * Graph client read). undici's `request` with the body read whole costs about half of its `fetch`
+ * in CPU (no web streams on the way in). A redirect is never followed: a bearer token or a password
+ * must not go anywhere else.
  */
-export function fetchThroughDirectory(
+export async function fetchThroughDirectory(
   http: DirectoryHttp,
   url: string,
   init: {
@@ -43,17 +57,31 @@ export function fetchThroughDirectory(
     body?: string | undefined;
     signal?: AbortSignal | undefined;
   },
-): ReturnType<typeof undiciFetch> {
+): Promise<Response> {
   const timeout = AbortSignal.timeout(http.callMs);
   const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-  return undiciFetch(url, {
-    method: init.method,
+  const answer = await http.dispatcher.request({
+    ...originAndPath(url),
+    method: init.method as Dispatcher.HttpMethod,
     ...(init.headers ? { headers: init.headers } : {}),
     ...(init.body !== undefined ? { body: init.body } : {}),
     signal,
-    // Neither Entra nor Graph redirects these calls; never carry a bearer token or a password
-    // after one.
-    redirect: 'error',
-    dispatcher: http.dispatcher,
   });
+  const body = await answer.body.arrayBuffer();
+  if (answer.statusCode >= 300 && answer.statusCode < 400)
+    throw new DirectoryRedirectError(answer.statusCode);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return new Response(NULL_BODY_STATUSES.has(answer.statusCode) ? null : body, {
+    status: answer.statusCode,
+    headers,
+  });
+}
+
+function originAndPath(url: string): { origin: string; path: string } {
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }

@@ -6,6 +6,11 @@ import { connect, type AddressInfo } from 'node:net';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntraDirectory } from '../../src/directory/entra-directory.js';
+import {
+  createOutboundDispatcher,
+  DirectoryRedirectError,
+  fetchThroughDirectory,
+} from '../../src/directory/outbound-proxy.js';
 import { emulatorDirectoryConfig } from './emulator-config.js';
 
 let emu: RunningEmulator;
@@ -96,6 +101,43 @@ describe('outbound proxy', () => {
         if (v === undefined) Reflect.deleteProperty(process.env, k);
         else process.env[k] = v;
       }
+    }
+  });
+});
+
+describe('directory requests', () => {
+  it('never follow a redirect, so a bearer token cannot be carried elsewhere', async () => {
+    const seen: { url: string | undefined; authorization: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, authorization: req.headers.authorization });
+      if (req.url === '/v1.0/users') {
+        res.writeHead(302, { location: '/elsewhere' });
+        res.end('moved');
+      } else res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dispatcher = createOutboundDispatcher({ timeouts: { callMs: 5000, operationMs: 10_000 } });
+    try {
+      const http = { dispatcher, callMs: 5000 };
+      const moved = fetchThroughDirectory(http, `${origin}/v1.0/users`, {
+        method: 'GET',
+        headers: { authorization: 'Bearer not-a-real-token' },
+      });
+      await expect(moved).rejects.toBeInstanceOf(DirectoryRedirectError);
+      expect(seen.map((s) => s.url)).toEqual(['/v1.0/users']);
+      // Everything else is answered as a WHATWG Response: status, headers and body as sent.
+      const plain = await fetchThroughDirectory(http, `${origin}/v1.0/me?x=1`, { method: 'GET' });
+      expect([plain.status, plain.headers.get('content-length'), await plain.text()]).toEqual([
+        200,
+        '2',
+        '{}',
+      ]);
+      expect(seen.map((s) => s.url)).toEqual(['/v1.0/users', '/v1.0/me?x=1']);
+    } finally {
+      await dispatcher.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
