@@ -3,8 +3,6 @@
 // machine's poll of GET /flows/{id} notices and offers the ways out — send new codes once the gateway is back,
 // or correct the number. The first code goes to adele's registered address (demo e-mail), the password is
 // checked by msal-node's password grant against the Entra ID emulator.
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from '@mypass/entra-emulator';
 import { createApiClient, enrollMachine } from '@mypass/flows';
 import { stepOf } from '@mypass/flows/machines/flow-paths';
@@ -13,6 +11,7 @@ import { createActor, waitFor, type Actor } from 'xstate';
 import type { Delivery } from '../src/delivery/delivery.js';
 import type { EntraDirectory } from '../src/directory/entra-directory.js';
 import { buildAppWithDelivery, testConfig, type AppWithDelivery } from './app/test-app.js';
+import { startFakeGateway, type FakeGateway } from './delivery/gateway-servers.js';
 import { injectTransport } from './flow-machine-transport.js';
 import { startEmulatorDirectory, type EmulatorDirectory } from './directory/emulator-config.js';
 
@@ -26,31 +25,23 @@ const newPhone = '+4520123499';
 let emu: RunningEmulator;
 let directory: EntraDirectory;
 let tenant: EmulatorDirectory | undefined;
-let gateway: HttpServer;
+let gateway: FakeGateway;
 let gatewayDown = false;
 const texts: { to: string; text: string }[] = [];
 
 beforeAll(async () => {
   tenant = await startEmulatorDirectory();
   ({ emu, directory } = tenant);
-  gateway = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      if (gatewayDown) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"rejected"}');
-        return;
-      }
-      texts.push(JSON.parse(body) as { to: string; text: string });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"m1"}');
-    });
+  gateway = await startFakeGateway((req) => {
+    if (gatewayDown) return { status: 400, body: '{"error":"rejected"}' };
+    texts.push(JSON.parse(req.body) as { to: string; text: string });
+    return { status: 200, body: '{"id":"m1"}' };
   });
-  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
 }, 60_000);
 
 afterAll(async () => {
   await tenant?.close();
-  await new Promise<void>((resolve) => gateway.close(() => resolve()));
+  await gateway?.close();
 });
 
 let server: AppWithDelivery | undefined;
@@ -70,7 +61,7 @@ beforeEach(async () => {
     delivery: {
       sms: {
         provider: 'webhook',
-        url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`,
+        url: `${gateway.url}/sms`,
         secret: 'webhook-secret-0123456789abcdef0123456789',
       },
       email: { provider: 'demo' },

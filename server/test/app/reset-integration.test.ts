@@ -2,7 +2,6 @@
 // and the Graph client over loopback HTTPS), e-mail through a real SMTP server, SMS through the webhook
 // gateway to a local HTTP server, the two-method policy, an at-risk user, and a gateway failure.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -16,12 +15,13 @@ import { captured } from './captured-output.js';
 import { startFlow, type StartedFlow as Flow } from './flow-driver.js';
 import { buildAppWithDelivery, testConfig, type AppWithDelivery } from './test-app.js';
 import { expectNoSecretsCaptured } from '../security/secrets-scan.js';
+import { startFakeGateway, type FakeGateway } from '../delivery/gateway-servers.js';
 
 let emu: RunningEmulator;
 let directory: EntraDirectory;
 let tenant: EmulatorDirectory | undefined;
 let smtp: SMTPServer;
-let smsGateway: Server;
+let smsGateway: FakeGateway;
 let server: AppWithDelivery | undefined;
 let app: FastifyInstance;
 let delivery: Delivery;
@@ -62,27 +62,19 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smsGateway = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      if (gatewayDown) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"rejected"}');
-        return;
-      }
-      const message = JSON.parse(body) as { to: string; text: string };
-      texts.push({ to: message.to, text: message.text });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"m1"}');
-    });
+  smsGateway = await startFakeGateway((req) => {
+    if (gatewayDown) return { status: 400, body: '{"error":"rejected"}' };
+    const message = JSON.parse(req.body) as { to: string; text: string };
+    texts.push({ to: message.to, text: message.text });
+    return { status: 200, body: '{"id":"m1"}' };
   });
-  await new Promise<void>((resolve) => smsGateway.listen(0, '127.0.0.1', resolve));
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
   await tenant?.close();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
-  await new Promise<void>((resolve) => smsGateway.close(() => resolve()));
+  await smsGateway?.close();
   expectNoSecretsCaptured([emu.apiApp.clientSecret]);
 });
 
@@ -102,7 +94,7 @@ beforeEach(async () => {
     delivery: {
       sms: {
         provider: 'webhook',
-        url: `http://127.0.0.1:${(smsGateway.address() as AddressInfo).port}/sms`,
+        url: `${smsGateway.url}/sms`,
         secret: 'webhook-secret-0123456789abcdef0123456789',
       },
       email: {
