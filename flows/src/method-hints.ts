@@ -5,6 +5,7 @@
 // gzip). What /max adds — the number's type (mobile or fixed line) — is not needed to confirm a number the
 // directory already holds; the server's SMS country allow-list does the gating.
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { boundedMemo } from './bounded-memo.js';
 
 export const maskBullet = '•';
 const emailBullets = maskBullet.repeat(3);
@@ -24,17 +25,27 @@ function regionOrUndefined(region: string | null | undefined): CountryCode | und
  */
 export function normalizePhone(input: string, defaultRegion?: string | null): string | null {
   if (typeof input !== 'string' || input.length === 0 || input.length > phoneInputMax) return null;
+  return normalizedPhone(`${regionOrUndefined(defaultRegion) ?? ''}\0${input}`);
+}
+
+// Keyed "REGION\0input" (a region is two letters or empty).
+const normalizedPhone = boundedMemo(1024, (key: string): string | null => {
+  const split = key.indexOf('\0');
+  const region = key.slice(0, split) as CountryCode | '';
   try {
     const parsed = parsePhoneNumberFromString(
-      input.normalize('NFKC').trim(),
-      regionOrUndefined(defaultRegion),
+      key
+        .slice(split + 1)
+        .normalize('NFKC')
+        .trim(),
+      region || undefined,
     );
     if (!parsed || !parsed.isValid()) return null;
     return parsed.number;
   } catch {
     return null;
   }
-}
+});
 
 /**
  * `+45 •• •• •• 78`: the country calling code and the last two digits; every other digit masked, grouped as
@@ -42,7 +53,10 @@ export function normalizePhone(input: string, defaultRegion?: string | null): st
  * digits only (never more). Never throws.
  */
 export function maskPhone(e164: string): string {
-  const digits = typeof e164 === 'string' ? e164.replace(/[^0-9]/g, '') : '';
+  return maskedPhone(typeof e164 === 'string' ? e164.replace(/[^0-9]/g, '') : '');
+}
+
+const maskedPhone = boundedMemo(1024, (digits: string): string => {
   let parsed;
   try {
     parsed = digits.length > 0 && digits.length <= 17 ? parsePhoneNumberFromString(`+${digits}`) : undefined;
@@ -66,7 +80,7 @@ export function maskPhone(e164: string): string {
     return seen > restDigits - 2 ? ch : maskBullet;
   });
   return `${prefix}${masked}`.replace(/ {2,}/g, ' ');
-}
+});
 
 /**
  * A plausible address, trimmed and case-folded (api.md: "case-folded address"), or null. Not a full RFC 5322

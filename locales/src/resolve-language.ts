@@ -22,7 +22,20 @@ interface Parsed {
   readonly hasRegion: boolean;
 }
 
+// Requested tags repeat (a few languages per deployment); each parse maximizes through Intl. Bounded,
+// since Accept-Language is anyone's to send: the oldest entry goes first.
+const parsedTags = new Map<string, Parsed | null>();
+
 function parse(tag: string): Parsed | undefined {
+  const known = parsedTags.get(tag);
+  if (known !== undefined) return known ?? undefined;
+  const parsed = parseUncached(tag);
+  if (parsedTags.size >= 256) parsedTags.delete(parsedTags.keys().next().value as string);
+  parsedTags.set(tag, parsed ?? null);
+  return parsed;
+}
+
+function parseUncached(tag: string): Parsed | undefined {
   try {
     const canonical = Intl.getCanonicalLocales(tag.trim().replace(/_/g, '-'))[0];
     if (canonical === undefined) return undefined;
