@@ -2,7 +2,7 @@
 // change that must hold under concurrency is one conditional statement (UPDATE … WHERE … RETURNING,
 // INSERT … ON CONFLICT … RETURNING) or a compare-and-set, so it holds across API nodes too.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { CodeKeyring } from './code-keyring.js';
 import type { AuditTable, ChallengesTable, Database, FlowsTable, OutboxTable } from './database-schema.js';
 import type {
@@ -76,6 +76,30 @@ const selectFlow = precompiled((db: Kysely<Database>, v: { id: string }) =>
   db.selectFrom('flows').selectAll().where('id', '=', v.id),
 );
 
+const insertFlow = precompiled((db: Kysely<Database>, v: Insertable<FlowsTable>) =>
+  db
+    .insertInto('flows')
+    .values({
+      id: v.id,
+      token_hash: v.token_hash,
+      purpose: v.purpose,
+      user_id: v.user_id,
+      decoy: v.decoy,
+      identifier_hash: v.identifier_hash,
+      policy_name: v.policy_name,
+      methods: v.methods,
+      methods_verified: v.methods_verified,
+      created_at: v.created_at,
+      verified_at: v.verified_at,
+      expires_at: v.expires_at,
+      state: v.state,
+      locale: v.locale,
+      client_address: v.client_address,
+      context: v.context,
+    })
+    .returningAll(),
+);
+
 function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
   const get = async (id: string) => {
     const row = await selectFlow.takeFirst(db, { id });
@@ -83,33 +107,29 @@ function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
   };
   return {
     async create(flow) {
-      const row = await db
-        .insertInto('flows')
-        .values({
-          id: flow.id,
-          token_hash: flow.tokenHash,
-          purpose: flow.purpose,
-          user_id: flow.userId,
-          decoy: flow.decoy ? 1 : 0,
-          identifier_hash: flow.identifierHash,
-          policy_name: flow.policyName,
-          methods: JSON.stringify(flow.methods),
-          methods_verified: '[]',
-          created_at: ms(clock.now()),
-          verified_at: null,
-          expires_at: ms(flow.expiresAt),
-          state: flow.state ?? 'verifying',
-          locale: flow.locale,
-          client_address: flow.clientAddress,
-          context: JSON.stringify(flow.context ?? {}),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertFlow.takeFirstOrThrow(db, {
+        id: flow.id,
+        token_hash: flow.tokenHash,
+        purpose: flow.purpose,
+        user_id: flow.userId,
+        decoy: flow.decoy ? 1 : 0,
+        identifier_hash: flow.identifierHash,
+        policy_name: flow.policyName,
+        methods: JSON.stringify(flow.methods),
+        methods_verified: '[]',
+        created_at: ms(clock.now()),
+        verified_at: null,
+        expires_at: ms(flow.expiresAt),
+        state: flow.state ?? 'verifying',
+        locale: flow.locale,
+        client_address: flow.clientAddress,
+        context: JSON.stringify(flow.context ?? {}),
+      });
       return toFlow(row);
     },
     get,
     async getWithToken(id, token, now = clock.now()) {
-      const row = await db.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await selectFlow.takeFirst(db, { id });
       const presented = Buffer.from(hashFlowToken(token), 'hex');
       // Hash and compare even when the id is unknown, so both cases cost the same.
       const stored = Buffer.from(row?.token_hash ?? '0'.repeat(64), 'hex');
@@ -216,37 +236,55 @@ function toChallenge(row: Selectable<ChallengesTable>): ChallengeRecord {
   };
 }
 
+const insertChallenge = precompiled((db: Kysely<Database>, v: Insertable<ChallengesTable>) =>
+  db
+    .insertInto('challenges')
+    .values({
+      id: v.id,
+      flow_id: v.flow_id,
+      method_id: v.method_id,
+      destination_hash: v.destination_hash,
+      code_hmac: v.code_hmac,
+      key_id: v.key_id,
+      expires_at: v.expires_at,
+      consumed_at: v.consumed_at,
+      delivery_status: v.delivery_status,
+      created_at: v.created_at,
+    })
+    .returningAll(),
+);
+
+/** Single use: only one request ever turns consumed_at from null. */
+const consumeChallenge = precompiled((db: Kysely<Database>, v: { id: string; now: number }) =>
+  db
+    .updateTable('challenges')
+    .set({ consumed_at: v.now })
+    .where('id', '=', v.id)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', v.now)
+    .returning('id'),
+);
+
 function challengeRepository({ db, keyring, clock }: RepositoryContext): ChallengeRepository {
   const consume = async (challengeId: string, now: Date) => {
-    const row = await db
-      .updateTable('challenges')
-      .set({ consumed_at: ms(now) })
-      .where('id', '=', challengeId)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', ms(now))
-      .returning('id')
-      .executeTakeFirst();
+    const row = await consumeChallenge.takeFirst(db, { id: challengeId, now: ms(now) });
     return row !== undefined;
   };
   return {
     async create(challenge) {
       const mac = keyring.codeHmac(challenge.code, challenge.flowId, challenge.methodId);
-      const row = await db
-        .insertInto('challenges')
-        .values({
-          id: challenge.id,
-          flow_id: challenge.flowId,
-          method_id: challenge.methodId,
-          destination_hash: challenge.destinationHash,
-          code_hmac: mac.hmac,
-          key_id: mac.keyId,
-          expires_at: ms(challenge.expiresAt),
-          consumed_at: null,
-          delivery_status: challenge.deliveryStatus ?? 'queued',
-          created_at: ms(clock.now()),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertChallenge.takeFirstOrThrow(db, {
+        id: challenge.id,
+        flow_id: challenge.flowId,
+        method_id: challenge.methodId,
+        destination_hash: challenge.destinationHash,
+        code_hmac: mac.hmac,
+        key_id: mac.keyId,
+        expires_at: ms(challenge.expiresAt),
+        consumed_at: null,
+        delivery_status: challenge.deliveryStatus ?? 'queued',
+        created_at: ms(clock.now()),
+      });
       return toChallenge(row);
     },
     async get(id) {
@@ -437,6 +475,26 @@ function counterRepository({ db, clock }: RepositoryContext): CounterRepository 
   };
 }
 
+const insertOutbox = precompiled((db: Kysely<Database>, v: Insertable<OutboxTable>) =>
+  db
+    .insertInto('outbox')
+    .values({
+      id: v.id,
+      channel: v.channel,
+      destination: v.destination,
+      payload: v.payload,
+      status: v.status,
+      next_attempt_at: v.next_attempt_at,
+      last_error_code: v.last_error_code,
+      challenge_id: v.challenge_id,
+      flow_id: v.flow_id,
+      expires_at: v.expires_at,
+      created_at: v.created_at,
+      sent_at: v.sent_at,
+    })
+    .returningAll(),
+);
+
 function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): OutboxRepository {
   const toMessage = (row: Selectable<OutboxTable>): OutboxMessage => {
     let payload: OutboxPayload | null = null;
@@ -463,25 +521,21 @@ function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): O
   return {
     async enqueue(message) {
       const now = ms(clock.now());
-      const row = await db
-        .insertInto('outbox')
-        .values({
-          id: message.id ?? randomUUID(),
-          channel: message.channel,
-          destination: message.destination,
-          // The code is in here until it is sent: sealed with AES-256-GCM, never in clear text.
-          payload: keyring.encrypt(JSON.stringify(message.payload)),
-          status: 'queued',
-          next_attempt_at: now,
-          last_error_code: null,
-          challenge_id: message.challengeId ?? null,
-          flow_id: message.flowId ?? null,
-          expires_at: message.expiresAt ? ms(message.expiresAt) : null,
-          created_at: now,
-          sent_at: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertOutbox.takeFirstOrThrow(db, {
+        id: message.id ?? randomUUID(),
+        channel: message.channel,
+        destination: message.destination,
+        // The code is in here until it is sent: sealed with AES-256-GCM, never in clear text.
+        payload: keyring.encrypt(JSON.stringify(message.payload)),
+        status: 'queued',
+        next_attempt_at: now,
+        last_error_code: null,
+        challenge_id: message.challengeId ?? null,
+        flow_id: message.flowId ?? null,
+        expires_at: message.expiresAt ? ms(message.expiresAt) : null,
+        created_at: now,
+        sent_at: null,
+      });
       return toMessage(row);
     },
     async get(id) {
