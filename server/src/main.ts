@@ -62,6 +62,7 @@ export async function startServer(
     keys: config.store.codeKeys,
     poolSize: config.store.poolSize,
     busyTimeoutMs: config.store.busyTimeoutMs,
+    checkpointInBackground: true,
   });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {

@@ -9,6 +9,7 @@ import type { Database as Schema } from './database-schema.js';
 import { maintenanceRepository } from './maintenance-repository.js';
 import { migrationProvider } from './migrations.js';
 import { createRepositories, type Dialect } from './sql-repositories.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { StoreError, systemClock, type OpenStoreOptions, type Repositories, type Store } from './store.js';
 
 /** What the URL names, without credentials (safe to log). */
@@ -103,6 +104,7 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
   const clock = options.clock ?? systemClock;
   let dialect: Dialect;
   let db: Kysely<Schema>;
+  let checkpointer: Checkpointer | undefined;
 
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
@@ -120,6 +122,10 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
       });
     }
     db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    if (options.checkpointInBackground && path !== ':memory:') {
+      // Without the worker, SQLite's own checkpoints inside commits go on as before.
+      checkpointer = await startCheckpointer(database).catch(() => undefined);
+    }
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     dialect = 'postgres';
     const schema = options.schema;
@@ -184,6 +190,7 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
       }
     },
     async close() {
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

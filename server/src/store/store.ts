@@ -475,6 +475,11 @@ export interface OpenStoreOptions {
   schema?: string;
   /** SQLite only: refuse a file that does not exist instead of creating it (read-only tools such as doctor). */
   existingOnly?: boolean;
+  /**
+   * SQLite files only: checkpoint the WAL from a worker thread instead of inside commits on the
+   * event loop (sqlite-checkpointer.ts). For the serving process; short-lived tools need not.
+   */
+  checkpointInBackground?: boolean;
 }
 
 /** Implemented in store/open-store.ts: `openStore(url, options): Promise<Store>` (migrations not run; call migrate()). */
