@@ -194,7 +194,8 @@ async function completeFlow(user: BenchUser): Promise<void> {
     'POST',
     `/api/v1/flows/${flowId}/password`,
     {
-      newPassword: `Lantern-${Math.random().toString(36).slice(2, 10)}-Harbor7!`,
+      // Digits only in the random part: random letters now and then spelled a part of the generated name.
+      newPassword: `Lantern-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}-Harbor7!`,
     },
     flowToken,
   );
