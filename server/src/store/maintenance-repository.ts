@@ -2,6 +2,7 @@
 // `mypass audit export` and the syslog sink, deletion by age for retention (retention/), and
 // deletion of one person's rows for `mypass user purge`. Plain statements, the same in both dialects.
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CodeKeyring } from './code-keyring.js';
 import type { AuditTable, Database } from './database-schema.js';
 import { StoreError, type AuditEntry, type Json } from './store.js';
 
@@ -33,6 +34,40 @@ export interface PersonDeletion {
   audit: number;
 }
 
+/** What one code key still protects in the store (`sealedKeyUsage`). */
+export interface KeyUsage {
+  keyId: string;
+  /** Confirmed enrollments whose destination the key sealed. */
+  enrollmentsConfirmed: number;
+  /** Enrollments not confirmed yet (retention removes them if they never are). */
+  enrollmentsPending: number;
+  /** Queued or sending outbox messages whose payload the key sealed (sent ones hold none). */
+  outbox: number;
+  /** Challenges neither consumed nor expired whose code HMAC the key made. */
+  liveChallenges: number;
+}
+
+export interface SealedKeyUsage {
+  /** One entry per key id found in the store, sorted by key id. */
+  keys: KeyUsage[];
+  /** Sealed values not of the form `v1.<keyId>.…` at all: no key reads them. */
+  malformed: { enrollments: number; outbox: number };
+}
+
+export interface ResealCounts {
+  /** Re-encrypted with the current key (with `dryRun`: would be). */
+  resealed: number;
+  /** Sealed with a key the keyring does not hold (or damaged): left exactly as they were. */
+  unreadable: number;
+  /** Changed or deleted by someone else between the read and the write: left to them. */
+  changedMeanwhile: number;
+}
+
+export interface ResealResult {
+  enrollments: ResealCounts;
+  outbox: ResealCounts;
+}
+
 export interface MaintenanceRepository {
   /** Audit rows in ascending order (oldest first), one page. */
   auditPage(query: AuditPageQuery): Promise<AuditEntry[]>;
@@ -51,6 +86,20 @@ export interface MaintenanceRepository {
     person: PersonKeys,
     options: { counterKeyPrefixes: string[]; keepAudit: boolean },
   ): Promise<PersonDeletion>;
+  /**
+   * Per key id: the enrollments, queued outbox payloads and live challenges that still need it
+   * (`mypass keys status`). Reads in pages by id, so memory stays flat however many rows there are.
+   */
+  sealedKeyUsage(options?: { now?: Date; pageSize?: number }): Promise<SealedKeyUsage>;
+  /**
+   * Re-encrypts every enrollment destination and queued outbox payload not sealed with
+   * `keyring.currentKeyId`, page by page; each write is a compare-and-set on the old sealed value,
+   * so a row another node changed meanwhile is never overwritten (`mypass keys reseal`).
+   */
+  resealEnrollments(
+    keyring: CodeKeyring,
+    options?: { dryRun?: boolean; pageSize?: number },
+  ): Promise<ResealResult>;
 }
 
 const toAudit = (row: Selectable<AuditTable>): AuditEntry => ({
@@ -65,6 +114,27 @@ const toAudit = (row: Selectable<AuditTable>): AuditEntry => ({
 });
 
 const count = (result: { numDeletedRows: bigint }): number => Number(result.numDeletedRows);
+
+// `v1.` + a key id (at most 32 characters) + `.`: enough of a sealed value to name its key, so
+// the usage count never reads whole ciphertexts.
+const SEAL_HEAD_LENGTH = 36;
+const sealedKeyId = (head: string): string | undefined => /^v1\.([A-Za-z0-9_-]{1,32})\./.exec(head)?.[1];
+
+/** Calls `visit` with successive pages of `read(afterId)` (rows ordered by id) until one is short. */
+async function forEachPage<Row extends { id: string }>(
+  pageSize: number,
+  read: (afterId: string | undefined, limit: number) => Promise<Row[]>,
+  visit: (rows: Row[]) => Promise<void> | void,
+): Promise<void> {
+  let afterId: string | undefined;
+  for (;;) {
+    const rows = await read(afterId, pageSize);
+    await visit(rows);
+    const last = rows.at(-1);
+    if (rows.length < pageSize || last === undefined) return;
+    afterId = last.id;
+  }
+}
 
 /** Every method fails with a StoreError (a stable code), never a driver's error with SQL in it. */
 function guarded(repository: MaintenanceRepository): MaintenanceRepository {
@@ -165,6 +235,142 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
         }
         return { flows, challenges, outbox, counters, audit };
       });
+    },
+
+    async sealedKeyUsage(options = {}) {
+      const now = options.now ?? new Date();
+      const pageSize = options.pageSize ?? 2000;
+      const byKey = new Map<string, KeyUsage>();
+      const usage = (keyId: string): KeyUsage => {
+        let entry = byKey.get(keyId);
+        if (!entry) {
+          entry = { keyId, enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 0 };
+          byKey.set(keyId, entry);
+        }
+        return entry;
+      };
+      const malformed = { enrollments: 0, outbox: 0 };
+      const head = (column: 'destination' | 'payload') =>
+        sql<string>`substr(${sql.ref(column)}, 1, ${SEAL_HEAD_LENGTH})`.as('head');
+
+      await forEachPage(
+        pageSize,
+        (afterId, limit) => {
+          let q = db.selectFrom('enrollments').select(['id', 'confirmed_at', head('destination')]);
+          if (afterId !== undefined) q = q.where('id', '>', afterId);
+          return q.orderBy('id').limit(limit).execute();
+        },
+        (rows) => {
+          for (const row of rows) {
+            const keyId = sealedKeyId(row.head);
+            if (keyId === undefined) malformed.enrollments++;
+            else if (row.confirmed_at === null) usage(keyId).enrollmentsPending++;
+            else usage(keyId).enrollmentsConfirmed++;
+          }
+        },
+      );
+      await forEachPage(
+        pageSize,
+        (afterId, limit) => {
+          let q = db
+            .selectFrom('outbox')
+            .select(['id', head('payload')])
+            .where('status', 'in', ['queued', 'sending'])
+            .where('payload', '<>', '');
+          if (afterId !== undefined) q = q.where('id', '>', afterId);
+          return q.orderBy('id').limit(limit).execute();
+        },
+        (rows) => {
+          for (const row of rows) {
+            const keyId = sealedKeyId(row.head);
+            if (keyId === undefined) malformed.outbox++;
+            else usage(keyId).outbox++;
+          }
+        },
+      );
+      const live = await db
+        .selectFrom('challenges')
+        .select((eb) => ['key_id', eb.fn.countAll<number | string | bigint>().as('n')])
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now.getTime())
+        .groupBy('key_id')
+        .execute();
+      for (const row of live) usage(row.key_id).liveChallenges += Number(row.n);
+
+      const keys = [...byKey.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+      return { keys, malformed };
+    },
+
+    async resealEnrollments(keyring, options = {}) {
+      const pageSize = options.pageSize ?? 500;
+      const current = `v1.${keyring.currentKeyId}.`;
+      const notCurrent = (column: 'destination' | 'payload') =>
+        sql<boolean>`substr(${sql.ref(column)}, 1, ${current.length}) <> ${current}`;
+      const counts = (): ResealCounts => ({ resealed: 0, unreadable: 0, changedMeanwhile: 0 });
+      const result: ResealResult = { enrollments: counts(), outbox: counts() };
+
+      /** Decrypts with any configured key, seals with the current one, writes only if unchanged. */
+      const reseal = async (
+        sealed: string,
+        tally: ResealCounts,
+        write: (resealed: string) => Promise<boolean>,
+      ): Promise<void> => {
+        const clear = keyring.decrypt(sealed);
+        if (clear === undefined) tally.unreadable++;
+        else if (options.dryRun) tally.resealed++;
+        else if (await write(keyring.encrypt(clear))) tally.resealed++;
+        else tally.changedMeanwhile++;
+      };
+
+      await forEachPage(
+        pageSize,
+        (afterId, limit) => {
+          let q = db.selectFrom('enrollments').select(['id', 'destination']).where(notCurrent('destination'));
+          if (afterId !== undefined) q = q.where('id', '>', afterId);
+          return q.orderBy('id').limit(limit).execute();
+        },
+        async (rows) => {
+          for (const row of rows) {
+            await reseal(row.destination, result.enrollments, async (resealed) => {
+              const written = await db
+                .updateTable('enrollments')
+                .set({ destination: resealed })
+                .where('id', '=', row.id)
+                .where('destination', '=', row.destination)
+                .executeTakeFirst();
+              return Number(written.numUpdatedRows) === 1;
+            });
+          }
+        },
+      );
+      await forEachPage(
+        pageSize,
+        (afterId, limit) => {
+          let q = db
+            .selectFrom('outbox')
+            .select(['id', 'payload'])
+            .where('status', 'in', ['queued', 'sending'])
+            .where('payload', '<>', '')
+            .where(notCurrent('payload'));
+          if (afterId !== undefined) q = q.where('id', '>', afterId);
+          return q.orderBy('id').limit(limit).execute();
+        },
+        async (rows) => {
+          for (const row of rows) {
+            await reseal(row.payload, result.outbox, async (resealed) => {
+              // Sent meanwhile: the payload is '' now and must stay so.
+              const written = await db
+                .updateTable('outbox')
+                .set({ payload: resealed })
+                .where('id', '=', row.id)
+                .where('payload', '=', row.payload)
+                .executeTakeFirst();
+              return Number(written.numUpdatedRows) === 1;
+            });
+          }
+        },
+      );
+      return result;
     },
   });
 }

@@ -1,0 +1,263 @@
+// Code key rotation in the store (SQLite and PostgreSQL): which key sealed what
+// (maintenance.sealedKeyUsage) and re-encryption under the current key
+// (maintenance.resealEnrollments) that never loses, overwrites or exposes a destination.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type KyselyPlugin, type UnknownRow } from 'kysely';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCodeKeyring } from '../../src/store/code-keyring.js';
+import type { Database as Schema } from '../../src/store/database-schema.js';
+import { maintenanceRepository } from '../../src/store/maintenance-repository.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { keyA, keyB, keyC, sealRows } from './sealed-rows.js';
+import { describeEachStore, postgresUrl, testClock, type StoreTarget } from './store-harness.js';
+
+const MINUTE = 60_000;
+const zero = { resealed: 0, unreadable: 0, changedMeanwhile: 0 };
+
+async function expectDestinations(store: Store, destinations: Map<string, string[]>): Promise<void> {
+  for (const [userId, expected] of destinations) {
+    const records = await store.enrollments.listForUser(userId);
+    expect(records.map((r) => r.destination)).toEqual(expected);
+  }
+}
+
+/** Rows of `table` whose sealed column names `keyId`, exactly as stored. */
+async function rowsSealedWith(target: StoreTarget, table: 'enrollments' | 'outbox', keyId: string) {
+  const column = table === 'enrollments' ? 'destination' : 'payload';
+  const rows = await target.rawRows(table);
+  return rows.filter((r) => String(r[column]).startsWith(`v1.${keyId}.`));
+}
+
+describeEachStore('code key rotation', (target) => {
+  const clock = testClock();
+  let stores: { a: Store; ba: Store };
+  let rows: Awaited<ReturnType<typeof sealRows>>;
+
+  it('counts per key id what each key sealed or signed, in pages', async () => {
+    stores = {
+      a: await target.open({ keys: [keyA], clock }),
+      ba: await target.open({ keys: [keyB, keyA], clock }),
+    };
+    rows = await sealRows(stores.a, 'a', 2, clock.now());
+    const expected = {
+      keys: [{ keyId: 'kA', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 1 }],
+      malformed: { enrollments: 0, outbox: 0 },
+    };
+    // Pages of 2 cross several page boundaries (6 enrollments, 2 queued messages).
+    expect(await stores.ba.maintenance.sealedKeyUsage({ now: clock.now(), pageSize: 2 })).toEqual(expected);
+    expect(await stores.ba.maintenance.sealedKeyUsage({ now: clock.now() })).toEqual(expected);
+  });
+
+  it('re-encrypts every enrollment and queued payload under the current key, once', async () => {
+    const result = await stores.ba.maintenance.resealEnrollments(stores.ba.keyring, { pageSize: 2 });
+    expect(result).toEqual({
+      enrollments: { resealed: 6, unreadable: 0, changedMeanwhile: 0 },
+      outbox: { resealed: 2, unreadable: 0, changedMeanwhile: 0 },
+    });
+    expect(await stores.ba.maintenance.resealEnrollments(stores.ba.keyring)).toEqual({
+      enrollments: zero,
+      outbox: zero,
+    });
+    const usage = await stores.ba.maintenance.sealedKeyUsage({ now: clock.now() });
+    expect(usage.keys).toEqual([
+      // The live code stays signed with kA until it expires; HMACs are not re-signed.
+      { keyId: 'kA', enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 1 },
+      { keyId: 'kB', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 0 },
+    ]);
+    const enrollments = await target.rawRows('enrollments');
+    expect(enrollments.every((r) => String(r.destination).startsWith('v1.kB.'))).toBe(true);
+    const stored = JSON.stringify([enrollments, await target.rawRows('outbox')]);
+    for (const list of rows.destinations.values()) for (const d of list) expect(stored).not.toContain(d);
+    for (const text of rows.queued.values()) expect(stored).not.toContain(text);
+    // A sent message's payload stays blank.
+    expect((await target.rawRows('outbox')).find((r) => r.id === rows.sentId)?.payload).toBe('');
+  });
+
+  it('leaves every enrollment and message readable with the new key alone', async () => {
+    const b = await target.open({ keys: [keyB], clock });
+    await expectDestinations(b, rows.destinations);
+    for (const [id, text] of rows.queued) expect((await b.outbox.get(id))?.payload?.text).toBe(text);
+    const later = new Date(clock.now().getTime() + 11 * MINUTE);
+    expect((await b.maintenance.sealedKeyUsage({ now: later })).keys.map((k) => k.keyId)).toEqual(['kB']);
+  });
+});
+
+describeEachStore('code key rotation: a key no longer configured', (target) => {
+  it('counts rows sealed with an unknown key as unreadable and leaves them byte for byte', async () => {
+    const clock = testClock();
+    const c = await target.open({ keys: [keyC], clock });
+    const a = await target.open({ keys: [keyA], clock });
+    await sealRows(c, 'c', 2, clock.now());
+    const fromA = await sealRows(a, 'a', 1, clock.now());
+    const before = {
+      enrollments: await rowsSealedWith(target, 'enrollments', 'kC'),
+      outbox: await rowsSealedWith(target, 'outbox', 'kC'),
+    };
+    expect(before.enrollments).toHaveLength(6);
+    expect(before.outbox).toHaveLength(2);
+
+    const ba = await target.open({ keys: [keyB, keyA], clock });
+    expect(await ba.maintenance.resealEnrollments(ba.keyring, { pageSize: 4 })).toEqual({
+      enrollments: { resealed: 3, unreadable: 6, changedMeanwhile: 0 },
+      outbox: { resealed: 2, unreadable: 2, changedMeanwhile: 0 },
+    });
+    expect(await rowsSealedWith(target, 'enrollments', 'kC')).toEqual(before.enrollments);
+    expect(await rowsSealedWith(target, 'outbox', 'kC')).toEqual(before.outbox);
+    expect((await ba.maintenance.sealedKeyUsage({ now: clock.now() })).keys).toEqual([
+      { keyId: 'kA', enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 1 },
+      { keyId: 'kB', enrollmentsConfirmed: 2, enrollmentsPending: 1, outbox: 2, liveChallenges: 0 },
+      { keyId: 'kC', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 1 },
+    ]);
+    await expectDestinations(ba, fromA.destinations);
+  });
+});
+
+describeEachStore('code key rotation: dry run', (target) => {
+  it('counts what it would re-encrypt and writes nothing', async () => {
+    const clock = testClock();
+    const a = await target.open({ keys: [keyA], clock });
+    await sealRows(a, 'd', 2, clock.now());
+    const before = [await target.rawRows('enrollments'), await target.rawRows('outbox')];
+    const ba = await target.open({ keys: [keyB, keyA], clock });
+    expect(await ba.maintenance.resealEnrollments(ba.keyring, { dryRun: true, pageSize: 2 })).toEqual({
+      enrollments: { resealed: 6, unreadable: 0, changedMeanwhile: 0 },
+      outbox: { resealed: 2, unreadable: 0, changedMeanwhile: 0 },
+    });
+    expect([await target.rawRows('enrollments'), await target.rawRows('outbox')]).toEqual(before);
+  });
+});
+
+/**
+ * A Kysely plugin that runs `hook` after a query's rows have been read and before the repository
+ * sees them: the moment between the reseal's read of a page and its writes.
+ */
+function afterRead(hook: (rows: UnknownRow[]) => Promise<void>): KyselyPlugin {
+  return {
+    transformQuery: (args) => args.node,
+    async transformResult(args) {
+      await hook(args.result.rows);
+      return args.result;
+    },
+  };
+}
+
+interface SideBySide {
+  /** A node serving on the database through the real store. */
+  node: Store;
+  /** The maintenance repository's connection, with `hook` between its reads and writes. */
+  resealer(hook: (rows: UnknownRow[]) => Promise<void>): Kysely<Schema>;
+  /** Plain statements on a connection of their own (the resealer's is held while `hook` runs). */
+  raw: Kysely<Schema>;
+  close(): Promise<void>;
+}
+
+async function sideBySide(dialect: 'sqlite' | 'postgres'): Promise<SideBySide> {
+  const dbs: Kysely<Schema>[] = [];
+  const track = (db: Kysely<Schema>): Kysely<Schema> => {
+    dbs.push(db);
+    return db;
+  };
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'mypass-reseal-'));
+    const file = join(dir, 'mypass.db');
+    const node = await openStore(`sqlite:${file}`, { keys: [keyA] });
+    await node.migrate();
+    const connect = (plugins: KyselyPlugin[]) =>
+      track(new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(file) }), plugins }));
+    return {
+      node,
+      raw: connect([]),
+      resealer: (hook) => connect([afterRead(hook)]),
+      async close() {
+        await Promise.all(dbs.map((db) => db.destroy()));
+        await node.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = `mypass_reseal_${randomBytes(6).toString('hex')}`;
+  const node = await openStore(postgresUrl, { keys: [keyA], schema, poolSize: 2 });
+  await node.migrate();
+  const connect = (plugins: KyselyPlugin[]) => {
+    const pool = new pg.Pool({ connectionString: postgresUrl, max: 1, options: `-c search_path=${schema}` });
+    return track(new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins }));
+  };
+  return {
+    node,
+    raw: connect([]),
+    resealer: (hook) => connect([afterRead(hook)]),
+    async close() {
+      await Promise.all(dbs.map((db) => db.destroy()));
+      await node.close();
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    },
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)(
+  'code key rotation: another node writes meanwhile (%s)',
+  (dialect) => {
+    let setup: SideBySide | undefined;
+    afterAll(async () => {
+      await setup?.close();
+    });
+
+    it('never overwrites a row changed or deleted between the read and the write', async () => {
+      setup = await sideBySide(dialect);
+      const { node, raw } = setup;
+      const rows = await sealRows(node, 'm', 2);
+      const keyringBA = createCodeKeyring([keyB, keyA]);
+      const changedId = 'enr-m-0-0';
+      const concurrentValue = keyringBA.encrypt('+4520000000');
+      const sentMeanwhile = [...rows.queued.keys()][0] ?? '';
+      let enrollmentPageSeen = false;
+      let outboxPageSeen = false;
+      const db = setup.resealer(async (read) => {
+        if (!enrollmentPageSeen && read.some((r) => r.id === changedId && 'destination' in r)) {
+          enrollmentPageSeen = true;
+          // Another node re-seals one row, and a person (three enrollments) is purged.
+          await raw
+            .updateTable('enrollments')
+            .set({ destination: concurrentValue })
+            .where('id', '=', changedId)
+            .execute();
+          await node.enrollments.deleteEnrollmentsForUser('user-m-1');
+        }
+        if (!outboxPageSeen && read.some((r) => r.id === sentMeanwhile && 'payload' in r)) {
+          outboxPageSeen = true;
+          // The outbox worker sends one message: its payload is blanked.
+          await node.outbox.markSent(sentMeanwhile);
+        }
+      });
+
+      const result = await maintenanceRepository(db).resealEnrollments(keyringBA);
+      expect(enrollmentPageSeen && outboxPageSeen).toBe(true);
+      expect(result).toEqual({
+        enrollments: { resealed: 2, unreadable: 0, changedMeanwhile: 4 },
+        outbox: { resealed: 1, unreadable: 0, changedMeanwhile: 1 },
+      });
+      const after = await raw.selectFrom('enrollments').select(['id', 'destination']).orderBy('id').execute();
+      expect(after.map((r) => r.id)).toEqual(['enr-m-0-0', 'enr-m-0-1', 'enr-m-0-2']);
+      expect(after[0]?.destination).toBe(concurrentValue);
+      const withB = createCodeKeyring([keyB]);
+      expect(after.slice(1).map((r) => withB.decrypt(r.destination))).toEqual(
+        (rows.destinations.get('user-m-0') ?? []).slice(1),
+      );
+      const sent = await raw
+        .selectFrom('outbox')
+        .select(['payload', 'status'])
+        .where('id', '=', sentMeanwhile)
+        .executeTakeFirstOrThrow();
+      expect(sent).toEqual({ payload: '', status: 'sent' });
+    });
+  },
+);
