@@ -4,6 +4,7 @@ import type { CliCommand, CliIo } from './cli-io.js';
 import { auditCommand } from './audit-command.js';
 import { brandingCommand } from './branding-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { keysCommand } from './keys-command.js';
 import { licensesCommand } from './licenses-command.js';
 import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve.js';
@@ -13,6 +14,7 @@ export const commands: Record<string, CliCommand> = {
   audit: auditCommand,
   branding: brandingCommand,
   doctor: doctorCommand,
+  keys: keysCommand,
   licenses: licensesCommand,
   retention: retentionCommand,
   serve: serveCommand,
