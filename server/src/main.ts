@@ -62,7 +62,13 @@ export async function startServer(
     keys: config.store.codeKeys,
     poolSize: config.store.poolSize,
     busyTimeoutMs: config.store.busyTimeoutMs,
-    checkpointInBackground: true,
+    checkpointInBackground: {
+      onFailure: (error) =>
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'SQLite checkpoint worker stopped; the main connection checkpoints again',
+        ),
+    },
   });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {

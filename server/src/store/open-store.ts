@@ -124,7 +124,11 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
     db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     if (options.checkpointInBackground && path !== ':memory:') {
       // Without the worker, SQLite's own checkpoints inside commits go on as before.
-      checkpointer = await startCheckpointer(database).catch(() => undefined);
+      const { onFailure } = options.checkpointInBackground;
+      checkpointer = await startCheckpointer(database, { onFailure }).catch((error: unknown) => {
+        onFailure(error);
+        return undefined;
+      });
     }
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     dialect = 'postgres';

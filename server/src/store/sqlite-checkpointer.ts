@@ -32,7 +32,11 @@ parentPort.postMessage('ready');
 
 export async function startCheckpointer(
   database: Database.Database,
-  options: { intervalMs?: number; onFailure?: (error: unknown) => void } = {},
+  options: {
+    intervalMs?: number;
+    /** Told once when the worker ends unasked (the main connection has taken checkpoints back). */
+    onFailure?: (error: unknown) => void;
+  } = {},
 ): Promise<Checkpointer> {
   const worker = new Worker(workerSource, {
     eval: true,
@@ -43,6 +47,7 @@ export async function startCheckpointer(
     },
   });
   let stopping = false;
+  let ended = false;
   const fallBack = () => {
     if (database.open) database.pragma('wal_autocheckpoint = 1000');
   };
@@ -54,18 +59,23 @@ export async function startCheckpointer(
   database.pragma('wal_autocheckpoint = 0');
   // The store's close() stops it; an unclosed store must still let the process end.
   worker.unref();
+  let failure: unknown;
   worker.on('error', (error) => {
-    fallBack();
-    options.onFailure?.(error);
+    failure = error;
   });
-  worker.on('exit', () => {
-    if (!stopping) fallBack();
+  worker.on('exit', (code) => {
+    ended = true;
+    if (stopping) return;
+    fallBack();
+    options.onFailure?.(failure ?? new Error(`the checkpoint worker ended (exit code ${code})`));
   });
   return {
     async stop() {
       if (stopping) return;
       stopping = true;
       fallBack();
+      // Already gone (a crash): there is no exit left to wait for.
+      if (ended) return;
       // Referenced again while it finishes: an unreferenced worker would not keep the process alive
       // for this wait, and a top-level await on close() would be left unsettled.
       worker.ref();

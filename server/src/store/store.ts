@@ -479,7 +479,7 @@ export interface OpenStoreOptions {
    * SQLite files only: checkpoint the WAL from a worker thread instead of inside commits on the
    * event loop (sqlite-checkpointer.ts). For the serving process; short-lived tools need not.
    */
-  checkpointInBackground?: boolean;
+  checkpointInBackground?: { onFailure(error: unknown): void };
 }
 
 /** Implemented in store/open-store.ts: `openStore(url, options): Promise<Store>` (migrations not run; call migrate()). */

@@ -54,11 +54,12 @@ describe('WAL checkpoints in a worker thread', () => {
   });
 
   it('is started and stopped with a file store opened for serving', async () => {
+    const failures: unknown[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'mypass-checkpoint-'));
     dirs.push(dir);
     const store = await openStore(`sqlite:${join(dir, 'serve.db')}`, {
       keys: [{ id: 'k1', secret: 'checkpointer-test-key-0123456789abcdef' }],
-      checkpointInBackground: true,
+      checkpointInBackground: { onFailure: (error) => failures.push(error) },
     });
     await store.migrate();
     await store.counters.hit('k', 60, 5);
@@ -67,5 +68,6 @@ describe('WAL checkpoints in a worker thread', () => {
     const reader = new Database(join(dir, 'serve.db'), { readonly: true });
     expect(reader.prepare('select count from counters where key = ?').pluck().get('k')).toBe(1);
     reader.close();
+    expect(failures).toEqual([]);
   });
 });
