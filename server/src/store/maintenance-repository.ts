@@ -1,6 +1,8 @@
 // Reads and deletes for the administrator's tools rather than the flows: the audit in pages for
 // `mypass audit export` and the syslog sink, deletion by age for retention (retention/), and
-// deletion of one person's rows for `mypass user purge`. Plain statements, the same in both dialects.
+// deletion of one person's rows for `mypass user purge`, and code key rotation for `mypass keys`
+// (what each key still seals, re-encryption under the newest). Plain statements, the same in both
+// dialects.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CodeKeyring } from './code-keyring.js';
 import type { AuditTable, Database } from './database-schema.js';
