@@ -53,20 +53,25 @@ const normalizedPhone = boundedMemo(1024, (key: string): string | null => {
  * digits only (never more). Never throws.
  */
 export function maskPhone(e164: string): string {
-  return maskedPhone(typeof e164 === 'string' ? e164.replace(/[^0-9]/g, '') : '');
+  const digits = typeof e164 === 'string' ? e164.replace(/[^0-9]/g, '') : '';
+  // Only what can be a number is remembered (E.164 has at most 15 digits; 17 leaves room).
+  return digits.length <= 17 ? maskedPhone(digits) : maskUnparsed(digits);
+}
+
+/** The last two digits of a long enough string, every other position masked. */
+function maskUnparsed(digits: string): string {
+  const last2 = digits.length >= 6 ? digits.slice(-2) : maskBullet.repeat(2);
+  return `${maskBullet.repeat(2)} ${maskBullet.repeat(2)} ${last2}`;
 }
 
 const maskedPhone = boundedMemo(1024, (digits: string): string => {
   let parsed;
   try {
-    parsed = digits.length > 0 && digits.length <= 17 ? parsePhoneNumberFromString(`+${digits}`) : undefined;
+    parsed = digits.length > 0 ? parsePhoneNumberFromString(`+${digits}`) : undefined;
   } catch {
     parsed = undefined;
   }
-  if (!parsed) {
-    const last2 = digits.length >= 6 ? digits.slice(-2) : maskBullet.repeat(2);
-    return `${maskBullet.repeat(2)} ${maskBullet.repeat(2)} ${last2}`;
-  }
+  if (!parsed) return maskUnparsed(digits);
   const prefix = `+${parsed.countryCallingCode}`;
   const international = parsed.formatInternational();
   const rest = international.startsWith(prefix)

@@ -5,6 +5,9 @@
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { DirectoryConfig } from '../config/directory-config.js';
 
+/** The largest answer read from Entra or Graph (16 MiB). */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 export function createOutboundDispatcher(config: Pick<DirectoryConfig, 'proxy' | 'timeouts'>): Dispatcher {
   const timeouts = {
     // Requests wait for a kept-alive connection rather than each opening its own: under load an
@@ -13,6 +16,9 @@ export function createOutboundDispatcher(config: Pick<DirectoryConfig, 'proxy' |
     connectTimeout: config.timeouts.callMs,
     headersTimeout: config.timeouts.callMs,
     bodyTimeout: config.timeouts.callMs,
+    // Bodies are read whole; no Entra or Graph answer MyPass asks for comes near this (a $batch of
+    // the per-user reads, 999 group members a page), and a stream of junk must not fill memory.
+    maxResponseSize: MAX_RESPONSE_BYTES,
   };
   if (config.proxy) {
     return new EnvHttpProxyAgent({

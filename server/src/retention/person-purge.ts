@@ -38,7 +38,9 @@ export function personCounterPrefixes(userId: string | null, identifierHashes: r
     );
   }
   for (const hash of identifierHashes) out.push(`start:name:${hash}`, `fail:name:${hash}`);
-  return out;
+  // In key order, the order counters.hitEach locks rows in: a purge deleting fail:subject before
+  // fail:name while a guess holds fail:name and waits for fail:subject deadlocked on PostgreSQL.
+  return out.sort();
 }
 
 export async function purgePerson(

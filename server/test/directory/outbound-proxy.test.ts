@@ -10,6 +10,7 @@ import {
   createOutboundDispatcher,
   DirectoryRedirectError,
   fetchThroughDirectory,
+  MAX_RESPONSE_BYTES,
 } from '../../src/directory/outbound-proxy.js';
 import { emulatorDirectoryConfig } from './emulator-config.js';
 
@@ -106,13 +107,15 @@ describe('outbound proxy', () => {
 });
 
 describe('directory requests', () => {
-  it('never follow a redirect, so a bearer token cannot be carried elsewhere', async () => {
+  it('never follow a redirect, so a bearer token cannot be carried elsewhere, and refuse huge answers', async () => {
     const seen: { url: string | undefined; authorization: string | undefined }[] = [];
     const server = createServer((req, res) => {
       seen.push({ url: req.url, authorization: req.headers.authorization });
       if (req.url === '/v1.0/users') {
         res.writeHead(302, { location: '/elsewhere' });
         res.end('moved');
+      } else if (req.url === '/v1.0/huge') {
+        res.end(Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x20));
       } else res.end('{}');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -127,13 +130,16 @@ describe('directory requests', () => {
       await expect(moved).rejects.toBeInstanceOf(DirectoryRedirectError);
       expect(seen.map((s) => s.url)).toEqual(['/v1.0/users']);
       // Everything else is answered as a WHATWG Response: status, headers and body as sent.
+      // An answer larger than any Entra or Graph sends is cut off, never read into memory whole.
+      const huge = fetchThroughDirectory(http, `${origin}/v1.0/huge`, { method: 'GET' });
+      await expect(huge).rejects.toMatchObject({ code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' });
       const plain = await fetchThroughDirectory(http, `${origin}/v1.0/me?x=1`, { method: 'GET' });
       expect([plain.status, plain.headers.get('content-length'), await plain.text()]).toEqual([
         200,
         '2',
         '{}',
       ]);
-      expect(seen.map((s) => s.url)).toEqual(['/v1.0/users', '/v1.0/me?x=1']);
+      expect(seen.map((s) => s.url)).toEqual(['/v1.0/users', '/v1.0/huge', '/v1.0/me?x=1']);
     } finally {
       await dispatcher.close();
       server.closeAllConnections();
