@@ -158,7 +158,7 @@ export function codeKeyFindings(
     ];
   }
   const days = Math.floor((now.getTime() - date.getTime()) / DAY_MS);
-  const rotate = `Add a new key first in store.codeKeys (or MYPASS_CODE_KEYS), keep the old one after it until the longest flow and outbox message made with it are gone (a day), then remove it.`;
+  const rotate = `Add a new key first in store.codeKeys (or MYPASS_CODE_KEYS) on every node, run \`mypass keys reseal\`, and remove the old one once \`mypass keys status\` says it can be dropped.`;
   if (days > CODE_KEY_MAX_AGE_DAYS) {
     return [
       {
