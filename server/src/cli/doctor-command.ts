@@ -16,9 +16,11 @@ import { aadstsNumber } from '../directory/graph-errors.js';
 import { countLicensedUsers } from '../policy/licensing.js';
 import type { MyPassConfig } from '../config/schema.js';
 import { openStore } from '../store/open-store.js';
+import type { SealedKeyUsage } from '../store/maintenance-repository.js';
 import type { Store } from '../store/store.js';
 import {
   codeKeyFindings,
+  sealedKeyFindings,
   conditionalAccessAuditFinding,
   licensingFindings,
   methodSourceFindings,
@@ -29,8 +31,16 @@ import {
 
 const AUDIT_DAYS = 7;
 
-/** Conditional Access refusals of password checks in the audit (last AUDIT_DAYS); null when the store cannot be read. */
-async function conditionalAccessRefusals(config: MyPassConfig, now: Date): Promise<number | null> {
+/**
+ * What doctor reads from the store, in one open: Conditional Access refusals of password checks
+ * in the audit (last AUDIT_DAYS, when asked) and which code keys sealed what. Each is null when
+ * the store cannot be read (doctor never creates or migrates a database).
+ */
+async function readStore(
+  config: MyPassConfig,
+  now: Date,
+  options: { auditRefusals: boolean },
+): Promise<{ refusals: number | null; sealed: SealedKeyUsage | null }> {
   let store: Store;
   try {
     // Doctor only reads: it never creates a database where none is.
@@ -40,8 +50,18 @@ async function conditionalAccessRefusals(config: MyPassConfig, now: Date): Promi
       existingOnly: true,
     });
   } catch {
-    return null;
+    return { refusals: null, sealed: null };
   }
+  try {
+    const refusals = options.auditRefusals ? await conditionalAccessRefusals(store, now) : null;
+    const sealed = await store.maintenance.sealedKeyUsage({ now }).catch(() => null);
+    return { refusals, sealed };
+  } finally {
+    await store.close();
+  }
+}
+
+async function conditionalAccessRefusals(store: Store, now: Date): Promise<number | null> {
   try {
     const since = new Date(now.getTime() - AUDIT_DAYS * 86_400_000);
     let blocked = 0;
@@ -60,8 +80,6 @@ async function conditionalAccessRefusals(config: MyPassConfig, now: Date): Promi
   } catch {
     // Doctor never migrates: a store without the audit table has nothing to say yet.
     return null;
-  } finally {
-    await store.close();
   }
 }
 
@@ -205,8 +223,10 @@ export async function doctor(
           : null,
       ),
     );
+    const stored = await readStore(config, now, { auditRefusals: config.directory.passwordGrant.enabled });
+    findings.push(...sealedKeyFindings(stored.sealed, config.store.codeKeys));
     if (config.directory.passwordGrant.enabled) {
-      findings.push(conditionalAccessAuditFinding(await conditionalAccessRefusals(config, now), AUDIT_DAYS));
+      findings.push(conditionalAccessAuditFinding(stored.refusals, AUDIT_DAYS));
     }
     const probePassword = io.env['MYPASS_DOCTOR_PROBE_PASSWORD'];
     if (options.probeUser !== undefined && probePassword) {

@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   codeKeyFindings,
+  sealedKeyFindings,
   conditionalAccessAuditFinding,
   licensingFindings,
   methodSourceFindings,
@@ -21,7 +22,9 @@ import { runCli } from '../../src/cli/commands.js';
 import type { Finding } from '../../src/cli/doctor-findings.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { policiesConfigSchema } from '../../src/policy/policy-config.js';
+import type { SealedKeyUsage } from '../../src/store/maintenance-repository.js';
 import { openStore } from '../../src/store/open-store.js';
+import { keyC, sealRows } from '../store/sealed-rows.js';
 import { emulatorDirectorySection } from '../directory/emulator-config.js';
 
 const access = (policies: unknown[], extra: Record<string, unknown> = {}) =>
@@ -137,6 +140,47 @@ describe('method sources', () => {
         ),
       ),
     ).toEqual(['methods.sources:info']);
+  });
+});
+
+describe('what the code keys sealed', () => {
+  const usage = (keys: [string, number, number, number][], malformed = 0): SealedKeyUsage => ({
+    keys: keys.map(([keyId, enrollmentsConfirmed, enrollmentsPending, outbox]) => ({
+      keyId,
+      enrollmentsConfirmed,
+      enrollmentsPending,
+      outbox,
+      liveChallenges: 0,
+    })),
+    malformed: { enrollments: malformed, outbox: 0 },
+  });
+  const keys = [{ id: 'k2' }, { id: 'k1' }];
+  it('passes when everything is under the current key, warns on an older one, fails on a missing one', () => {
+    expect(checks(sealedKeyFindings(usage([['k2', 3, 1, 2]]), keys))).toEqual(['code-keys.sealed:pass']);
+    const older = sealedKeyFindings(
+      usage([
+        ['k1', 2, 0, 0],
+        ['k2', 3, 0, 0],
+      ]),
+      keys,
+    );
+    expect(checks(older)).toEqual(['code-keys.sealed:warn']);
+    expect(older[0]?.details).toEqual(['key "k1": 2 enrolled methods, 0 pending, 0 queued messages']);
+    expect(older[0]?.fix).toContain('mypass keys reseal');
+    const missing = sealedKeyFindings(
+      usage([
+        ['k0', 1, 0, 0],
+        ['k1', 2, 0, 0],
+      ]),
+      keys,
+    );
+    expect(checks(missing)).toEqual(['code-keys.sealed:fail']);
+    expect(missing[0]?.details).toEqual(['key "k0": 1 enrolled methods, 0 pending, 0 queued messages']);
+    expect(checks(sealedKeyFindings(usage([['k2', 1, 0, 0]], 1), keys))).toEqual(['code-keys.sealed:fail']);
+  });
+  it('says nothing about a key that only signed codes, or a store doctor cannot read', () => {
+    expect(checks(sealedKeyFindings(usage([['k0', 0, 0, 0]]), keys))).toEqual(['code-keys.sealed:pass']);
+    expect(sealedKeyFindings(null, keys)).toEqual([]);
   });
 });
 
@@ -379,6 +423,19 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     const none = await run(writeConfig('missing.json', {}, '2026-11-01', `sqlite:${missing}`));
     expect(none.findings.find((f) => f.check === 'password-grant.audit')?.status).toBe('info');
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('fails when enrolled methods are sealed with a code key the configuration no longer holds', async () => {
+    const url = `sqlite:${join(dir, 'sealed.sqlite')}`;
+    const store = await openStore(url, { keys: [keyC] });
+    await store.migrate();
+    await sealRows(store, 'doctor', 1);
+    await store.close();
+    const result = await run(writeConfig('sealed.json', {}, '2026-11-01', url));
+    const finding = result.findings.find((f) => f.check === 'code-keys.sealed');
+    expect(finding?.status).toBe('fail');
+    expect(finding?.details).toEqual(['key "kC": 2 enrolled methods, 1 pending, 2 queued messages']);
+    expect(result.stdout).not.toContain(keyC.secret);
   });
 
   it('refuses --probe-user without the password in the environment', async () => {
