@@ -3,7 +3,9 @@
 // instance: the locales package types i18next's t() for the UI's keys, and these templates need
 // nothing but interpolation. E-mail gets a text part and an HTML part built from the same
 // paragraphs, every value HTML-escaped, so a display name or an address can never inject markup.
+// SMS text is kept in the GSM alphabet where the language allows (sms-encoding.ts).
 import { dirOf, loadMessages, messageLanguageFor, type MessageResources } from '@mypass/locales/node';
+import { smsText } from './sms-encoding.js';
 
 export type MessageTemplate = 'code' | 'reset' | 'enrolled';
 export type MessageChannel = 'sms' | 'email';
@@ -128,7 +130,7 @@ export function createMessageRenderer(defaults: { product: string; helpdesk: str
         if (value !== undefined) values[name] = formatInstant(value, lang, channel);
       }
       const entry = resources[template];
-      if (channel === 'sms') return { lang, text: interpolate(entry.sms, values) };
+      if (channel === 'sms') return { lang, text: smsText(interpolate(entry.sms, values)) };
       const subject = interpolate(entry.email.subject, values);
       const text = interpolate(entry.email.body, values);
       return { lang, subject, text, html: htmlFromText(text, subject, lang) };
