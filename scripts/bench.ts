@@ -94,24 +94,29 @@ function printLatencies(table: Map<string, number[]>): void {
   }
 }
 
+/** One flow; a failure is counted (the first three printed) and never stops the bench. */
+async function attempt<T>(work: (item: T) => Promise<void>, item: T, failures: { count: number }) {
+  try {
+    await work(item);
+  } catch (error) {
+    failures.count++;
+    if (failures.count <= 3) console.error(`bench: ${(error as Error).message}`);
+  }
+}
+
 /** Starts `count` flows at `rate` per second on a fixed schedule; failures of one flow are counted. */
 async function openLoop<T>(items: T[], rate: number, work: (item: T) => Promise<void>): Promise<number> {
   const started = performance.now();
-  let failures = 0;
+  const failures = { count: 0 };
   await Promise.all(
     items.map(async (item, i) => {
       const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      try {
-        await work(item);
-      } catch (error) {
-        failures++;
-        if (failures <= 3) console.error(`bench: ${(error as Error).message}`);
-      }
+      await attempt(work, item, failures);
     }),
   );
-  return failures;
+  return failures.count;
 }
 
 const dispatcher = new Agent({ connections: 512, pipelining: 1, keepAliveTimeout: 30_000 });
@@ -204,20 +209,15 @@ async function completeFlow(user: BenchUser): Promise<void> {
 
 async function runPool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<number> {
   let next = 0;
-  let failures = 0;
+  const failures = { count: 0 };
   await Promise.all(
     Array.from({ length: width }, async () => {
       for (let item = items[next++]; item !== undefined; item = items[next++]) {
-        try {
-          await work(item);
-        } catch (error) {
-          failures++;
-          if (failures <= 3) console.error(`bench: ${(error as Error).message}`);
-        }
+        await attempt(work, item, failures);
       }
     }),
   );
-  return failures;
+  return failures.count;
 }
 
 /** Requests per second of `fire` at a fixed concurrency over `count` requests. */
