@@ -199,8 +199,9 @@ async function completeFlow(user: BenchUser): Promise<void> {
     'POST',
     `/api/v1/flows/${flowId}/password`,
     {
-      // Digits only in the random part: random letters now and then spelled a part of the generated name.
-      newPassword: `Lantern-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}-Harbor7!`,
+      // The random part avoids every letter and digit of the generated names (user01234, Bench User
+      // 01234): the policy refuses a password that contains a part of the user's name.
+      newPassword: `Lantern-${Array.from({ length: 8 }, () => 'adfgkmpqtwxyz'[Math.floor(Math.random() * 13)]).join('')}-Harbor7!`,
     },
     flowToken,
   );
