@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './chromium.js';
 import { chooseMethod, codeFor, enterCode, identify, openKiosk, start, waitForScreen } from './kiosk-page.js';
 import { useStackAndBrowser } from './stack-and-browser.js';
+import { typedSecrets } from './stack.js';
 
 const run = chromiumAvailable();
 
@@ -30,6 +31,7 @@ describe.runIf(run)('a directory that is unavailable when the password is set', 
       pathPrefix: '/v1.0/users/',
       fault: { kind: 'status', status: 503, retryAfterSeconds: 3 },
     });
+    typedSecrets.add('Harbor-Lantern-482');
     await page.fill('input[name="new-password"]', 'Harbor-Lantern-482');
     await page.fill('input[name="confirm-password"]', 'Harbor-Lantern-482');
     await page.click('button[type="submit"]');

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable } from './chromium.js';
 import { useStackAndBrowser } from './stack-and-browser.js';
+import { typedSecrets } from './stack.js';
 import {
   capture,
   chooseMethod,
@@ -52,6 +53,7 @@ async function startEnroll(page: Page): Promise<void> {
 }
 
 async function submitCurrentPassword(page: Page, password: string, next: string): Promise<void> {
+  typedSecrets.add(password);
   await page.fill('input[name="current-password"]', password);
   await page.click('button[type="submit"]');
   if (next === 'currentPassword') {

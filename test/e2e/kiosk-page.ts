@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { axeViolations } from './axe.js';
 import { repoRoot } from './web-build.js';
+import { typedSecrets } from './stack.js';
 
 export const screenshotDir = join(repoRoot, 'artifacts', 'screenshots');
 
@@ -91,6 +92,7 @@ export async function enterCode(page: Page, code: string, next = 'newPassword'):
 }
 
 export async function setNewPassword(page: Page, password: string, next = 'done'): Promise<void> {
+  typedSecrets.add(password);
   await page.fill('input[name="new-password"]', password);
   await page.fill('input[name="confirm-password"]', password);
   await page.click('button[type="submit"]');

@@ -1,10 +1,13 @@
 // The whole product in this process for the Chromium tests: the Entra ID emulator (over loopback
 // HTTPS, trusted through the test CA), the real API from buildApp with a SQLite store and the demo
 // delivery providers, and the built web UI on the same origin, all on 127.0.0.1 with free ports.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import pino from 'pino';
+import { expect, inject } from 'vitest';
 import { startEmulator, type RunningEmulator } from '@mypass/entra-emulator';
 import { buildApp } from '@mypass/server/app';
 import { directoryConfigSchema } from '@mypass/server/config/directory-config';
@@ -27,6 +30,21 @@ export interface Stack {
   phoneOf(upnLocal: string): string;
   emailOf(upnLocal: string): string;
   close(): Promise<void>;
+}
+
+const codeKeySecret = 'e2e-code-key-0123456789abcdef0123456789';
+const decoyKey = 'e2e-decoy-key-0123456789abcdef0123456789';
+
+/** Passwords the Chromium tests type (kiosk-page.ts adds them): the secret scan looks for them too. */
+export const typedSecrets = new Set<string>();
+
+/**
+ * Writes what this file's stack logged and audited, with the secrets it handled, where the
+ * whole-suite scan reads it (server/test/security/suite-secret-scan.ts: the same four fields).
+ */
+function handToSecretScan(output: { logLines: string[]; auditRows: string[]; secrets: string[] }): void {
+  const file = expect.getState().testPath ?? 'test/e2e';
+  writeFileSync(join(inject('secretScanDir'), `${randomUUID()}.json`), JSON.stringify({ file, ...output }));
 }
 
 /** Demo users the demo panel lists (the launcher writes the same shape for `npm run demo`). */
@@ -64,12 +82,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
 
-  const logger = pino({ level: 'silent' });
+  // Everything the app logs and audits, and every secret it handled, goes to the suite's secret scan.
+  const logLines: string[] = [];
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logLines.push(chunk.toString('utf8'));
+        callback();
+      },
+    }),
+  );
   const groups = emulator.groups;
   const config = {
     demo: true,
     server: serviceSections.server.parse({ host: '127.0.0.1', port: 0 }),
-    flows: serviceSections.flows.parse({ decoyKey: 'e2e-decoy-key-0123456789abcdef0123456789' }),
+    flows: serviceSections.flows.parse({ decoyKey }),
     limits: serviceSections.limits.parse({}),
     access: serviceSections.access.parse({
       policies: [
@@ -80,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   };
   const store = await openStore('sqlite::memory:', {
-    keys: [{ id: 'e2e', secret: 'e2e-code-key-0123456789abcdef0123456789' }],
+    keys: [{ id: 'e2e', secret: codeKeySecret }],
     clock: systemClock,
   });
   await store.migrate();
@@ -119,6 +147,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   delivery.worker.start();
+  const codes: string[] = [];
+  delivery.demoOutbox?.onMessage((message) => {
+    if (message.code) codes.push(message.code);
+  });
 
   return {
     origin,
@@ -126,6 +158,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     phoneOf: (local) => (snapshot(local).phoneMethods[0]?.phoneNumber ?? '').replace(/\s+/g, ''),
     emailOf: (local) => snapshot(local).emailMethods[0]?.emailAddress ?? '',
     async close() {
+      const audit = await store.audit.list({ limit: 100_000 });
+      handToSecretScan({
+        logLines,
+        auditRows: audit.map((row) => JSON.stringify(row)),
+        secrets: [codeKeySecret, decoyKey, emulator.apiApp.clientSecret, ...codes, ...typedSecrets],
+      });
       await delivery.worker.stop();
       await app.close();
       await delivery.close();
