@@ -12,6 +12,7 @@ import type { RandomSource } from './flows-service/ports.js';
 import { registerFlowRoutes } from './http/flow-routes.js';
 import { sendProblem } from './http/problem-reply.js';
 import { addSecurityHeaders, applySecurityHeaders } from './http/security-headers.js';
+import { addressMatcher } from './http/address-list.js';
 import { createMetrics } from './metrics.js';
 import type { AuditSink } from './audit/audit-log.js';
 import type { Clock, Store } from './store/store.js';
@@ -165,9 +166,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       checks: { store: storeOk ? 'ok' : 'failed', directory: directoryOk ? 'ok' : 'failed' },
     });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  const metricsAllowed = addressMatcher(config.server.metricsAllowFrom);
+  app.get('/metrics', async (request, reply) => {
+    if (!metricsAllowed(request.ip)) return sendProblem(reply, 'not_found');
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   const openApi = buildOpenApiDocument({ title: 'MyPass API', version: '1.0.0' });
   app.get('/api/openapi.json', async () => openApi);
 

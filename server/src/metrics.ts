@@ -37,7 +37,7 @@ export function createMetrics(deps: MetricsDeps): {
     help: 'Messages waiting in the outbox',
     registers: [registry],
     async collect() {
-      this.set((await deps.store.outbox.list({ status: 'queued' })).length);
+      this.set(await deps.store.outbox.count('queued'));
     },
   });
   new Gauge({
@@ -45,7 +45,7 @@ export function createMetrics(deps: MetricsDeps): {
     help: 'Messages the outbox gave up on',
     registers: [registry],
     async collect() {
-      this.set((await deps.store.outbox.list({ status: 'failed' })).length);
+      this.set(await deps.store.outbox.count('failed'));
     },
   });
   new Gauge({

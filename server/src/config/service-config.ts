@@ -1,12 +1,15 @@
 // The API's own sections (server, store, delivery, flows, limits, access, demo), owned by the app;
 // store and delivery sections come from their modules. Defaults are the production defaults.
 import { z } from 'zod';
+import { addressEntryProblem } from '../http/address-list.js';
 import { deliveryConfigSchema } from '../delivery/delivery-config.js';
 import { flowsConfigSchema, limitsConfigSchema } from '../flows-service/flows-config.js';
 import { policiesConfigSchema } from '../policy/policy-config.js';
 import { storeConfigSchema } from '../store/store-config.js';
 import { auditConfigSchema } from '../audit/audit-config.js';
 import { retentionConfigSchema } from '../retention/retention-config.js';
+
+const loopbackNetworks = ['127.0.0.0/8', '::1'] as const;
 
 export const serverConfigSchema = z
   .strictObject({
@@ -20,8 +23,27 @@ export const serverConfigSchema = z
     tlsKeyPath: z.string().min(1).optional(),
     /** Logged at this level (pino). */
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * Clients (addresses or CIDRs, after trustedProxies) that may read /metrics; everyone else gets
+     * the 404 of an unknown path. Its gauges move when a real code is queued, so a public /metrics
+     * would tell whether a typed number belongs to a user (T2).
+     */
+    metricsAllowFrom: z
+      .array(
+        z.string().superRefine((entry, ctx) => {
+          const problem = addressEntryProblem(entry);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
+      .default([...loopbackNetworks]),
   })
-  .default({ host: '0.0.0.0', port: 8080, trustedProxies: [], logLevel: 'info' });
+  .default({
+    host: '0.0.0.0',
+    port: 8080,
+    trustedProxies: [],
+    logLevel: 'info',
+    metricsAllowFrom: [...loopbackNetworks],
+  });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 

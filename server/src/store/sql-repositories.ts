@@ -603,6 +603,14 @@ function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): O
         .where('id', '=', id)
         .execute();
     },
+    async count(status) {
+      const row = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('status', '=', status)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
     async list(filter = {}) {
       let query = db.selectFrom('outbox').selectAll();
       if (filter.status) query = query.where('status', '=', filter.status);

@@ -304,6 +304,8 @@ export interface OutboxRepository {
   /** Given up (permanent error, too many attempts or expired); the encrypted row stays for inspection. */
   markFailed(id: string, errorCode: string): Promise<void>;
   list(filter?: { status?: OutboxStatus; challengeId?: string }): Promise<OutboxMessage[]>;
+  /** How many messages are in `status` (for metrics: nothing is read or decrypted). */
+  count(status: OutboxStatus): Promise<number>;
 }
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

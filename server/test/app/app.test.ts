@@ -232,6 +232,52 @@ describe('HTTP behaviour', () => {
     expect(res.body).not.toContain('timeout exceeded');
   });
 
+  it('shows /metrics only to the allowed clients, as an unknown path to everyone else', async () => {
+    await t.close();
+    t = await buildTestApp({
+      directory,
+      config: testConfig({
+        access: accessConfig(),
+        server: { trustedProxies: ['10.0.0.0/8'], metricsAllowFrom: ['192.0.2.0/24', '::1', '127.0.0.1'] },
+      }),
+    });
+    const scrape = (peer: string, forwarded?: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        remoteAddress: peer,
+        ...(forwarded ? { headers: { 'x-forwarded-for': forwarded } } : {}),
+      });
+    for (const allowed of [
+      await scrape('192.0.2.7'),
+      await scrape('::ffff:127.0.0.1'),
+      await scrape('10.0.0.1', '192.0.2.8'),
+    ]) {
+      expect(allowed.statusCode).toBe(200);
+      expect(allowed.body).toContain('mypass_outbox_queued 0');
+    }
+    const unknownPath = await t.app.inject({ method: 'GET', url: '/nowhere', remoteAddress: '198.51.100.1' });
+    for (const refused of [
+      await scrape('198.51.100.1'),
+      // Through the trusted proxy the client is the forwarded address, not the proxy.
+      await scrape('10.0.0.1', '198.51.100.1'),
+      // An untrusted peer cannot claim an allowed address.
+      await scrape('198.51.100.1', '192.0.2.9'),
+    ]) {
+      expect(refused.statusCode).toBe(404);
+      expect(refused.json()).toEqual(unknownPath.json());
+      expect(refused.body).not.toContain('mypass_');
+    }
+  });
+
+  it('refuses a metricsAllowFrom entry that is no address or network', () => {
+    expect(() => testConfig({ server: { metricsAllowFrom: ['prometheus.local'] } })).toThrow(
+      /not an IP address or CIDR network/,
+    );
+    expect(() => testConfig({ server: { metricsAllowFrom: ['10.0.0.0/33'] } })).toThrow(/prefix length/);
+    expect(testConfig().server.metricsAllowFrom).toEqual(['127.0.0.0/8', '::1']);
+  });
+
   it('believes X-Forwarded-For only from a trusted proxy', async () => {
     await t.close();
     t = await buildTestApp({

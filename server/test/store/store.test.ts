@@ -431,6 +431,18 @@ describeEachStore('store', (target) => {
   });
 
   describe('outbox', () => {
+    it('counts messages by status without reading them', async () => {
+      const before = { queued: await store.outbox.count('queued'), sent: await store.outbox.count('sent') };
+      const first = await store.outbox.enqueue({ channel: 'sms', destination: '+4520123470', payload });
+      const second = await store.outbox.enqueue({ channel: 'sms', destination: '+4520123471', payload });
+      await store.outbox.markSent(first.id);
+      expect(await store.outbox.count('queued')).toBe(before.queued + 1);
+      expect(await store.outbox.count('sent')).toBe(before.sent + 1);
+      // Nothing left queued for the worker tests below.
+      await store.outbox.markSent(second.id);
+      expect(await store.outbox.count('queued')).toBe(before.queued);
+    });
+
     it('keeps the payload encrypted at rest and blanks it, and masks the destination, once sent', async () => {
       const message = await store.outbox.enqueue({
         channel: 'sms',
