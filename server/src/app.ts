@@ -136,10 +136,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendProblem(reply, 'service_unavailable', { retryAfter: 2 });
   });
 
+  const forwarded = deps.auditSink;
   const audit = createAuditLog({
     audit: store.audit,
     logger,
-    ...(deps.auditSink ? { sink: deps.auditSink } : {}),
+    sink: {
+      send(entry) {
+        metrics.auditEvents.send(entry);
+        forwarded?.send(entry);
+      },
+    },
   });
   const service = createFlowsService({
     config: { flows: config.flows, limits: config.limits, policies: config.access },

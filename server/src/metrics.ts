@@ -2,6 +2,7 @@
 // templates, methods and status codes only: never a user name, flow id, address or destination.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditSink } from './audit/audit-log.js';
 import type { Store } from './store/store.js';
 
 export interface MetricsDeps {
@@ -16,6 +17,8 @@ export interface MetricsDeps {
 export function createMetrics(deps: MetricsDeps): {
   registry: Registry;
   instrument(app: FastifyInstance): void;
+  /** Counts each audit record by event, purpose and decoy (the audit log's sink). */
+  auditEvents: AuditSink;
 } {
   const registry = new Registry();
   if (deps.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'mypass_' });
@@ -65,6 +68,17 @@ export function createMetrics(deps: MetricsDeps): {
     },
   });
 
+  // Labels from closed sets only (the event types, the two purposes): never an id or a reason text.
+  // Real and decoy counts differ by design, which is one reason /metrics is not public.
+  const flowEvents = new Counter({
+    name: 'mypass_flow_events_total',
+    help: 'Audit events of reset and enroll flows (started, code_queued, verified, completed, enrolled, refused, …)',
+    labelNames: ['event', 'purpose', 'decoy'] as const,
+    registers: [registry],
+  });
+  const purposeLabel = (value: unknown) => (value === 'reset' || value === 'enroll' ? value : 'none');
+  const decoyLabel = (value: unknown) => (typeof value === 'boolean' ? String(value) : 'none');
+
   const seats = deps.licenseSeats;
   if (seats) {
     new Gauge({
@@ -88,6 +102,15 @@ export function createMetrics(deps: MetricsDeps): {
 
   return {
     registry,
+    auditEvents: {
+      send(entry) {
+        flowEvents.inc({
+          event: entry.event,
+          purpose: purposeLabel(entry.detail['purpose']),
+          decoy: decoyLabel(entry.detail['decoy']),
+        });
+      },
+    },
     instrument(app) {
       app.addHook('onResponse', async (request, reply) => {
         // Unmatched URLs share one label so a scanner cannot blow up the label space.

@@ -206,6 +206,7 @@ describe('HTTP behaviour', () => {
     );
     expect(metrics).toContain('route="/api/v1/flows/:flowId"');
     expect(metrics).toContain('mypass_sms_budget_limit 500');
+    expect(metrics).toContain('mypass_flow_events_total{event="started",purpose="reset",decoy="false"} 1');
     expect(metrics).not.toContain(flow.flowId);
     expect(metrics).not.toContain('adele');
 

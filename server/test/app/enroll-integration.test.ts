@@ -154,6 +154,9 @@ describe('enrollment against the emulator', () => {
       code: await a.delivery.codeFor(sms.challengeId),
     });
     expect(two.json()).toMatchObject({ state: 'completed', pending: [] });
+    // The operators' count of enrollments (/metrics, loopback only by default).
+    const metrics = (await a.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('mypass_flow_events_total{event="enrolled",purpose="enroll",decoy="false"} 2');
 
     // Announced to every method she already had, and the second one to the first new one too.
     await a.delivery.worker.drainOnce();
