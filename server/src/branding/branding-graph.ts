@@ -62,13 +62,15 @@ export class BrandingGraph {
     private readonly directory: DirectoryConfig,
     http: DirectoryHttp,
     accessToken: string,
+    /** The tenant's id (a GUID): Graph's /organization/{id} takes no domain name. */
+    organizationId: string,
   ) {
     this.graph = createGraphClient({
       graphUrl: directory.graphUrl,
       http,
       accessToken: () => Promise.resolve(accessToken),
     });
-    this.base = `/organization/${encodeURIComponent(directory.tenantId)}/branding`;
+    this.base = `/organization/${encodeURIComponent(organizationId)}/branding`;
   }
 
   private request(path: string) {

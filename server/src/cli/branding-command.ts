@@ -1,6 +1,7 @@
 // `mypass branding`: proposes (--dry-run) or writes (--apply) the guidance MyPass puts into
 // Microsoft's sign-in pages through the tenant's company branding, signed in with SEPARATE admin
 // credentials (T14): an administrator by device code, or a second app registration.
+import { decodeJwtClaims } from './doctor-probe.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { directoryConfigSchema } from '../config/directory-config.js';
@@ -163,12 +164,6 @@ export async function branding(args: BrandingArgs, io: CliIo): Promise<number> {
     );
     return 2;
   }
-  if (!GUID.test(directory.tenantId)) {
-    io.stderr(
-      "mypass branding: directory.tenantId must be the tenant id (a GUID) for Graph's /organization/{id}\n",
-    );
-    return 2;
-  }
   const http: DirectoryHttp = {
     dispatcher: createOutboundDispatcher(directory),
     callMs: directory.timeouts.callMs,
@@ -180,7 +175,21 @@ export async function branding(args: BrandingArgs, io: CliIo): Promise<number> {
       credential: args.credential,
       onDeviceCode: (message) => io.stderr(`${message}\n`),
     });
-    const graph = new BrandingGraph(directory, http, token);
+    // Graph's /organization/{id} wants the tenant id: configured as a domain name, it is the tid
+    // claim of the token the tenant just issued (read, not verified: it came from the authority).
+    const tokenTenant = decodeJwtClaims(token)['tid'];
+    const organizationId = GUID.test(directory.tenantId)
+      ? directory.tenantId
+      : typeof tokenTenant === 'string' && GUID.test(tokenTenant)
+        ? tokenTenant
+        : undefined;
+    if (organizationId === undefined) {
+      io.stderr(
+        `mypass branding: tenant_unresolved: the token for ${directory.tenantId} names no tenant id; set directory.tenantId to the tenant's GUID\n`,
+      );
+      return 1;
+    }
+    const graph = new BrandingGraph(directory, http, token, organizationId);
     const options = {
       resetUrl: args.resetUrl,
       defaultLanguage: args.defaultLanguage,
@@ -188,7 +197,11 @@ export async function branding(args: BrandingArgs, io: CliIo): Promise<number> {
       hideResetLinks: args.hideResetLinks,
     };
     const plan = planBranding(await graph.read(), options);
-    const header = { tenantId: directory.tenantId, resetUrl: args.resetUrl };
+    const header = {
+      tenantId:
+        organizationId === directory.tenantId ? organizationId : `${directory.tenantId} (${organizationId})`,
+      resetUrl: args.resetUrl,
+    };
     io.stdout(renderBrandingPlan(plan, { ...header, mode: args.apply ? 'apply' : 'dry-run' }));
     const problems = planProblems(plan);
     if (problems.length > 0) {

@@ -78,6 +78,18 @@ describe('mypass branding --dry-run', () => {
     );
   });
 
+  it('finds the tenant id in the token when the configuration names the tenant by its domain', async () => {
+    writeFileSync(
+      configPath,
+      JSON.stringify({ directory: { ...emulatorDirectorySection(emu), tenantId: emu.domain } }),
+    );
+    const r = await run([...adminSecret(), '--dry-run'], secretEnv());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`MyPass sign-in branding for tenant ${emu.domain} (${emu.tenantId})`);
+    expect(r.stdout).toContain('localization de-DE (MyPass text: de) — update');
+  });
+
   it("refuses the API's own app registration before sending anything (T14)", async () => {
     emu.resetCounters();
     const r = await run(['--admin-client-id', emu.apiApp.clientId, '--dry-run'], {
