@@ -5,7 +5,7 @@ import { formatConfigProblems, loadConfig } from '../config/load-config.js';
 import type { MyPassConfig } from '../config/schema.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import type { CliIo } from './cli-io.js';
+import type { CliCommand, CliIo } from './cli-io.js';
 
 /** The configuration, or null after printing why it is not valid (exit code 2). */
 export async function loadCommandConfig(
@@ -31,11 +31,27 @@ export async function loadConfigFromArgs(
   args: string[],
   io: CliIo,
 ): Promise<MyPassConfig | number> {
-  let values: { config?: string; help?: boolean };
+  const loaded = await loadConfigWithFlag(command, usage, args, io);
+  return typeof loaded === 'number' ? loaded : loaded.config;
+}
+
+/** As loadConfigFromArgs, with one more boolean option (`--json`, `--dry-run`) and whether it was given. */
+export async function loadConfigWithFlag(
+  command: string,
+  usage: string,
+  args: string[],
+  io: CliIo,
+  flag?: string,
+): Promise<{ config: MyPassConfig; flag: boolean } | number> {
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        ...(flag !== undefined ? { [flag]: { type: 'boolean' as const } } : {}),
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -43,11 +59,14 @@ export async function loadConfigFromArgs(
     io.stderr(`mypass ${command}: ${(error as Error).message}\n\n${usage}`);
     return 2;
   }
-  if (values.help) {
+  if (values['help'] === true) {
     io.stdout(usage);
     return 0;
   }
-  return (await loadCommandConfig(command, values.config ?? io.env['MYPASS_CONFIG'], io)) ?? 2;
+  const file = typeof values['config'] === 'string' ? values['config'] : io.env['MYPASS_CONFIG'];
+  const config = await loadCommandConfig(command, file, io);
+  if (!config) return 2;
+  return { config, flag: flag !== undefined && values[flag] === true };
 }
 
 /** Opens and migrates the configured store; null after printing a stable reason (exit code 1). */
@@ -76,4 +95,32 @@ export async function openCommandStore(
     );
     return null;
   }
+}
+
+/** Says that the store failed, with its stable code (never the driver's message); exit code 1. */
+export function storeFailed(command: string, error: unknown, io: CliIo): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  io.stderr(
+    `mypass ${command}: the store failed (${typeof code === 'string' ? code : 'store_unavailable'})\n`,
+  );
+  return 1;
+}
+
+/** `mypass <name> <subcommand> …`: runs the named subcommand; usage (exit 2) without one. */
+export function subcommands(
+  name: string,
+  usage: string,
+  table: Readonly<Record<string, (args: string[], io: CliIo) => Promise<number>>>,
+): CliCommand['run'] {
+  return async (args, io) => {
+    const [sub, ...rest] = args;
+    const run = sub !== undefined && Object.hasOwn(table, sub) ? table[sub] : undefined;
+    if (run) return run(rest, io);
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      (sub === undefined ? io.stderr : io.stdout)(usage);
+      return sub === undefined ? 2 : 0;
+    }
+    io.stderr(`mypass ${name}: unknown subcommand "${sub}"\n\n${usage}`);
+    return 2;
+  };
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { exportAudit } from '../audit/audit-export.js';
 import type { AuditFormat } from '../audit/audit-format.js';
 import { parseTimeBound } from '../audit/time-bound.js';
-import { loadCommandConfig, openCommandStore } from './admin-context.js';
+import { loadCommandConfig, openCommandStore, storeFailed, subcommands } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const USAGE = `usage: mypass audit export --since TIME [--until TIME] [--format jsonl|cef] [--config FILE]
@@ -74,11 +74,7 @@ export async function auditExport(args: string[], io: CliIo, now = new Date()): 
     );
     return 0;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    io.stderr(
-      `mypass audit export: the store failed (${typeof code === 'string' ? code : 'store_unavailable'})\n`,
-    );
-    return 1;
+    return storeFailed('audit export', error, io);
   } finally {
     await store.close();
   }
@@ -87,14 +83,5 @@ export async function auditExport(args: string[], io: CliIo, now = new Date()): 
 export const auditCommand: CliCommand = {
   summary: 'export the audit records (JSON lines or CEF) for a SIEM',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'export') return auditExport(rest, io);
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      (sub === undefined ? io.stderr : io.stdout)(USAGE);
-      return sub === undefined ? 2 : 0;
-    }
-    io.stderr(`mypass audit: unknown subcommand "${sub}"\n\n${USAGE}`);
-    return 2;
-  },
+  run: subcommands('audit', USAGE, { export: auditExport }),
 };

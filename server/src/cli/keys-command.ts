@@ -2,11 +2,10 @@
 // MYPASS_CODE_KEYS) still protects in the store, and re-encryption of everything sealed with an
 // older key under the current one, so a rotated-out key can be dropped without making anyone's
 // enrolled methods unreadable. Only key ids are ever printed, never a secret or a destination.
-import { parseArgs } from 'node:util';
 import type { MyPassConfig } from '../config/schema.js';
 import type { KeyUsage, ResealCounts, SealedKeyUsage } from '../store/maintenance-repository.js';
 import type { Store } from '../store/store.js';
-import { loadCommandConfig, openCommandStore } from './admin-context.js';
+import { loadConfigWithFlag, openCommandStore, storeFailed, subcommands } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const STATUS_USAGE = `usage: mypass keys status [--config FILE] [--json]
@@ -161,67 +160,32 @@ export function formatKeysStatus(report: KeysStatusReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface ParsedKeysArgs {
-  config?: string;
-  help?: boolean;
-  json?: boolean;
-  'dry-run'?: boolean;
-}
-
-/** The configuration and open store for one subcommand, or the exit code after saying why not. */
+/** The configuration, the open store and the subcommand's flag, or the exit code after saying why not. */
 async function prepare(
   command: string,
   usage: string,
   args: string[],
   flag: 'json' | 'dry-run',
   io: CliIo,
-): Promise<{ config: MyPassConfig; store: Store; values: ParsedKeysArgs } | number> {
-  let values: ParsedKeysArgs;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: 'string', short: 'c' },
-        help: { type: 'boolean', short: 'h' },
-        [flag]: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`mypass ${command}: ${(error as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(usage);
-    return 0;
-  }
-  const config = await loadCommandConfig(command, values.config ?? io.env['MYPASS_CONFIG'], io);
-  if (!config) return 2;
-  const store = await openCommandStore(command, config, io);
+): Promise<{ config: MyPassConfig; store: Store; flag: boolean } | number> {
+  const loaded = await loadConfigWithFlag(command, usage, args, io, flag);
+  if (typeof loaded === 'number') return loaded;
+  const store = await openCommandStore(command, loaded.config, io);
   if (!store) return 1;
-  return { config, store, values };
-}
-
-function storeFailed(command: string, error: unknown, io: CliIo): number {
-  const code = (error as { code?: unknown } | null)?.code;
-  io.stderr(
-    `mypass ${command}: the store failed (${typeof code === 'string' ? code : 'store_unavailable'})\n`,
-  );
-  return 1;
+  return { ...loaded, store };
 }
 
 export async function keysStatus(args: string[], io: CliIo, now = new Date()): Promise<number> {
   const ready = await prepare('keys status', STATUS_USAGE, args, 'json', io);
   if (typeof ready === 'number') return ready;
-  const { config, store, values } = ready;
+  const { config, store, flag: json } = ready;
   try {
     const usage = await store.maintenance.sealedKeyUsage({ now });
     const report = keysStatusReport(
       config.store.codeKeys.map((k) => k.id),
       usage,
     );
-    io.stdout(values.json ? `${JSON.stringify(report)}\n` : formatKeysStatus(report));
+    io.stdout(json ? `${JSON.stringify(report)}\n` : formatKeysStatus(report));
     return report.unreadable ? 3 : 0;
   } catch (error) {
     return storeFailed('keys status', error, io);
@@ -235,8 +199,7 @@ const counted = (c: ResealCounts, pick: keyof ResealCounts, what: string): strin
 export async function keysReseal(args: string[], io: CliIo): Promise<number> {
   const ready = await prepare('keys reseal', RESEAL_USAGE, args, 'dry-run', io);
   if (typeof ready === 'number') return ready;
-  const { store, values } = ready;
-  const dryRun = values['dry-run'] === true;
+  const { store, flag: dryRun } = ready;
   try {
     const r = await store.maintenance.resealEnrollments(store.keyring, { dryRun });
     const both = (pick: keyof ResealCounts) =>
@@ -264,15 +227,5 @@ export async function keysReseal(args: string[], io: CliIo): Promise<number> {
 export const keysCommand: CliCommand = {
   summary: 'which code keys the store still needs; re-encrypt under the newest',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'status') return keysStatus(rest, io);
-    if (sub === 'reseal') return keysReseal(rest, io);
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      (sub === undefined ? io.stderr : io.stdout)(USAGE);
-      return sub === undefined ? 2 : 0;
-    }
-    io.stderr(`mypass keys: unknown subcommand "${sub}"\n\n${USAGE}`);
-    return 2;
-  },
+  run: subcommands('keys', USAGE, { status: keysStatus, reseal: keysReseal }),
 };

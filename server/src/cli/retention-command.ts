@@ -1,7 +1,7 @@
 // `mypass retention run [--config FILE]`: one purge now, for installations that run it from cron
 // (retention.intervalMinutes: 0) or want to see what the schedule would remove.
 import { runRetention } from '../retention/retention.js';
-import { loadConfigFromArgs, openCommandStore } from './admin-context.js';
+import { loadConfigFromArgs, openCommandStore, storeFailed, subcommands } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const USAGE = `usage: mypass retention run [--config FILE]
@@ -31,11 +31,7 @@ export async function retentionRun(args: string[], io: CliIo, now = new Date()):
     );
     return 0;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    io.stderr(
-      `mypass retention run: the store failed (${typeof code === 'string' ? code : 'store_unavailable'})\n`,
-    );
-    return 1;
+    return storeFailed('retention run', error, io);
   } finally {
     await store.close();
   }
@@ -44,14 +40,5 @@ export async function retentionRun(args: string[], io: CliIo, now = new Date()):
 export const retentionCommand: CliCommand = {
   summary: 'purge what has outlived the retention periods now',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'run') return retentionRun(rest, io);
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      (sub === undefined ? io.stderr : io.stdout)(USAGE);
-      return sub === undefined ? 2 : 0;
-    }
-    io.stderr(`mypass retention: unknown subcommand "${sub}"\n\n${USAGE}`);
-    return 2;
-  },
+  run: subcommands('retention', USAGE, { run: retentionRun }),
 };

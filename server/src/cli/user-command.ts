@@ -5,7 +5,7 @@ import { createEntraConnection } from '../directory/entra-connection.js';
 import { isGuid } from '../directory/odata-filter.js';
 import { purgePerson, type PurgeTarget } from '../retention/person-purge.js';
 import type { MyPassConfig } from '../config/schema.js';
-import { loadCommandConfig, openCommandStore } from './admin-context.js';
+import { loadCommandConfig, openCommandStore, storeFailed, subcommands } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const USAGE = `usage: mypass user purge <userPrincipalName|objectId> [--keep-audit] [--config FILE]
@@ -122,11 +122,7 @@ export async function userPurge(args: string[], io: CliIo, options: { now?: Date
     );
     return 0;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    io.stderr(
-      `mypass user purge: the store failed (${typeof code === 'string' ? code : 'store_unavailable'})\n`,
-    );
-    return 1;
+    return storeFailed('user purge', error, io);
   } finally {
     await store.close();
   }
@@ -135,14 +131,5 @@ export async function userPurge(args: string[], io: CliIo, options: { now?: Date
 export const userCommand: CliCommand = {
   summary: 'remove what MyPass holds about one person (user purge)',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'purge') return userPurge(rest, io);
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      (sub === undefined ? io.stderr : io.stdout)(USAGE);
-      return sub === undefined ? 2 : 0;
-    }
-    io.stderr(`mypass user: unknown subcommand "${sub}"\n\n${USAGE}`);
-    return 2;
-  },
+  run: subcommands('user', USAGE, { purge: userPurge }),
 };
