@@ -44,8 +44,9 @@ export class DirectoryRedirectError extends Error {
   }
 }
 
-// Statuses whose Response must have no body (the Response constructor refuses one).
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+// Statuses whose Response must have no body (the Response constructor refuses one); 1xx never
+// reach here and fetchThroughDirectory refuses 3xx.
+const NULL_BODY_STATUSES = new Set([204, 205]);
 
 /**
  * A request through the connector's dispatcher, with a timeout on this call and, when given, the
@@ -73,9 +74,12 @@ export async function fetchThroughDirectory(
     ...(init.body !== undefined ? { body: init.body } : {}),
     signal,
   });
-  const body = await answer.body.arrayBuffer();
-  if (answer.statusCode >= 300 && answer.statusCode < 400)
+  if (answer.statusCode >= 300 && answer.statusCode < 400) {
+    // Discarded unread, up to a limit; the connection is then reused or closed by undici.
+    await answer.body.dump();
     throw new DirectoryRedirectError(answer.statusCode);
+  }
+  const body = await answer.body.arrayBuffer();
   const headers = new Headers();
   for (const [name, value] of Object.entries(answer.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
