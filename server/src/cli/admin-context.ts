@@ -43,18 +43,38 @@ export async function loadConfigWithFlag(
   io: CliIo,
   flag?: string,
 ): Promise<{ config: MyPassConfig; flag: boolean } | number> {
-  let values: Record<string, string | boolean | undefined>;
+  const values = parseCommandArgs(command, usage, args, io, flag !== undefined ? { [flag]: 'boolean' } : {});
+  if (typeof values === 'number') return values;
+  const config = await loadCommandConfig(command, configFile(values, io), io);
+  if (!config) return 2;
+  return { config, flag: flag !== undefined && values[flag] === true };
+}
+
+export type CommandArgs = Record<string, string | boolean | undefined>;
+
+/**
+ * `--config FILE`, `--help` and `extra` (name → type): the values, or the exit code after printing
+ * the usage (0 for --help, 2 for an unknown or malformed option).
+ */
+export function parseCommandArgs(
+  command: string,
+  usage: string,
+  args: string[],
+  io: CliIo,
+  extra: Readonly<Record<string, 'string' | 'boolean'>> = {},
+): CommandArgs | number {
+  let values: CommandArgs;
   try {
     ({ values } = parseArgs({
       args,
       options: {
+        ...Object.fromEntries(Object.entries(extra).map(([name, type]) => [name, { type }])),
         config: { type: 'string', short: 'c' },
         help: { type: 'boolean', short: 'h' },
-        ...(flag !== undefined ? { [flag]: { type: 'boolean' as const } } : {}),
       },
       strict: true,
       allowPositionals: false,
-    }));
+    }) as { values: CommandArgs });
   } catch (error) {
     io.stderr(`mypass ${command}: ${(error as Error).message}\n\n${usage}`);
     return 2;
@@ -63,10 +83,12 @@ export async function loadConfigWithFlag(
     io.stdout(usage);
     return 0;
   }
-  const file = typeof values['config'] === 'string' ? values['config'] : io.env['MYPASS_CONFIG'];
-  const config = await loadCommandConfig(command, file, io);
-  if (!config) return 2;
-  return { config, flag: flag !== undefined && values[flag] === true };
+  return values;
+}
+
+/** The configuration file the arguments name, else $MYPASS_CONFIG. */
+export function configFile(values: CommandArgs, io: CliIo): string | undefined {
+  return typeof values['config'] === 'string' ? values['config'] : io.env['MYPASS_CONFIG'];
 }
 
 /** Opens and migrates the configured store; null after printing a stable reason (exit code 1). */

@@ -1,9 +1,15 @@
 // `mypass audit export --since <RFC3339|duration> [--until …] [--format jsonl|cef] [--config FILE]`
-import { parseArgs } from 'node:util';
 import { exportAudit } from '../audit/audit-export.js';
 import type { AuditFormat } from '../audit/audit-format.js';
 import { parseTimeBound } from '../audit/time-bound.js';
-import { loadCommandConfig, openCommandStore, storeFailed, subcommands } from './admin-context.js';
+import {
+  configFile,
+  loadCommandConfig,
+  openCommandStore,
+  parseCommandArgs,
+  storeFailed,
+  subcommands,
+} from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
 const USAGE = `usage: mypass audit export --since TIME [--until TIME] [--format jsonl|cef] [--config FILE]
@@ -23,46 +29,32 @@ Exit code: 0 exported, 1 the store failed, 2 configuration or usage error.
 `;
 
 export async function auditExport(args: string[], io: CliIo, now = new Date()): Promise<number> {
-  let values: { since?: string; until?: string; format?: string; config?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        since: { type: 'string' },
-        until: { type: 'string' },
-        format: { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`mypass audit export: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const format = values.format ?? 'jsonl';
+  const values = parseCommandArgs('audit export', USAGE, args, io, {
+    since: 'string',
+    until: 'string',
+    format: 'string',
+  });
+  if (typeof values === 'number') return values;
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  const [sinceText, untilText] = [text('since'), text('until')];
+  const format = text('format') ?? 'jsonl';
   if (format !== 'jsonl' && format !== 'cef') {
     io.stderr(`mypass audit export: --format must be jsonl or cef (invalid_format)\n`);
     return 2;
   }
-  if (values.since === undefined) {
+  if (sinceText === undefined) {
     io.stderr(`mypass audit export: --since is required\n\n${USAGE}`);
     return 2;
   }
-  const since = parseTimeBound(values.since, now);
-  const until = values.until === undefined ? undefined : parseTimeBound(values.until, now);
+  const since = parseTimeBound(sinceText, now);
+  const until = untilText === undefined ? undefined : parseTimeBound(untilText, now);
   if (!since.ok || (until !== undefined && !until.ok)) {
     io.stderr(
       `mypass audit export: ${!since.ok ? '--since' : '--until'} is neither an RFC 3339 time nor a duration such as 24h (invalid_time)\n`,
     );
     return 2;
   }
-  const config = await loadCommandConfig('audit export', values.config ?? io.env['MYPASS_CONFIG'], io);
+  const config = await loadCommandConfig('audit export', configFile(values, io), io);
   if (!config) return 2;
   const store = await openCommandStore('audit export', config, io);
   if (!store) return 1;

@@ -1,10 +1,10 @@
 // `mypass doctor [--config FILE]`: loads the configuration, asks Entra ID what the app may do,
 // prints the report; exit code 1 on any failure, 2 on a configuration or usage error.
-import { parseArgs } from 'node:util';
 import type { DirectoryConfig } from '../config/directory-config.js';
 import { formatConfigProblems, loadConfig } from '../config/load-config.js';
 import { createEntraConnection } from '../directory/entra-connection.js';
 import { readCertificateCredential } from '../directory/msal-credentials.js';
+import { configFile, parseCommandArgs } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 import { runDoctorChecks, type DoctorFeatures, type DoctorSettings } from './doctor-checks.js';
 import { hasFailure, type Finding } from './doctor-findings.js';
@@ -249,43 +249,16 @@ export const doctorCommand: CliCommand = {
     "check the Entra ID app registration's permissions, role, groups, credential expiry and password grant",
   usage: USAGE,
   async run(args, io) {
-    let values: {
-      config?: string | undefined;
-      help?: boolean | undefined;
-      'probe-user'?: string | undefined;
-    };
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          config: { type: 'string', short: 'c' },
-          help: { type: 'boolean', short: 'h' },
-          'probe-user': { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      io.stderr(`mypass doctor: ${(error as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (values.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const probeUser = values['probe-user'];
+    const values = parseCommandArgs('doctor', USAGE, args, io, { 'probe-user': 'string' });
+    if (typeof values === 'number') return values;
+    const probeUser = typeof values['probe-user'] === 'string' ? values['probe-user'] : undefined;
     if (probeUser !== undefined && !io.env['MYPASS_DOCTOR_PROBE_PASSWORD']) {
       // Never on the command line: other users of the machine can read it in the process list.
       io.stderr('mypass doctor: --probe-user needs the password in MYPASS_DOCTOR_PROBE_PASSWORD\n');
       return 2;
     }
     return (
-      await doctor(
-        values.config ?? io.env['MYPASS_CONFIG'],
-        io,
-        new Date(),
-        probeUser !== undefined ? { probeUser } : {},
-      )
+      await doctor(configFile(values, io), io, new Date(), probeUser !== undefined ? { probeUser } : {})
     ).exitCode;
   },
 };
