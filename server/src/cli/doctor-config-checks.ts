@@ -2,7 +2,12 @@
 // than the defaults, the method sources in use (T13), licensing, the age of the code keys, and the
 // password grant as a real account sees it (Conditional Access). Pure functions over values the
 // command gathered, so every finding is testable on its own.
-import type { KeyUsage, SealedKeyUsage } from '../store/maintenance-repository.js';
+import {
+  malformedCount,
+  sealedRowCount,
+  type KeyUsage,
+  type SealedKeyUsage,
+} from '../store/maintenance-repository.js';
 import { defaultPasswordPolicy } from '@mypass/flows';
 import type { DirectoryResult } from '../directory/directory.js';
 import { overAllocated, seatCount } from '../policy/licensing.js';
@@ -317,27 +322,27 @@ export function conditionalAccessAuditFinding(blocked: number | null, days: numb
 
 /**
  * What the store holds sealed with which code key (`mypass keys status` shows the same in full):
- * fail when enrolled methods or queued messages are sealed with a key that is no longer
+ * fail when enrolled methods, queued messages or flows are sealed with a key that is no longer
  * configured (they cannot be read, so those methods are no longer offered), warn while some are
- * still sealed with an older configured key (dropping it would strand them). Null: doctor could
+ * still sealed with an older configured key (dropping it would strand them) or flows from before
+ * sealing hold destinations in clear. Null: doctor could
  * not read the store (no database yet, or not migrated), so nothing is said.
  */
 export function sealedKeyFindings(usage: SealedKeyUsage | null, keys: readonly { id: string }[]): Finding[] {
   if (usage === null) return [];
   const configured = new Set(keys.map((k) => k.id));
   const current = keys[0]?.id;
-  const sealed = (k: KeyUsage) => k.enrollmentsConfirmed + k.enrollmentsPending + k.outbox;
   const describe = (k: KeyUsage) =>
-    `key "${k.keyId}": ${k.enrollmentsConfirmed} enrolled methods, ${k.enrollmentsPending} pending, ${k.outbox} queued messages`;
-  const unreadable = usage.keys.filter((k) => !configured.has(k.keyId) && sealed(k) > 0);
-  const malformed = usage.malformed.enrollments + usage.malformed.outbox;
+    `key "${k.keyId}": ${k.enrollmentsConfirmed} enrolled methods, ${k.enrollmentsPending} pending, ${k.outbox} queued messages, ${k.flows} flows`;
+  const unreadable = usage.keys.filter((k) => !configured.has(k.keyId) && sealedRowCount(k) > 0);
+  const malformed = malformedCount(usage);
   if (unreadable.length > 0 || malformed > 0) {
     return [
       {
         check: 'code-keys.sealed',
         status: 'fail',
         summary:
-          'Enrolled methods or queued messages are sealed with a code key that is not configured: they cannot be read.',
+          'Enrolled methods, queued messages or flows are sealed with a code key that is not configured: they cannot be read.',
         details: [
           ...unreadable.map(describe),
           ...(malformed > 0 ? [`${malformed} sealed values without a readable key id`] : []),
@@ -346,15 +351,21 @@ export function sealedKeyFindings(usage: SealedKeyUsage | null, keys: readonly {
       },
     ];
   }
-  const older = usage.keys.filter((k) => k.keyId !== current && sealed(k) > 0);
-  if (older.length > 0) {
+  const older = usage.keys.filter((k) => k.keyId !== current && sealedRowCount(k) > 0);
+  if (older.length > 0 || usage.unsealedFlows > 0) {
     return [
       {
         check: 'code-keys.sealed',
         status: 'warn',
-        summary: 'Some enrolled methods or queued messages are still sealed with an older code key.',
-        details: older.map(describe),
-        fix: 'Run `mypass keys reseal` before removing an older key from store.codeKeys.',
+        summary:
+          older.length > 0
+            ? 'Some enrolled methods, queued messages or flows are still sealed with an older code key.'
+            : 'Some flows were written before flows were sealed: they hold phone numbers and addresses in clear.',
+        details: [
+          ...older.map(describe),
+          ...(usage.unsealedFlows > 0 ? [`${usage.unsealedFlows} flows not sealed yet`] : []),
+        ],
+        fix: 'Run `mypass keys reseal` (and, after a rotation, only then remove the older key from store.codeKeys).',
       },
     ];
   }
@@ -362,7 +373,7 @@ export function sealedKeyFindings(usage: SealedKeyUsage | null, keys: readonly {
     {
       check: 'code-keys.sealed',
       status: 'pass',
-      summary: `Every enrolled method and queued message is sealed with the current code key${current ? ` "${current}"` : ''}.`,
+      summary: `Every enrolled method, queued message and flow is sealed with the current code key${current ? ` "${current}"` : ''}.`,
     },
   ];
 }

@@ -3,7 +3,13 @@
 // older key under the current one, so a rotated-out key can be dropped without making anyone's
 // enrolled methods unreadable. Only key ids are ever printed, never a secret or a destination.
 import type { MyPassConfig } from '../config/schema.js';
-import type { KeyUsage, ResealCounts, SealedKeyUsage } from '../store/maintenance-repository.js';
+import {
+  malformedCount,
+  sealedRowCount,
+  type KeyUsage,
+  type ResealCounts,
+  type SealedKeyUsage,
+} from '../store/maintenance-repository.js';
 import type { Store } from '../store/store.js';
 import { loadConfigWithFlag, openCommandStore, storeFailed, subcommands } from './admin-context.js';
 import type { CliCommand, CliIo } from './cli-io.js';
@@ -11,8 +17,8 @@ import type { CliCommand, CliIo } from './cli-io.js';
 const STATUS_USAGE = `usage: mypass keys status [--config FILE] [--json]
 
 Lists the configured code keys (store.codeKeys / MYPASS_CODE_KEYS) by id, newest first, and per key
-id found in the store: the enrolled methods (confirmed and pending) and queued outbox messages it
-sealed and the live codes (at most 10 minutes old) it signed. Each is marked current, configured or
+id found in the store: the enrolled methods (confirmed and pending), queued outbox messages and
+flows it sealed and the live codes (at most 10 minutes old) it signed. Each is marked current, configured or
 NOT CONFIGURED (unreadable). The verdict says which older keys can be dropped now and which need
 \`mypass keys reseal\` first. Key secrets are never printed.
 
@@ -26,8 +32,9 @@ are sealed or signed with a key id that is not configured (they cannot be read u
 
 const RESEAL_USAGE = `usage: mypass keys reseal [--config FILE] [--dry-run]
 
-Re-encrypts every enrolled destination and queued outbox message that is not sealed with the
-current (first) code key under that key, in pages. A row another node changes meanwhile is left as
+Re-encrypts every enrolled destination, queued outbox message and flow (the methods it offers and
+whom it notifies) that is not sealed with the current (first) code key under that key, in pages;
+flows written before flows were sealed are sealed. A row another node changes meanwhile is left as
 that node wrote it (counted, run again); rows sealed with a key that is not configured are left
 untouched and counted as unreadable. Safe while \`mypass serve\` runs. Add the new key first, on
 every node, before running it.
@@ -60,6 +67,8 @@ export interface KeysStatusReport {
   keys: KeyRow[];
   /** Sealed values without a readable key id at all (damaged). */
   malformed: SealedKeyUsage['malformed'];
+  /** Flows from before flows were sealed (`reseal` seals them). */
+  unsealedFlows: number;
   /** Older configured keys nothing depends on any more. */
   droppable: string[];
   /** Older configured keys that still seal enrollments or queued messages. */
@@ -70,8 +79,6 @@ export interface KeysStatusReport {
   unreadable: boolean;
 }
 
-const sealedCount = (u: KeyUsage): number => u.enrollmentsConfirmed + u.enrollmentsPending + u.outbox;
-
 export function keysStatusReport(configuredKeys: string[], usage: SealedKeyUsage): KeysStatusReport {
   const currentKeyId = configuredKeys[0] ?? '';
   const found = new Map(usage.keys.map((u) => [u.keyId, u]));
@@ -81,6 +88,7 @@ export function keysStatusReport(configuredKeys: string[], usage: SealedKeyUsage
     enrollmentsPending: 0,
     outbox: 0,
     liveChallenges: 0,
+    flows: 0,
   });
   const keys: KeyRow[] = [
     ...configuredKeys.map((keyId) => ({
@@ -97,12 +105,13 @@ export function keysStatusReport(configuredKeys: string[], usage: SealedKeyUsage
     currentKeyId,
     keys,
     malformed: usage.malformed,
-    droppable: older.filter((k) => sealedCount(k) === 0 && k.liveChallenges === 0).map((k) => k.keyId),
-    needsReseal: older.filter((k) => sealedCount(k) > 0).map((k) => k.keyId),
-    waitForLiveCodes: older.filter((k) => sealedCount(k) === 0 && k.liveChallenges > 0).map((k) => k.keyId),
-    unreadable:
-      keys.some((k) => k.state === 'not_configured') ||
-      usage.malformed.enrollments + usage.malformed.outbox > 0,
+    unsealedFlows: usage.unsealedFlows,
+    droppable: older.filter((k) => sealedRowCount(k) === 0 && k.liveChallenges === 0).map((k) => k.keyId),
+    needsReseal: older.filter((k) => sealedRowCount(k) > 0).map((k) => k.keyId),
+    waitForLiveCodes: older
+      .filter((k) => sealedRowCount(k) === 0 && k.liveChallenges > 0)
+      .map((k) => k.keyId),
+    unreadable: keys.some((k) => k.state === 'not_configured') || malformedCount(usage) > 0,
   };
 }
 
@@ -121,18 +130,22 @@ export function formatKeysStatus(report: KeysStatusReport): string {
       .join(', ')}`,
     '',
   ];
-  const header = ['key id', 'state', 'confirmed', 'pending', 'outbox', 'live codes'];
+  const header = ['key id', 'state', 'confirmed', 'pending', 'outbox', 'flows', 'live codes'];
   const rows = report.keys.map((k) => [
     k.keyId,
     STATE_LABEL[k.state],
     String(k.enrollmentsConfirmed),
     String(k.enrollmentsPending),
     String(k.outbox),
+    String(k.flows),
     String(k.liveChallenges),
   ]);
-  const { enrollments, outbox } = report.malformed;
-  if (enrollments + outbox > 0) {
-    rows.push(['(damaged)', 'unreadable', String(enrollments), '-', String(outbox), '-']);
+  const { enrollments, outbox, flows } = report.malformed;
+  if (enrollments + outbox + flows > 0) {
+    rows.push(['(damaged)', 'unreadable', String(enrollments), '-', String(outbox), String(flows), '-']);
+  }
+  if (report.unsealedFlows > 0) {
+    rows.push(['(none)', 'not sealed yet', '-', '-', '-', String(report.unsealedFlows), '-']);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const format = (r: string[]) =>
@@ -149,12 +162,17 @@ export function formatKeysStatus(report: KeysStatusReport): string {
           report.needsReseal,
         )}; still signs live codes (wait up to 10 minutes): ${list(report.waitForLiveCodes)}.`;
   lines.push(verdict);
+  if (report.unsealedFlows > 0) {
+    lines.push(
+      `${report.unsealedFlows} flows were written before flows were sealed: \`mypass keys reseal\` seals them.`,
+    );
+  }
   if (report.unreadable) {
     const missing = report.keys.filter((k) => k.state === 'not_configured').map((k) => k.keyId);
     lines.push(
       `UNREADABLE: rows are sealed or signed with ${
         missing.length > 0 ? `key ids that are not configured (${missing.join(', ')})` : 'no readable key id'
-      }; those enrolled methods are not offered until the key is configured again.`,
+      }; those enrolled methods are not offered, and those flows cannot go on, until the key is configured again.`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -203,12 +221,13 @@ export async function keysReseal(args: string[], io: CliIo): Promise<number> {
   try {
     const r = await store.maintenance.resealEnrollments(store.keyring, { dryRun });
     const both = (pick: keyof ResealCounts) =>
-      `${counted(r.enrollments, pick, 'enrolled methods')}, ${counted(r.outbox, pick, 'outbox messages')}`;
+      `${counted(r.enrollments, pick, 'enrolled methods')}, ${counted(r.outbox, pick, 'outbox messages')}, ${counted(r.flows, pick, 'flows')}`;
+    const total = (pick: keyof ResealCounts) => r.enrollments[pick] + r.outbox[pick] + r.flows[pick];
     const lines = [
       `${dryRun ? 'Would re-encrypt' : 'Re-encrypted'} with key ${store.keyring.currentKeyId}: ${both('resealed')}.`,
       `Unreadable (sealed with a key that is not configured), left unchanged: ${both('unreadable')}.`,
     ];
-    if (r.enrollments.changedMeanwhile + r.outbox.changedMeanwhile > 0) {
+    if (total('changedMeanwhile') > 0) {
       lines.push(
         `Changed by another node meanwhile, left as it wrote them: ${both('changedMeanwhile')}; run again.`,
       );
@@ -216,7 +235,7 @@ export async function keysReseal(args: string[], io: CliIo): Promise<number> {
     if (dryRun) lines.push('Dry run: nothing was written.');
     else lines.push('`mypass keys status` says which older keys can now be dropped.');
     io.stdout(`${lines.join('\n')}\n`);
-    return r.enrollments.unreadable + r.outbox.unreadable > 0 ? 3 : 0;
+    return total('unreadable') > 0 ? 3 : 0;
   } catch (error) {
     return storeFailed('keys reseal', error, io);
   } finally {

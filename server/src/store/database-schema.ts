@@ -11,7 +11,7 @@ export interface FlowsTable {
   decoy: number;
   identifier_hash: string;
   policy_name: string;
-  /** JSON FlowMethod[]. */
+  /** AES-256-GCM sealed JSON FlowMethod[] (full destinations); older rows hold the JSON itself. */
   methods: string;
   /** JSON [{methodId, verifiedAt(ms)}]. */
   methods_verified: string;
@@ -22,7 +22,7 @@ export interface FlowsTable {
   state: string;
   locale: string;
   client_address: string | null;
-  /** JSON FlowContext. */
+  /** AES-256-GCM sealed JSON FlowContext (names destinations to notify); older rows: the JSON itself. */
   context: string;
 }
 
@@ -49,8 +49,9 @@ export interface CountersTable {
 export interface OutboxTable {
   id: string;
   channel: string;
+  /** The masked destination (the full one is in the sealed payload; older rows may hold it in clear until sent). */
   destination: string;
-  /** AES-256-GCM sealed JSON OutboxPayload (CodeKeyring.encrypt); '' once sent. */
+  /** AES-256-GCM sealed JSON OutboxPayload with `to`, the full destination (CodeKeyring.encrypt); '' once sent. */
   payload: string;
   status: string;
   attempts: Generated<number>;

@@ -47,13 +47,25 @@ export interface KeyUsage {
   outbox: number;
   /** Challenges neither consumed nor expired whose code HMAC the key made. */
   liveChallenges: number;
+  /** Flows (live or kept for retention) whose methods and context the key sealed. */
+  flows: number;
 }
+
+/** Rows a key seals (live codes aside: those it only signs, and they expire by themselves). */
+export const sealedRowCount = (u: KeyUsage): number =>
+  u.enrollmentsConfirmed + u.enrollmentsPending + u.outbox + u.flows;
+
+/** Sealed values no key id can be read from. */
+export const malformedCount = (usage: SealedKeyUsage): number =>
+  usage.malformed.enrollments + usage.malformed.outbox + usage.malformed.flows;
 
 export interface SealedKeyUsage {
   /** One entry per key id found in the store, sorted by key id. */
   keys: KeyUsage[];
   /** Sealed values not of the form `v1.<keyId>.…` at all: no key reads them. */
-  malformed: { enrollments: number; outbox: number };
+  malformed: { enrollments: number; outbox: number; flows: number };
+  /** Flows written before flows were sealed (their JSON in clear): `reseal` seals them. */
+  unsealedFlows: number;
 }
 
 export interface ResealCounts {
@@ -68,6 +80,8 @@ export interface ResealCounts {
 export interface ResealResult {
   enrollments: ResealCounts;
   outbox: ResealCounts;
+  /** Flows: their methods and context together (both written or neither). */
+  flows: ResealCounts;
 }
 
 export interface MaintenanceRepository {
@@ -94,7 +108,8 @@ export interface MaintenanceRepository {
    */
   sealedKeyUsage(options?: { now?: Date; pageSize?: number }): Promise<SealedKeyUsage>;
   /**
-   * Re-encrypts every enrollment destination and queued outbox payload not sealed with
+   * Re-encrypts every enrollment destination, queued outbox payload and flow (methods and
+   * context; flows from before sealing are sealed) not sealed with
    * `keyring.currentKeyId`, page by page; each write is a compare-and-set on the old sealed value,
    * so a row another node changed meanwhile is never overwritten (`mypass keys reseal`).
    */
@@ -246,13 +261,21 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       const usage = (keyId: string): KeyUsage => {
         let entry = byKey.get(keyId);
         if (!entry) {
-          entry = { keyId, enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 0 };
+          entry = {
+            keyId,
+            enrollmentsConfirmed: 0,
+            enrollmentsPending: 0,
+            outbox: 0,
+            liveChallenges: 0,
+            flows: 0,
+          };
           byKey.set(keyId, entry);
         }
         return entry;
       };
-      const malformed = { enrollments: 0, outbox: 0 };
-      const head = (column: 'destination' | 'payload') =>
+      const malformed = { enrollments: 0, outbox: 0, flows: 0 };
+      let unsealedFlows = 0;
+      const head = (column: 'destination' | 'payload' | 'methods') =>
         sql<string>`substr(${sql.ref(column)}, 1, ${SEAL_HEAD_LENGTH})`.as('head');
 
       await forEachPage(
@@ -290,6 +313,24 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
           }
         },
       );
+      await forEachPage(
+        pageSize,
+        (afterId, limit) => {
+          let q = db.selectFrom('flows').select(['id', head('methods')]);
+          if (afterId !== undefined) q = q.where('id', '>', afterId);
+          return q.orderBy('id').limit(limit).execute();
+        },
+        (rows) => {
+          for (const row of rows) {
+            // Both are sealed at once; a later context change is sealed with the newest key, so
+            // methods names the older key of the two: the one still needed.
+            const keyId = sealedKeyId(row.head);
+            if (keyId !== undefined) usage(keyId).flows++;
+            else if (row.head.startsWith('[')) unsealedFlows++;
+            else malformed.flows++;
+          }
+        },
+      );
       const live = await db
         .selectFrom('challenges')
         .select((eb) => ['key_id', eb.fn.countAll<number | string | bigint>().as('n')])
@@ -300,16 +341,16 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       for (const row of live) usage(row.key_id).liveChallenges += Number(row.n);
 
       const keys = [...byKey.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
-      return { keys, malformed };
+      return { keys, malformed, unsealedFlows };
     },
 
     async resealEnrollments(keyring, options = {}) {
       const pageSize = options.pageSize ?? 500;
       const current = `v1.${keyring.currentKeyId}.`;
-      const notCurrent = (column: 'destination' | 'payload') =>
+      const notCurrent = (column: 'destination' | 'payload' | 'methods' | 'context') =>
         sql<boolean>`substr(${sql.ref(column)}, 1, ${current.length}) <> ${current}`;
       const counts = (): ResealCounts => ({ resealed: 0, unreadable: 0, changedMeanwhile: 0 });
-      const result: ResealResult = { enrollments: counts(), outbox: counts() };
+      const result: ResealResult = { enrollments: counts(), outbox: counts(), flows: counts() };
 
       /** Decrypts with any configured key, seals with the current one, writes only if unchanged. */
       const reseal = async (
@@ -369,6 +410,39 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
                 .executeTakeFirst();
               return Number(written.numUpdatedRows) === 1;
             });
+          }
+        },
+      );
+      await forEachPage(
+        pageSize,
+        (afterId, limit) => {
+          let q = db
+            .selectFrom('flows')
+            .select(['id', 'methods', 'context'])
+            .where((eb) => eb.or([notCurrent('methods'), notCurrent('context')]));
+          if (afterId !== undefined) q = q.where('id', '>', afterId);
+          return q.orderBy('id').limit(limit).execute();
+        },
+        async (rows) => {
+          for (const row of rows) {
+            // A flow from before sealing holds its JSON in clear: sealed as it is.
+            const open = (stored: string) =>
+              stored.startsWith('[') || stored.startsWith('{') ? stored : keyring.decrypt(stored);
+            const methods = open(row.methods);
+            const context = open(row.context);
+            if (methods === undefined || context === undefined) result.flows.unreadable++;
+            else if (options.dryRun) result.flows.resealed++;
+            else {
+              const written = await db
+                .updateTable('flows')
+                .set({ methods: keyring.encrypt(methods), context: keyring.encrypt(context) })
+                .where('id', '=', row.id)
+                .where('methods', '=', row.methods)
+                .where('context', '=', row.context)
+                .executeTakeFirst();
+              if (Number(written.numUpdatedRows) === 1) result.flows.resealed++;
+              else result.flows.changedMeanwhile++;
+            }
           }
         },
       );

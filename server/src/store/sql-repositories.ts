@@ -28,6 +28,7 @@ import type {
   DeliveryStatus,
   AuditEntry,
 } from './store.js';
+import { StoreError } from './store.js';
 import { maskDestination } from './destination-mask.js';
 import { enrollmentRepository, passwordAttemptRepository } from './enrollment-repositories.js';
 import { hashFlowToken } from './flow-token-hash.js';
@@ -46,7 +47,26 @@ const ms = (d: Date): number => d.getTime();
 const date = (n: number | string): Date => new Date(Number(n));
 const dateOrNull = (n: number | string | null): Date | null => (n === null ? null : date(n));
 
-function toFlow(row: Selectable<FlowsTable>): FlowRecord {
+/**
+ * A flow's methods and context name full phone numbers and e-mail addresses, so they are sealed at
+ * rest like enrolled destinations and outbox payloads (AES-256-GCM with the code keyring).
+ */
+const sealJson = (keyring: CodeKeyring, value: unknown): string => keyring.encrypt(JSON.stringify(value));
+
+function openJson<T>(keyring: CodeKeyring, stored: string): T {
+  // Rows written before flows were sealed hold the JSON itself (`mypass keys reseal` seals them).
+  if (stored.startsWith('[') || stored.startsWith('{')) return JSON.parse(stored) as T;
+  const clear = keyring.decrypt(stored);
+  if (clear === undefined) {
+    throw new StoreError(
+      'store_unavailable',
+      'a flow is sealed with a code key that is no longer configured',
+    );
+  }
+  return JSON.parse(clear) as T;
+}
+
+function toFlowRecord(row: Selectable<FlowsTable>, keyring: CodeKeyring): FlowRecord {
   const verified = JSON.parse(row.methods_verified) as { methodId: string; verifiedAt: number }[];
   return {
     id: row.id,
@@ -56,7 +76,7 @@ function toFlow(row: Selectable<FlowsTable>): FlowRecord {
     decoy: Number(row.decoy) === 1,
     identifierHash: row.identifier_hash,
     policyName: row.policy_name,
-    methods: JSON.parse(row.methods) as FlowMethod[],
+    methods: openJson<FlowMethod[]>(keyring, row.methods),
     methodsVerified: verified.map((v) => ({ methodId: v.methodId, verifiedAt: date(v.verifiedAt) })),
     attemptsUsed: Number(row.attempts_used),
     createdAt: date(row.created_at),
@@ -65,7 +85,7 @@ function toFlow(row: Selectable<FlowsTable>): FlowRecord {
     state: row.state as FlowState,
     locale: row.locale,
     clientAddress: row.client_address,
-    context: JSON.parse(row.context) as FlowContext,
+    context: openJson<FlowContext>(keyring, row.context),
   };
 }
 
@@ -100,7 +120,8 @@ const insertFlow = precompiled((db: Kysely<Database>, v: Insertable<FlowsTable>)
     .returningAll(),
 );
 
-function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
+function flowRepository({ db, clock, keyring }: RepositoryContext): FlowRepository {
+  const toFlow = (row: Selectable<FlowsTable>) => toFlowRecord(row, keyring);
   const get = async (id: string) => {
     const row = await selectFlow.takeFirst(db, { id });
     return row ? toFlow(row) : undefined;
@@ -115,7 +136,7 @@ function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
         decoy: flow.decoy ? 1 : 0,
         identifier_hash: flow.identifierHash,
         policy_name: flow.policyName,
-        methods: JSON.stringify(flow.methods),
+        methods: sealJson(keyring, flow.methods),
         methods_verified: '[]',
         created_at: ms(clock.now()),
         verified_at: null,
@@ -123,7 +144,7 @@ function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
         state: flow.state ?? 'verifying',
         locale: flow.locale,
         client_address: flow.clientAddress,
-        context: JSON.stringify(flow.context ?? {}),
+        context: sealJson(keyring, flow.context ?? {}),
       });
       return toFlow(row);
     },
@@ -167,7 +188,7 @@ function flowRepository({ db, clock }: RepositoryContext): FlowRepository {
         set.verified_at = changes.verifiedAt === null ? null : ms(changes.verifiedAt);
       if (changes.expiresAt !== undefined) set.expires_at = ms(changes.expiresAt);
       if (changes.methodsVerified !== undefined) set.methods_verified = verifiedJson(changes.methodsVerified);
-      if (changes.context !== undefined) set.context = JSON.stringify(changes.context);
+      if (changes.context !== undefined) set.context = sealJson(keyring, changes.context);
       if (Object.keys(set).length === 0) {
         const row = await db
           .selectFrom('flows')
@@ -495,18 +516,27 @@ const insertOutbox = precompiled((db: Kysely<Database>, v: Insertable<OutboxTabl
     .returningAll(),
 );
 
+/** What the outbox seals: the payload and, since the destination column holds only a mask, where to. */
+type SealedOutboxPayload = OutboxPayload & { to?: string };
+
 function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): OutboxRepository {
   const toMessage = (row: Selectable<OutboxTable>): OutboxMessage => {
     let payload: OutboxPayload | null = null;
+    let destination = row.destination;
     if (row.payload !== '') {
       const clear = keyring.decrypt(row.payload);
       // A payload sealed with a key that has since been dropped cannot be sent; the worker fails it.
-      payload = clear === undefined ? null : (JSON.parse(clear) as OutboxPayload);
+      if (clear !== undefined) {
+        const { to, ...rest } = JSON.parse(clear) as SealedOutboxPayload;
+        payload = rest;
+        // Rows queued before destinations moved into the payload hold it in the column.
+        if (to !== undefined) destination = to;
+      }
     }
     return {
       id: row.id,
       channel: row.channel as OutboxChannel,
-      destination: row.destination,
+      destination,
       payload,
       status: row.status as OutboxStatus,
       attempts: Number(row.attempts),
@@ -524,9 +554,12 @@ function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): O
       const row = await insertOutbox.takeFirstOrThrow(db, {
         id: message.id ?? randomUUID(),
         channel: message.channel,
-        destination: message.destination,
+        // The full destination travels in the sealed payload; the column only ever holds its mask.
+        destination: maskDestination(message.channel, message.destination),
         // The code is in here until it is sent: sealed with AES-256-GCM, never in clear text.
-        payload: keyring.encrypt(JSON.stringify(message.payload)),
+        payload: keyring.encrypt(
+          JSON.stringify({ ...message.payload, to: message.destination } satisfies SealedOutboxPayload),
+        ),
         status: 'queued',
         next_attempt_at: now,
         last_error_code: null,
@@ -569,24 +602,22 @@ function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): O
       return rows.map(toMessage).sort((a, b) => ms(a.createdAt) - ms(b.createdAt));
     },
     async markSent(id, now = clock.now()) {
+      // Once sent, the store no longer needs the code or the full destination: the payload that
+      // held both is blanked (the destination column already holds only the mask).
       const row = await db
-        .selectFrom('outbox')
-        .select(['destination', 'channel'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row) return;
-      // Once sent, the store no longer needs the code or the full destination: blank and mask them.
-      await db
         .updateTable('outbox')
-        .set({
-          status: 'sent',
-          payload: '',
-          destination: maskDestination(row.channel as OutboxChannel, row.destination),
-          sent_at: ms(now),
-          last_error_code: null,
-        })
+        .set({ status: 'sent', payload: '', sent_at: ms(now), last_error_code: null })
         .where('id', '=', id)
-        .execute();
+        .returning(['channel', 'destination'])
+        .executeTakeFirst();
+      if (row && !row.destination.includes('•')) {
+        // A row queued before destinations moved into the payload: mask its column now.
+        await db
+          .updateTable('outbox')
+          .set({ destination: maskDestination(row.channel as OutboxChannel, row.destination) })
+          .where('id', '=', id)
+          .execute();
+      }
     },
     async markRetry(id, nextAttemptAt, errorCode) {
       await db

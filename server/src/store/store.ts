@@ -263,7 +263,7 @@ export interface OutboxPayload {
 export interface OutboxMessage {
   id: string;
   channel: OutboxChannel;
-  /** Full destination while the message is pending; masked once sent. */
+  /** Full destination (from the sealed payload) while it can be read; otherwise only its mask. */
   destination: string;
   /** Decrypted payload; null once sent (blanked). */
   payload: OutboxPayload | null;
@@ -297,7 +297,7 @@ export interface OutboxRepository {
    * (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer).
    */
   claimDue(limit: number, leaseSeconds: number, now?: Date): Promise<OutboxMessage[]>;
-  /** Sent: payload blanked, destination masked (the code no longer exists anywhere in the store). */
+  /** Sent: payload blanked, so neither the code nor the full destination exists in the store any more. */
   markSent(id: string, now?: Date): Promise<void>;
   /** A transient failure: back to queued until `nextAttemptAt`. */
   markRetry(id: string, nextAttemptAt: Date, errorCode: string): Promise<void>;

@@ -2,7 +2,10 @@
 // and the Graph client over loopback HTTPS), e-mail through a real SMTP server, SMS through the webhook
 // gateway to a local HTTP server, the two-method policy, an at-risk user, and a gateway failure.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -78,9 +81,10 @@ afterAll(async () => {
   expectNoSecretsCaptured([emu.apiApp.clientSecret]);
 });
 
-beforeEach(async () => {
+async function buildServer(store?: `sqlite:${string}`): Promise<void> {
   await server?.close();
   server = await buildAppWithDelivery({
+    ...(store ? { store } : {}),
     directory,
     config: testConfig({
       access: {
@@ -112,7 +116,9 @@ beforeEach(async () => {
   mails.length = 0;
   texts.length = 0;
   gatewayDown = false;
-});
+}
+
+beforeEach(() => buildServer());
 
 const startReset = (username: string) => startFlow(app, 'reset', username);
 
@@ -204,6 +210,46 @@ describe('complete resets against the emulator', () => {
     expect(state).toBe('failed');
     expect((await proveEmail(flow, 'adele.vance@gmail.example')).json()).toMatchObject({ state: 'verified' });
     await finish(flow, 'adele.vance@contoso.example');
+  });
+});
+
+describe('what reaches the disk', () => {
+  it('holds no full phone number or e-mail address of a reset, in the database file or its WAL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mypass-at-rest-'));
+    try {
+      await buildServer(`sqlite:${join(dir, 'mypass.db')}`);
+      // A failed SMS (its message kept for inspection), a code by e-mail, the notifications to both.
+      gatewayDown = true;
+      const flow = await startReset('adele.vance@contoso.example');
+      const sent = await flow.call('POST', '/challenges', { method: 'sms:1', confirm: '+4520123456' });
+      const { challengeId } = sent.json() as { challengeId: string };
+      expect(await waitForStatus(flow, challengeId, 'failed')).toBe('failed');
+      gatewayDown = false;
+      expect((await proveEmail(flow, 'adele.vance@gmail.example')).json()).toMatchObject({
+        state: 'verified',
+      });
+      await finish(flow, 'adele.vance@contoso.example');
+      await waitFor(() => texts.find((t) => t.to === '+4520123456'), 'the notification SMS');
+      await waitFor(() => mails.find((m) => m.to === 'adele.vance@gmail.example'), 'the notification mail');
+
+      const onDisk = () =>
+        Buffer.concat(readdirSync(dir).map((file) => readFileSync(join(dir, file)))).toString('latin1');
+      const before = onDisk();
+      // The scan reads real rows: the flow's id and the masked number are there.
+      expect(before).toContain(flow.flowId);
+      expect(before).toContain(Buffer.from('+••••••••56').toString('latin1'));
+      for (const clear of ['+4520123456', '4520123456', 'adele.vance@gmail.example']) {
+        expect(before).not.toContain(clear);
+      }
+      await server?.close();
+      server = undefined;
+      // Closing checkpoints the WAL into the database file: still nothing in clear.
+      for (const clear of ['+4520123456', '4520123456', 'adele.vance@gmail.example']) {
+        expect(onDisk()).not.toContain(clear);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -128,15 +128,20 @@ export async function buildAppWithDelivery(options: {
   config: AppConfig;
   /** The configuration file's `delivery` section. */
   delivery: z.input<typeof deliveryConfigSchema>;
-  /** 'test' (default): the suite's test store, PostgreSQL in the "postgres" project; 'sqlite': always SQLite in memory. */
-  store?: 'test' | 'sqlite';
+  /**
+   * 'test' (default): the suite's test store, PostgreSQL in the "postgres" project; 'sqlite': always
+   * SQLite in memory; a `sqlite:` URL: that file (to read what reached the disk).
+   */
+  store?: 'test' | 'sqlite' | `sqlite:${string}`;
   /** 'silent' (default), or every line to the whole-suite secret scan. */
   logs?: 'silent' | 'captured';
 }): Promise<AppWithDelivery> {
   const store =
-    options.store === 'sqlite'
-      ? await openStore('sqlite::memory:', { keys: testCodeKeys })
-      : await openTestStore({ keys: testCodeKeys });
+    options.store === undefined || options.store === 'test'
+      ? await openTestStore({ keys: testCodeKeys })
+      : await openStore(options.store === 'sqlite' ? 'sqlite::memory:' : options.store, {
+          keys: testCodeKeys,
+        });
   await store.migrate();
   const logger = options.logs === 'captured' ? capturedLogger() : pino({ level: 'silent' });
   const delivery = createDelivery(deliveryConfigSchema.parse(options.delivery), { store, logger });

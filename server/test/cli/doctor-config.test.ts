@@ -144,15 +144,21 @@ describe('method sources', () => {
 });
 
 describe('what the code keys sealed', () => {
-  const usage = (keys: [string, number, number, number][], malformed = 0): SealedKeyUsage => ({
-    keys: keys.map(([keyId, enrollmentsConfirmed, enrollmentsPending, outbox]) => ({
+  const usage = (
+    keys: [string, number, number, number, number?][],
+    malformed = 0,
+    unsealedFlows = 0,
+  ): SealedKeyUsage => ({
+    keys: keys.map(([keyId, enrollmentsConfirmed, enrollmentsPending, outbox, flows = 0]) => ({
       keyId,
       enrollmentsConfirmed,
       enrollmentsPending,
       outbox,
       liveChallenges: 0,
+      flows,
     })),
-    malformed: { enrollments: malformed, outbox: 0 },
+    malformed: { enrollments: 0, outbox: 0, flows: malformed },
+    unsealedFlows,
   });
   const keys = [{ id: 'k2' }, { id: 'k1' }];
   it('passes when everything is under the current key, warns on an older one, fails on a missing one', () => {
@@ -165,7 +171,9 @@ describe('what the code keys sealed', () => {
       keys,
     );
     expect(checks(older)).toEqual(['code-keys.sealed:warn']);
-    expect(older[0]?.details).toEqual(['key "k1": 2 enrolled methods, 0 pending, 0 queued messages']);
+    expect(older[0]?.details).toEqual([
+      'key "k1": 2 enrolled methods, 0 pending, 0 queued messages, 0 flows',
+    ]);
     expect(older[0]?.fix).toContain('mypass keys reseal');
     const missing = sealedKeyFindings(
       usage([
@@ -175,8 +183,28 @@ describe('what the code keys sealed', () => {
       keys,
     );
     expect(checks(missing)).toEqual(['code-keys.sealed:fail']);
-    expect(missing[0]?.details).toEqual(['key "k0": 1 enrolled methods, 0 pending, 0 queued messages']);
+    expect(missing[0]?.details).toEqual([
+      'key "k0": 1 enrolled methods, 0 pending, 0 queued messages, 0 flows',
+    ]);
     expect(checks(sealedKeyFindings(usage([['k2', 1, 0, 0]], 1), keys))).toEqual(['code-keys.sealed:fail']);
+  });
+  it('counts flows like the rest: an old key sealing only flows is still needed, and unsealed flows warn', () => {
+    const flowsOnly = sealedKeyFindings(
+      usage([
+        ['k0', 0, 0, 0, 3],
+        ['k2', 1, 0, 0, 0],
+      ]),
+      keys,
+    );
+    expect(checks(flowsOnly)).toEqual(['code-keys.sealed:fail']);
+    expect(flowsOnly[0]?.details).toEqual([
+      'key "k0": 0 enrolled methods, 0 pending, 0 queued messages, 3 flows',
+    ]);
+    expect(checks(sealedKeyFindings(usage([['k1', 0, 0, 0, 2]]), keys))).toEqual(['code-keys.sealed:warn']);
+    const unsealed = sealedKeyFindings(usage([['k2', 1, 0, 0, 1]], 0, 4), keys);
+    expect(checks(unsealed)).toEqual(['code-keys.sealed:warn']);
+    expect(unsealed[0]?.details).toEqual(['4 flows not sealed yet']);
+    expect(unsealed[0]?.summary).toContain('in clear');
   });
   it('says nothing about a key that only signed codes, or a store doctor cannot read', () => {
     expect(checks(sealedKeyFindings(usage([['k0', 0, 0, 0]]), keys))).toEqual(['code-keys.sealed:pass']);
@@ -434,7 +462,7 @@ describe('mypass doctor with the configuration checks (emulator)', () => {
     const result = await run(writeConfig('sealed.json', {}, '2026-11-01', url));
     const finding = result.findings.find((f) => f.check === 'code-keys.sealed');
     expect(finding?.status).toBe('fail');
-    expect(finding?.details).toEqual(['key "kC": 2 enrolled methods, 1 pending, 2 queued messages']);
+    expect(finding?.details).toEqual(['key "kC": 2 enrolled methods, 1 pending, 2 queued messages, 1 flows']);
     expect(result.stdout).not.toContain(keyC.secret);
   });
 

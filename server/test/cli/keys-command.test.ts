@@ -78,6 +78,7 @@ async function withStore<T>(
 async function seal(dbFile: string, keys: CodeKeyConfig[], tag: string, users = 2): Promise<SealedRows> {
   const rows = await withStore(dbFile, keys, (store) => sealRows(store, tag, users));
   for (const list of rows.destinations.values()) clearValues.push(...list);
+  clearValues.push(rows.flowDestination);
   for (const text of rows.queued.values()) clearValues.push(text, ...(text.match(/\d{6}/g) ?? []));
   return rows;
 }
@@ -110,8 +111,8 @@ describe('mypass keys: rotating from key A to key B', () => {
     const status = await cli(['keys', 'status', '--config', file]);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('Configured keys, newest first: kB (current), kA\n');
-    expect(status.stdout).toMatch(/^kB\s+current\s+0\s+0\s+0\s+0$/m);
-    expect(status.stdout).toMatch(/^kA\s+configured\s+4\s+2\s+2\s+1$/m);
+    expect(status.stdout).toMatch(/^kB\s+current\s+0\s+0\s+0\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^kA\s+configured\s+4\s+2\s+2\s+1\s+1$/m);
     expect(status.stdout).toContain(
       'Verdict: can be dropped now: none; needs `mypass keys reseal` first: kA; still signs live codes (wait up to 10 minutes): none.',
     );
@@ -132,6 +133,7 @@ describe('mypass keys: rotating from key A to key B', () => {
       enrollmentsPending: 2,
       outbox: 2,
       liveChallenges: 1,
+      flows: 1,
     });
     expectNothingSecret();
   });
@@ -140,7 +142,9 @@ describe('mypass keys: rotating from key A to key B', () => {
     const before = [rawRows(db, 'enrollments'), rawRows(db, 'outbox')];
     const run = await cli(['keys', 'reseal', '--dry-run', '--config', writeConfig([keyB, keyA], db)]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Would re-encrypt with key kB: 6 enrolled methods, 2 outbox messages.\n');
+    expect(run.stdout).toContain(
+      'Would re-encrypt with key kB: 6 enrolled methods, 2 outbox messages, 1 flows.\n',
+    );
     expect(run.stdout).toContain('Dry run: nothing was written.');
     expect([rawRows(db, 'enrollments'), rawRows(db, 'outbox')]).toEqual(before);
     expectNothingSecret();
@@ -150,13 +154,15 @@ describe('mypass keys: rotating from key A to key B', () => {
     const file = writeConfig([keyB, keyA], db);
     const run = await cli(['keys', 'reseal', '--config', file]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Re-encrypted with key kB: 6 enrolled methods, 2 outbox messages.\n');
-    expect(run.stdout).toContain('left unchanged: 0 enrolled methods, 0 outbox messages.');
+    expect(run.stdout).toContain(
+      'Re-encrypted with key kB: 6 enrolled methods, 2 outbox messages, 1 flows.\n',
+    );
+    expect(run.stdout).toContain('left unchanged: 0 enrolled methods, 0 outbox messages, 0 flows.');
     expect(rawRows(db, 'enrollments').every((r) => String(r.destination).startsWith('v1.kB.'))).toBe(true);
 
     const status = io();
     expect(await keysStatus(['--config', file], status.io)).toBe(0);
-    expect(status.out.stdout).toMatch(/^kA\s+configured\s+0\s+0\s+0\s+1$/m);
+    expect(status.out.stdout).toMatch(/^kA\s+configured\s+0\s+0\s+0\s+0\s+1$/m);
     expect(status.out.stdout).toContain('still signs live codes (wait up to 10 minutes): kA.');
     // Codes live 10 minutes: 11 minutes on, nothing needs A.
     const later = io();
@@ -199,8 +205,8 @@ describe('mypass keys: rows sealed with a key that is not configured', () => {
 
     const status = await cli(['keys', 'status', '--config', file]);
     expect(status.code).toBe(3);
-    expect(status.stdout).toMatch(/^kC\s+NOT CONFIGURED \(unreadable\)\s+4\s+2\s+2\s+1$/m);
-    expect(status.stdout).toMatch(/^\(damaged\)\s+unreadable\s+1\s+-\s+0\s+-$/m);
+    expect(status.stdout).toMatch(/^kC\s+NOT CONFIGURED \(unreadable\)\s+4\s+2\s+2\s+1\s+1$/m);
+    expect(status.stdout).toMatch(/^\(damaged\)\s+unreadable\s+1\s+-\s+0\s+0\s+-$/m);
     expect(status.stdout).toContain(
       'UNREADABLE: rows are sealed or signed with key ids that are not configured (kC)',
     );
@@ -215,8 +221,10 @@ describe('mypass keys: rows sealed with a key that is not configured', () => {
     expect(before.enrollments).toHaveLength(7);
     const reseal = await cli(['keys', 'reseal', '--config', file]);
     expect(reseal.code).toBe(3);
-    expect(reseal.stdout).toContain('Re-encrypted with key kB: 2 enrolled methods, 2 outbox messages.\n');
-    expect(reseal.stdout).toContain('left unchanged: 7 enrolled methods, 2 outbox messages.');
+    expect(reseal.stdout).toContain(
+      'Re-encrypted with key kB: 2 enrolled methods, 2 outbox messages, 1 flows.\n',
+    );
+    expect(reseal.stdout).toContain('left unchanged: 7 enrolled methods, 2 outbox messages, 1 flows.');
     const after = unknownRows();
     expect(after.enrollments).toEqual(before.enrollments);
     expect(after.outbox).toEqual(before.outbox);

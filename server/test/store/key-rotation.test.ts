@@ -46,34 +46,51 @@ describeEachStore('code key rotation', (target) => {
     };
     rows = await sealRows(stores.a, 'a', 2, clock.now());
     const expected = {
-      keys: [{ keyId: 'kA', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 1 }],
-      malformed: { enrollments: 0, outbox: 0 },
+      keys: [
+        {
+          keyId: 'kA',
+          enrollmentsConfirmed: 4,
+          enrollmentsPending: 2,
+          outbox: 2,
+          liveChallenges: 1,
+          flows: 1,
+        },
+      ],
+      malformed: { enrollments: 0, outbox: 0, flows: 0 },
+      unsealedFlows: 0,
     };
     // Pages of 2 cross several page boundaries (6 enrollments, 2 queued messages).
     expect(await stores.ba.maintenance.sealedKeyUsage({ now: clock.now(), pageSize: 2 })).toEqual(expected);
     expect(await stores.ba.maintenance.sealedKeyUsage({ now: clock.now() })).toEqual(expected);
   });
 
-  it('re-encrypts every enrollment and queued payload under the current key, once', async () => {
+  it('re-encrypts every enrollment, queued payload and flow under the current key, once', async () => {
     const result = await stores.ba.maintenance.resealEnrollments(stores.ba.keyring, { pageSize: 2 });
     expect(result).toEqual({
       enrollments: { resealed: 6, unreadable: 0, changedMeanwhile: 0 },
       outbox: { resealed: 2, unreadable: 0, changedMeanwhile: 0 },
+      flows: { resealed: 1, unreadable: 0, changedMeanwhile: 0 },
     });
     expect(await stores.ba.maintenance.resealEnrollments(stores.ba.keyring)).toEqual({
       enrollments: zero,
       outbox: zero,
+      flows: zero,
     });
     const usage = await stores.ba.maintenance.sealedKeyUsage({ now: clock.now() });
     expect(usage.keys).toEqual([
       // The live code stays signed with kA until it expires; HMACs are not re-signed.
-      { keyId: 'kA', enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 1 },
-      { keyId: 'kB', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 0 },
+      { keyId: 'kA', enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 1, flows: 0 },
+      { keyId: 'kB', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 0, flows: 1 },
     ]);
     const enrollments = await target.rawRows('enrollments');
     expect(enrollments.every((r) => String(r.destination).startsWith('v1.kB.'))).toBe(true);
-    const stored = JSON.stringify([enrollments, await target.rawRows('outbox')]);
+    const flows = await target.rawRows('flows');
+    expect(
+      flows.every((r) => String(r.methods).startsWith('v1.kB.') && String(r.context).startsWith('v1.kB.')),
+    ).toBe(true);
+    const stored = JSON.stringify([enrollments, await target.rawRows('outbox'), flows]);
     for (const list of rows.destinations.values()) for (const d of list) expect(stored).not.toContain(d);
+    expect(stored).not.toContain(rows.flowDestination);
     for (const text of rows.queued.values()) expect(stored).not.toContain(text);
     // A sent message's payload stays blank.
     expect((await target.rawRows('outbox')).find((r) => r.id === rows.sentId)?.payload).toBe('');
@@ -83,6 +100,9 @@ describeEachStore('code key rotation', (target) => {
     const b = await target.open({ keys: [keyB], clock });
     await expectDestinations(b, rows.destinations);
     for (const [id, text] of rows.queued) expect((await b.outbox.get(id))?.payload?.text).toBe(text);
+    expect((await b.flows.get(rows.flowId))?.methods.map((m) => m.destination)).toEqual([
+      rows.flowDestination,
+    ]);
     const later = new Date(clock.now().getTime() + 11 * MINUTE);
     expect((await b.maintenance.sealedKeyUsage({ now: later })).keys.map((k) => k.keyId)).toEqual(['kB']);
   });
@@ -106,15 +126,50 @@ describeEachStore('code key rotation: a key no longer configured', (target) => {
     expect(await ba.maintenance.resealEnrollments(ba.keyring, { pageSize: 4 })).toEqual({
       enrollments: { resealed: 3, unreadable: 6, changedMeanwhile: 0 },
       outbox: { resealed: 2, unreadable: 2, changedMeanwhile: 0 },
+      flows: { resealed: 1, unreadable: 1, changedMeanwhile: 0 },
     });
     expect(await rowsSealedWith(target, 'enrollments', 'kC')).toEqual(before.enrollments);
     expect(await rowsSealedWith(target, 'outbox', 'kC')).toEqual(before.outbox);
     expect((await ba.maintenance.sealedKeyUsage({ now: clock.now() })).keys).toEqual([
-      { keyId: 'kA', enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 1 },
-      { keyId: 'kB', enrollmentsConfirmed: 2, enrollmentsPending: 1, outbox: 2, liveChallenges: 0 },
-      { keyId: 'kC', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 1 },
+      { keyId: 'kA', enrollmentsConfirmed: 0, enrollmentsPending: 0, outbox: 0, liveChallenges: 1, flows: 0 },
+      { keyId: 'kB', enrollmentsConfirmed: 2, enrollmentsPending: 1, outbox: 2, liveChallenges: 0, flows: 1 },
+      { keyId: 'kC', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 1, flows: 1 },
     ]);
     await expectDestinations(ba, fromA.destinations);
+    // A flow sealed with a key no longer configured cannot be read: a stable store error, not JSON junk.
+    await expect(ba.flows.get('flow-c')).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'store_unavailable',
+    });
+  });
+});
+
+describeEachStore('code key rotation: flows from before sealing', (target) => {
+  it('counts flows holding their JSON in clear, and reseal seals them', async () => {
+    const clock = testClock();
+    const a = await target.open({ keys: [keyA], clock });
+    const rows = await sealRows(a, 'l', 1, clock.now());
+    const flow = await a.flows.get(rows.flowId);
+    // As an older version wrote it.
+    await target.rawUpdate('flows', rows.flowId, {
+      methods: JSON.stringify(flow?.methods),
+      context: JSON.stringify(flow?.context),
+    });
+    const usage = await a.maintenance.sealedKeyUsage({ now: clock.now() });
+    expect(usage.unsealedFlows).toBe(1);
+    expect(usage.keys.map((k) => [k.keyId, k.flows])).toEqual([['kA', 0]]);
+
+    expect((await a.maintenance.resealEnrollments(a.keyring)).flows).toEqual({
+      resealed: 1,
+      unreadable: 0,
+      changedMeanwhile: 0,
+    });
+    const after = (await target.rawRows('flows')).find((r) => r.id === rows.flowId) ?? {};
+    expect(String(after.methods)).toMatch(/^v1\.kA\./);
+    expect(String(after.context)).toMatch(/^v1\.kA\./);
+    expect(JSON.stringify(after)).not.toContain(rows.flowDestination);
+    expect(await a.flows.get(rows.flowId)).toEqual(flow);
+    expect((await a.maintenance.sealedKeyUsage({ now: clock.now() })).unsealedFlows).toBe(0);
   });
 });
 
@@ -123,13 +178,22 @@ describeEachStore('code key rotation: dry run', (target) => {
     const clock = testClock();
     const a = await target.open({ keys: [keyA], clock });
     await sealRows(a, 'd', 2, clock.now());
-    const before = [await target.rawRows('enrollments'), await target.rawRows('outbox')];
+    const before = [
+      await target.rawRows('enrollments'),
+      await target.rawRows('outbox'),
+      await target.rawRows('flows'),
+    ];
     const ba = await target.open({ keys: [keyB, keyA], clock });
     expect(await ba.maintenance.resealEnrollments(ba.keyring, { dryRun: true, pageSize: 2 })).toEqual({
       enrollments: { resealed: 6, unreadable: 0, changedMeanwhile: 0 },
       outbox: { resealed: 2, unreadable: 0, changedMeanwhile: 0 },
+      flows: { resealed: 1, unreadable: 0, changedMeanwhile: 0 },
     });
-    expect([await target.rawRows('enrollments'), await target.rawRows('outbox')]).toEqual(before);
+    expect([
+      await target.rawRows('enrollments'),
+      await target.rawRows('outbox'),
+      await target.rawRows('flows'),
+    ]).toEqual(before);
   });
 });
 
@@ -221,6 +285,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       const sentMeanwhile = [...rows.queued.keys()][0] ?? '';
       let enrollmentPageSeen = false;
       let outboxPageSeen = false;
+      let flowPageSeen = false;
       const db = setup.resealer(async (read) => {
         if (!enrollmentPageSeen && read.some((r) => r.id === changedId && 'destination' in r)) {
           enrollmentPageSeen = true;
@@ -237,14 +302,24 @@ describe.each(['sqlite', 'postgres'] as const)(
           // The outbox worker sends one message: its payload is blanked.
           await node.outbox.markSent(sentMeanwhile);
         }
+        if (!flowPageSeen && read.some((r) => r.id === rows.flowId && 'context' in r)) {
+          flowPageSeen = true;
+          // The flow goes on meanwhile: its context is written (sealed with kA, the node's key).
+          await node.flows.transition(rows.flowId, ['verifying'], { context: { step: 'moved-on' } });
+        }
       });
 
       const result = await maintenanceRepository(db).resealEnrollments(keyringBA);
-      expect(enrollmentPageSeen && outboxPageSeen).toBe(true);
+      expect(enrollmentPageSeen && outboxPageSeen && flowPageSeen).toBe(true);
       expect(result).toEqual({
         enrollments: { resealed: 2, unreadable: 0, changedMeanwhile: 4 },
         outbox: { resealed: 1, unreadable: 0, changedMeanwhile: 1 },
+        flows: { resealed: 0, unreadable: 0, changedMeanwhile: 1 },
       });
+      // The node's write stands: the context it sealed, and the methods as they were.
+      const flow = await node.flows.get(rows.flowId);
+      expect(flow?.context).toEqual({ step: 'moved-on' });
+      expect(flow?.methods.map((m) => m.destination)).toEqual([rows.flowDestination]);
       const after = await raw.selectFrom('enrollments').select(['id', 'destination']).orderBy('id').execute();
       expect(after.map((r) => r.id)).toEqual(['enr-m-0-0', 'enr-m-0-1', 'enr-m-0-2']);
       expect(after[0]?.destination).toBe(concurrentValue);

@@ -1,5 +1,6 @@
 // Rows sealed with one code key, as the flows would leave them: enrolled methods (confirmed and
-// pending), queued and sent outbox messages, and a live and an expired challenge. Shared by the
+// pending), queued and sent outbox messages, a flow offering a phone, and a live and an expired
+// challenge. Shared by the
 // store tests of key rotation and the `mypass keys` command tests.
 import type { CodeKeyConfig } from '../../src/store/code-keyring.js';
 import type { Store } from '../../src/store/store.js';
@@ -17,6 +18,9 @@ export interface SealedRows {
   /** Ids of the queued outbox messages, with their clear payload text. */
   queued: Map<string, string>;
   sentId: string;
+  /** The flow's id and the full number of the method it offers (sealed in the flow row). */
+  flowId: string;
+  flowDestination: string;
   /** Challenges: one live, one expired (both signed with the store's current key). */
   liveChallengeId: string;
   expiredChallengeId: string;
@@ -72,6 +76,7 @@ export async function sealRows(store: Store, tag: string, users = 2, now = new D
   await store.outbox.markSent(sent.id, now);
 
   const flowId = `flow-${tag}`;
+  const flowDestination = `+4520888${tag.length}1`;
   await store.flows.create({
     id: flowId,
     tokenHash: `hash-${tag}`,
@@ -80,7 +85,7 @@ export async function sealRows(store: Store, tag: string, users = 2, now = new D
     decoy: false,
     identifierHash: `idh-${tag}`,
     policyName: 'default',
-    methods: [],
+    methods: [{ id: 'sms:1', kind: 'sms', hint: '+45 •• •• •• 71', destination: flowDestination }],
     expiresAt: new Date(now.getTime() + 15 * 60_000),
     locale: 'en',
     clientAddress: '192.0.2.1',
@@ -103,5 +108,15 @@ export async function sealRows(store: Store, tag: string, users = 2, now = new D
     code: '135790',
     expiresAt: new Date(now.getTime() - 60_000),
   });
-  return { destinations, confirmed, pending, queued, sentId: sent.id, liveChallengeId, expiredChallengeId };
+  return {
+    destinations,
+    confirmed,
+    pending,
+    queued,
+    sentId: sent.id,
+    flowId,
+    flowDestination,
+    liveChallengeId,
+    expiredChallengeId,
+  };
 }

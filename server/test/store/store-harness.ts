@@ -57,6 +57,14 @@ export interface StoreTarget {
   open(options?: { keys?: CodeKeyConfig[]; clock?: Clock }): Promise<Store>;
   /** Every row of a table exactly as stored, read around the store (to prove what is not in it). */
   rawRows(table: string): Promise<Record<string, unknown>[]>;
+  /** Overwrites text columns of one row around the store (rows as an older version wrote them). */
+  rawUpdate(table: string, id: string, values: Record<string, string>): Promise<void>;
+}
+
+/** `update "table" set "a" = ?, "b" = ? where id = ?` with the dialect's placeholders. */
+function updateStatement(table: string, columns: string[], placeholder: (n: number) => string): string {
+  const set = columns.map((c, i) => `"${c}" = ${placeholder(i + 1)}`).join(', ');
+  return `update "${table}" set ${set} where id = ${placeholder(columns.length + 1)}`;
 }
 
 async function dropSchema(schema: string): Promise<void> {
@@ -94,6 +102,18 @@ export function describeEachStore(title: string, suite: (target: StoreTarget) =>
         const db = new Database(join(dir, 'mypass.db'), { readonly: true });
         try {
           return Promise.resolve(db.prepare(`select * from "${table}"`).all() as Record<string, unknown>[]);
+        } finally {
+          db.close();
+        }
+      },
+      rawUpdate(table, id, values) {
+        const db = new Database(join(dir, 'mypass.db'));
+        try {
+          db.prepare(updateStatement(table, Object.keys(values), () => '?')).run(
+            ...Object.values(values),
+            id,
+          );
+          return Promise.resolve();
         } finally {
           db.close();
         }
@@ -141,6 +161,18 @@ export function describeEachStore(title: string, suite: (target: StoreTarget) =>
         try {
           const result = await client.query<Record<string, unknown>>(`select * from "${schema}"."${table}"`);
           return result.rows;
+        } finally {
+          await client.end();
+        }
+      },
+      async rawUpdate(table, id, values) {
+        const client = new pg.Client({ connectionString: postgresUrl });
+        await client.connect();
+        try {
+          await client.query(
+            updateStatement(`${schema}"."${table}`, Object.keys(values), (n) => `$${n}`),
+            [...Object.values(values), id],
+          );
         } finally {
           await client.end();
         }

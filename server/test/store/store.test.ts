@@ -96,6 +96,47 @@ describeEachStore('store', (target) => {
       expect(allText(raw)).toContain(hashFlowToken(input.token));
     });
 
+    it('seals the methods and the context at rest: no number, address or name in clear', async () => {
+      const input = newFlow({
+        context: { notify: [{ kind: 'email', destination: 'anna.home@example.net' }] },
+      });
+      await store.flows.create(input);
+      const changed = await store.flows.transition(input.id, ['verifying'], {
+        context: { userPrincipalName: 'anna@contoso.example' },
+      });
+      expect(changed?.context).toEqual({ userPrincipalName: 'anna@contoso.example' });
+      const row = (await target.rawRows('flows')).find((r) => r.id === input.id) ?? {};
+      expect(String(row.methods)).toMatch(/^v1\.k1\./);
+      expect(String(row.context)).toMatch(/^v1\.k1\./);
+      const text = allText([row]);
+      for (const clear of [
+        '+4520123478',
+        'anna@gmail.com',
+        'anna@contoso.example',
+        'anna.home@example.net',
+      ]) {
+        expect(text).not.toContain(clear);
+      }
+      expect((await store.flows.get(input.id))?.methods).toEqual(methods);
+    });
+
+    it('reads a flow written before flows were sealed, and seals its context when it changes', async () => {
+      const input = newFlow({ context: { step: 'one' } });
+      await store.flows.create(input);
+      await target.rawUpdate('flows', input.id, {
+        methods: JSON.stringify(methods),
+        context: JSON.stringify({ step: 'one' }),
+      });
+      expect(await store.flows.getWithToken(input.id, input.token)).toMatchObject({
+        methods,
+        context: { step: 'one' },
+      });
+      await store.flows.transition(input.id, ['verifying'], { context: { step: 'two' } });
+      const row = (await target.rawRows('flows')).find((r) => r.id === input.id) ?? {};
+      expect(String(row.context)).toMatch(/^v1\.k1\./);
+      expect((await store.flows.get(input.id))?.context).toEqual({ step: 'two' });
+    });
+
     it('finds a flow with its token only: a wrong token, an unknown id and an expired flow all look alike', async () => {
       const input = newFlow({ expiresAt: new Date(clock.now().getTime() + 60_000) });
       await store.flows.create(input);
@@ -451,16 +492,34 @@ describeEachStore('store', (target) => {
         challengeId: 'c_enc',
         expiresAt: new Date(clock.now().getTime() + 600_000),
       });
-      expect(message.payload).toEqual(payload);
-      expect(message.status).toBe('queued');
-      const pending = allText(await target.rawRows('outbox'));
-      expect(pending).not.toContain('731904');
-      expect(pending).toContain('+4520123478');
+      expect(message).toMatchObject({ payload, status: 'queued', destination: '+4520123478' });
+      expect(await store.outbox.get(message.id)).toMatchObject({ payload, destination: '+4520123478' });
+      // The full destination travels sealed with the code: the column holds only its mask.
+      const pending = await target.rawRows('outbox');
+      expect(allText(pending)).not.toContain('731904');
+      expect(allText(pending)).not.toContain('+4520123478');
+      expect(pending.find((r) => r.id === message.id)?.destination).toBe('+••••••••78');
 
       await store.outbox.markSent(message.id);
       const sent = await store.outbox.get(message.id);
       expect(sent).toMatchObject({ status: 'sent', payload: null, destination: '+••••••••78' });
       expect(allText(await target.rawRows('outbox'))).not.toContain('+4520123478');
+    });
+
+    it('sends a message queued before destinations were sealed, and masks its destination once sent', async () => {
+      const message = await store.outbox.enqueue({ channel: 'sms', destination: '+4520123479', payload });
+      // As an older version wrote it: the destination in clear, a payload without it.
+      await target.rawUpdate('outbox', message.id, {
+        destination: '+4520123479',
+        payload: store.keyring.encrypt(JSON.stringify(payload)),
+      });
+      expect(await store.outbox.get(message.id)).toMatchObject({ payload, destination: '+4520123479' });
+      await store.outbox.markSent(message.id);
+      expect((await target.rawRows('outbox')).find((r) => r.id === message.id)).toMatchObject({
+        destination: '+••••••••79',
+        payload: '',
+        status: 'sent',
+      });
     });
 
     it('leases due messages once, and hands them out again when the lease runs out (a crashed worker)', async () => {
