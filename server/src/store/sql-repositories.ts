@@ -677,36 +677,45 @@ function auditId(at: number): string {
 }
 
 const insertAudit = precompiled((db: Kysely<Database>, v: AuditTable) =>
-  db
-    .insertInto('audit')
-    .values({
-      id: v.id,
-      at: v.at,
-      event: v.event,
-      flow_id: v.flow_id,
-      user_id: v.user_id,
-      identifier_hash: v.identifier_hash,
-      client_address: v.client_address,
-      detail: v.detail,
-    })
-    .returningAll(),
+  db.insertInto('audit').values({
+    id: v.id,
+    at: v.at,
+    event: v.event,
+    flow_id: v.flow_id,
+    user_id: v.user_id,
+    identifier_hash: v.identifier_hash,
+    client_address: v.client_address,
+    detail: v.detail,
+  }),
 );
 
 function auditRepository({ db, clock }: RepositoryContext): AuditRepository {
   return {
     async record(entry) {
       const at = ms(entry.at ?? clock.now());
-      const row = await insertAudit.takeFirstOrThrow(db, {
+      const detail = JSON.stringify(entry.detail ?? {});
+      const stored: AuditEntry = {
         id: auditId(at),
-        at,
+        at: date(at),
         event: entry.event,
-        flow_id: entry.flowId ?? null,
-        user_id: entry.userId ?? null,
-        identifier_hash: entry.identifierHash ?? null,
-        client_address: entry.clientAddress ?? null,
-        detail: JSON.stringify(entry.detail ?? {}),
+        flowId: entry.flowId ?? null,
+        userId: entry.userId ?? null,
+        identifierHash: entry.identifierHash ?? null,
+        clientAddress: entry.clientAddress ?? null,
+        // A copy, as a read would give: the caller's object stays its own.
+        detail: JSON.parse(detail) as { [key: string]: Json },
+      };
+      await insertAudit.execute(db, {
+        id: stored.id,
+        at,
+        event: stored.event,
+        flow_id: stored.flowId,
+        user_id: stored.userId,
+        identifier_hash: stored.identifierHash,
+        client_address: stored.clientAddress,
+        detail,
       });
-      return toAudit(row);
+      return stored;
     },
     async list(filter = {}) {
       let query = db.selectFrom('audit').selectAll();
