@@ -164,7 +164,7 @@ export function codeKeyFindings(
     ];
   }
   const days = Math.floor((now.getTime() - date.getTime()) / DAY_MS);
-  const rotate = `Add a new key first in store.codeKeys (or MYPASS_CODE_KEYS) on every node, run \`mypass keys reseal\`, and remove the old one once \`mypass keys status\` says it can be dropped.`;
+  const rotate = `Add a new key after the current one in store.codeKeys (or MYPASS_CODE_KEYS) on every node and restart, then move it first on every node and restart, run \`mypass keys reseal\`, and remove the old one once \`mypass keys status\` says it can be dropped (\`mypass keys --help\`).`;
   if (days > CODE_KEY_MAX_AGE_DAYS) {
     return [
       {
@@ -352,7 +352,8 @@ export function sealedKeyFindings(usage: SealedKeyUsage | null, keys: readonly {
     ];
   }
   const older = usage.keys.filter((k) => k.keyId !== current && sealedRowCount(k) > 0);
-  if (older.length > 0 || usage.unsealedFlows > 0) {
+  const unsealed = usage.unsealed.flows + usage.unsealed.outbox;
+  if (older.length > 0 || unsealed > 0) {
     return [
       {
         check: 'code-keys.sealed',
@@ -360,10 +361,12 @@ export function sealedKeyFindings(usage: SealedKeyUsage | null, keys: readonly {
         summary:
           older.length > 0
             ? 'Some enrolled methods, queued messages or flows are still sealed with an older code key.'
-            : 'Some flows were written before flows were sealed: they hold phone numbers and addresses in clear.',
+            : 'Some flows or outbox messages an older version wrote hold phone numbers or addresses in clear.',
         details: [
           ...older.map(describe),
-          ...(usage.unsealedFlows > 0 ? [`${usage.unsealedFlows} flows not sealed yet`] : []),
+          ...(unsealed > 0
+            ? [`not sealed yet: ${usage.unsealed.flows} flows, ${usage.unsealed.outbox} outbox messages`]
+            : []),
         ],
         fix: 'Run `mypass keys reseal` (and, after a rotation, only then remove the older key from store.codeKeys).',
       },

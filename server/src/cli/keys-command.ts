@@ -36,8 +36,8 @@ Re-encrypts every enrolled destination, queued outbox message and flow (the meth
 whom it notifies) that is not sealed with the current (first) code key under that key, in pages;
 flows written before flows were sealed are sealed. A row another node changes meanwhile is left as
 that node wrote it (counted, run again); rows sealed with a key that is not configured are left
-untouched and counted as unreadable. Safe while \`mypass serve\` runs. Add the new key first, on
-every node, before running it.
+untouched and counted as unreadable. Safe while \`mypass serve\` runs. Run it only once every node
+seals with the new key (see \`mypass keys --help\`).
 
   -c, --config FILE   configuration file; default $MYPASS_CONFIG, else environment only
       --dry-run       count what would be re-encrypted; write nothing
@@ -49,8 +49,12 @@ Exit code: 0 done, 1 the store failed, 2 configuration or usage error, 3 unreada
 const USAGE = `usage: mypass keys status [--config FILE] [--json]
        mypass keys reseal [--config FILE] [--dry-run]
 
-Rotating the code keys: add the new key first in store.codeKeys on every node, run
-\`mypass keys reseal\`, then drop the old key once \`mypass keys status\` says it can go.
+Rotating the code keys, one step on every node before the next:
+  1. add the new key after the current one in store.codeKeys and restart (every node reads it);
+  2. move it first and restart (every node now seals and signs with it);
+  3. run \`mypass keys reseal\` once;
+  4. drop the old key once \`mypass keys status\` says it can go, and restart.
+A node that seals with a key another node does not hold yet makes codes and flows unreadable there.
 \`mypass keys <status|reseal> --help\` describes each.
 `;
 
@@ -67,8 +71,8 @@ export interface KeysStatusReport {
   keys: KeyRow[];
   /** Sealed values without a readable key id at all (damaged). */
   malformed: SealedKeyUsage['malformed'];
-  /** Flows from before flows were sealed (`reseal` seals them). */
-  unsealedFlows: number;
+  /** Rows an older version wrote with destinations in clear (`reseal` seals them). */
+  unsealed: SealedKeyUsage['unsealed'];
   /** Older configured keys nothing depends on any more. */
   droppable: string[];
   /** Older configured keys that still seal enrollments or queued messages. */
@@ -105,7 +109,7 @@ export function keysStatusReport(configuredKeys: string[], usage: SealedKeyUsage
     currentKeyId,
     keys,
     malformed: usage.malformed,
-    unsealedFlows: usage.unsealedFlows,
+    unsealed: usage.unsealed,
     droppable: older.filter((k) => sealedRowCount(k) === 0 && k.liveChallenges === 0).map((k) => k.keyId),
     needsReseal: older.filter((k) => sealedRowCount(k) > 0).map((k) => k.keyId),
     waitForLiveCodes: older
@@ -144,8 +148,9 @@ export function formatKeysStatus(report: KeysStatusReport): string {
   if (enrollments + outbox + flows > 0) {
     rows.push(['(damaged)', 'unreadable', String(enrollments), '-', String(outbox), String(flows), '-']);
   }
-  if (report.unsealedFlows > 0) {
-    rows.push(['(none)', 'not sealed yet', '-', '-', '-', String(report.unsealedFlows), '-']);
+  const { unsealed } = report;
+  if (unsealed.flows + unsealed.outbox > 0) {
+    rows.push(['(none)', 'not sealed yet', '-', '-', String(unsealed.outbox), String(unsealed.flows), '-']);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const format = (r: string[]) =>
@@ -162,9 +167,9 @@ export function formatKeysStatus(report: KeysStatusReport): string {
           report.needsReseal,
         )}; still signs live codes (wait up to 10 minutes): ${list(report.waitForLiveCodes)}.`;
   lines.push(verdict);
-  if (report.unsealedFlows > 0) {
+  if (unsealed.flows + unsealed.outbox > 0) {
     lines.push(
-      `${report.unsealedFlows} flows were written before flows were sealed: \`mypass keys reseal\` seals them.`,
+      `${unsealed.flows} flows and ${unsealed.outbox} outbox messages an older version wrote hold destinations in clear: \`mypass keys reseal\` seals them.`,
     );
   }
   if (report.unreadable) {
@@ -230,6 +235,11 @@ export async function keysReseal(args: string[], io: CliIo): Promise<number> {
     if (total('changedMeanwhile') > 0) {
       lines.push(
         `Changed by another node meanwhile, left as it wrote them: ${both('changedMeanwhile')}; run again.`,
+      );
+    }
+    if (r.sealedFromClear > 0 && !dryRun) {
+      lines.push(
+        `${r.sealedFromClear} of them an older version had written in clear: their old text can stay in the database's free pages until it is vacuumed (SQLite: \`VACUUM\` with \`mypass serve\` stopped; PostgreSQL: \`VACUUM FULL flows, outbox\`), and in backups until they age out.`,
       );
     }
     if (dryRun) lines.push('Dry run: nothing was written.');

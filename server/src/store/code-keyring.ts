@@ -1,9 +1,9 @@
 // Keys for what the store must never hold in clear text (threat-model.md T8): code HMACs, lookup
-// hashes of identifiers and destinations, and the encryption of outbox payloads. Keys come from
-// configuration as a list, newest first: the newest signs and encrypts, every key verifies and
-// decrypts, so a key is rotated by putting a new one first, re-sealing enrolled destinations and
-// queued messages with it (`mypass keys reseal`), and dropping the old one once `mypass keys
-// status` says nothing uses it (its codes live 10 minutes).
+// hashes of identifiers and destinations, and the sealing of destinations and outbox payloads. Keys
+// come from configuration as a list, newest first: the newest signs and encrypts, every key verifies
+// and decrypts, so a key is rotated by adding a new one last on every node, then moving it first,
+// re-sealing with it (`mypass keys reseal`), and dropping the old one once `mypass keys status`
+// says nothing uses it (its codes live 10 minutes).
 import {
   createCipheriv,
   createDecipheriv,

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CodeKeyring } from './code-keyring.js';
 import type { AuditTable, Database } from './database-schema.js';
+import { sealLegacyDestination } from './sql-repositories.js';
 import { StoreError, type AuditEntry, type Json } from './store.js';
 
 export interface AuditPageQuery {
@@ -64,8 +65,11 @@ export interface SealedKeyUsage {
   keys: KeyUsage[];
   /** Sealed values not of the form `v1.<keyId>.…` at all: no key reads them. */
   malformed: { enrollments: number; outbox: number; flows: number };
-  /** Flows written before flows were sealed (their JSON in clear): `reseal` seals them. */
-  unsealedFlows: number;
+  /**
+   * Rows an older version wrote with a full destination in clear: flows whose methods or context
+   * are plain JSON, outbox rows whose destination column is not masked. `reseal` seals them.
+   */
+  unsealed: { flows: number; outbox: number };
 }
 
 export interface ResealCounts {
@@ -82,6 +86,11 @@ export interface ResealResult {
   outbox: ResealCounts;
   /** Flows: their methods and context together (both written or neither). */
   flows: ResealCounts;
+  /**
+   * Of those resealed, rows an older version wrote in clear: their old text can stay in the
+   * database's free pages (and in backups) until it is vacuumed.
+   */
+  sealedFromClear: number;
 }
 
 export interface MaintenanceRepository {
@@ -109,9 +118,10 @@ export interface MaintenanceRepository {
   sealedKeyUsage(options?: { now?: Date; pageSize?: number }): Promise<SealedKeyUsage>;
   /**
    * Re-encrypts every enrollment destination, queued outbox payload and flow (methods and
-   * context; flows from before sealing are sealed) not sealed with
-   * `keyring.currentKeyId`, page by page; each write is a compare-and-set on the old sealed value,
-   * so a row another node changed meanwhile is never overwritten (`mypass keys reseal`).
+   * context) not sealed with `keyring.currentKeyId`, and seals what an older version wrote in clear
+   * (flows' JSON; an outbox row's destination moves into its payload, the column gets the mask).
+   * Page by page; each write is a compare-and-set on the old values, so a row another node changed
+   * meanwhile is never overwritten (`mypass keys reseal`).
    */
   resealEnrollments(
     keyring: CodeKeyring,
@@ -136,6 +146,8 @@ const count = (result: { numDeletedRows: bigint }): number => Number(result.numD
 // the usage count never reads whole ciphertexts.
 const SEAL_HEAD_LENGTH = 36;
 const sealedKeyId = (head: string): string | undefined => /^v1\.([A-Za-z0-9_-]{1,32})\./.exec(head)?.[1];
+/** A flow column an older version wrote: the JSON itself. */
+const isClearJson = (head: string): boolean => head.startsWith('[') || head.startsWith('{');
 
 /** Calls `visit` with successive pages of `read(afterId)` (rows ordered by id) until one is short. */
 async function forEachPage<Row extends { id: string }>(
@@ -274,9 +286,10 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
         return entry;
       };
       const malformed = { enrollments: 0, outbox: 0, flows: 0 };
-      let unsealedFlows = 0;
+      const unsealed = { flows: 0, outbox: 0 };
       const head = (column: 'destination' | 'payload' | 'methods') =>
         sql<string>`substr(${sql.ref(column)}, 1, ${SEAL_HEAD_LENGTH})`.as('head');
+      const contextHead = sql<string>`substr(context, 1, ${SEAL_HEAD_LENGTH})`.as('context_head');
 
       await forEachPage(
         pageSize,
@@ -316,21 +329,28 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       await forEachPage(
         pageSize,
         (afterId, limit) => {
-          let q = db.selectFrom('flows').select(['id', head('methods')]);
+          let q = db.selectFrom('flows').select(['id', head('methods'), contextHead]);
           if (afterId !== undefined) q = q.where('id', '>', afterId);
           return q.orderBy('id').limit(limit).execute();
         },
         (rows) => {
           for (const row of rows) {
-            // Both are sealed at once; a later context change is sealed with the newest key, so
-            // methods names the older key of the two: the one still needed.
-            const keyId = sealedKeyId(row.head);
-            if (keyId !== undefined) usage(keyId).flows++;
-            else if (row.head.startsWith('[')) unsealedFlows++;
-            else malformed.flows++;
+            // The two can differ: a node with another first key may have rewritten the context. A flow
+            // counts for every key it needs, and as unsealed or damaged if either part is.
+            const heads = [row.head, row.context_head];
+            const keyIds = new Set(heads.map(sealedKeyId).filter((k): k is string => k !== undefined));
+            for (const keyId of keyIds) usage(keyId).flows++;
+            if (heads.some(isClearJson)) unsealed.flows++;
+            if (heads.some((h) => sealedKeyId(h) === undefined && !isClearJson(h))) malformed.flows++;
           }
         },
       );
+      const clearOutbox = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .where('destination', 'not like', '%•%')
+        .executeTakeFirst();
+      unsealed.outbox = Number(clearOutbox?.n ?? 0);
       const live = await db
         .selectFrom('challenges')
         .select((eb) => ['key_id', eb.fn.countAll<number | string | bigint>().as('n')])
@@ -341,7 +361,7 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       for (const row of live) usage(row.key_id).liveChallenges += Number(row.n);
 
       const keys = [...byKey.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
-      return { keys, malformed, unsealedFlows };
+      return { keys, malformed, unsealed };
     },
 
     async resealEnrollments(keyring, options = {}) {
@@ -350,7 +370,12 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       const notCurrent = (column: 'destination' | 'payload' | 'methods' | 'context') =>
         sql<boolean>`substr(${sql.ref(column)}, 1, ${current.length}) <> ${current}`;
       const counts = (): ResealCounts => ({ resealed: 0, unreadable: 0, changedMeanwhile: 0 });
-      const result: ResealResult = { enrollments: counts(), outbox: counts(), flows: counts() };
+      const result: ResealResult = {
+        enrollments: counts(),
+        outbox: counts(),
+        flows: counts(),
+        sealedFromClear: 0,
+      };
 
       /** Decrypts with any configured key, seals with the current one, writes only if unchanged. */
       const reseal = async (
@@ -386,6 +411,41 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
           }
         },
       );
+      // Rows an older version queued, whatever their status: the full destination moves into the
+      // sealed payload and the column gets the mask (a blank payload: just the mask).
+      await forEachPage(
+        pageSize,
+        (afterId, limit) => {
+          let q = db
+            .selectFrom('outbox')
+            .select(['id', 'channel', 'destination', 'payload'])
+            .where('destination', 'not like', '%•%');
+          if (afterId !== undefined) q = q.where('id', '>', afterId);
+          return q.orderBy('id').limit(limit).execute();
+        },
+        async (rows) => {
+          for (const row of rows) {
+            const sealed = sealLegacyDestination(keyring, row);
+            if (!sealed.payloadReadable) result.outbox.unreadable++;
+            else if (options.dryRun) {
+              result.outbox.resealed++;
+              result.sealedFromClear++;
+            } else {
+              const written = await db
+                .updateTable('outbox')
+                .set({ destination: sealed.destination, payload: sealed.payload })
+                .where('id', '=', row.id)
+                .where('destination', '=', row.destination)
+                .where('payload', '=', row.payload)
+                .executeTakeFirst();
+              if (Number(written.numUpdatedRows) === 1) {
+                result.outbox.resealed++;
+                result.sealedFromClear++;
+              } else result.outbox.changedMeanwhile++;
+            }
+          }
+        },
+      );
       await forEachPage(
         pageSize,
         (afterId, limit) => {
@@ -394,6 +454,7 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
             .select(['id', 'payload'])
             .where('status', 'in', ['queued', 'sending'])
             .where('payload', '<>', '')
+            .where('destination', 'like', '%•%')
             .where(notCurrent('payload'));
           if (afterId !== undefined) q = q.where('id', '>', afterId);
           return q.orderBy('id').limit(limit).execute();
@@ -426,13 +487,15 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
         async (rows) => {
           for (const row of rows) {
             // A flow from before sealing holds its JSON in clear: sealed as it is.
-            const open = (stored: string) =>
-              stored.startsWith('[') || stored.startsWith('{') ? stored : keyring.decrypt(stored);
+            const open = (stored: string) => (isClearJson(stored) ? stored : keyring.decrypt(stored));
             const methods = open(row.methods);
             const context = open(row.context);
+            const wasClear = isClearJson(row.methods) || isClearJson(row.context);
             if (methods === undefined || context === undefined) result.flows.unreadable++;
-            else if (options.dryRun) result.flows.resealed++;
-            else {
+            else if (options.dryRun) {
+              result.flows.resealed++;
+              if (wasClear) result.sealedFromClear++;
+            } else {
               const written = await db
                 .updateTable('flows')
                 .set({ methods: keyring.encrypt(methods), context: keyring.encrypt(context) })
@@ -440,8 +503,10 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
                 .where('methods', '=', row.methods)
                 .where('context', '=', row.context)
                 .executeTakeFirst();
-              if (Number(written.numUpdatedRows) === 1) result.flows.resealed++;
-              else result.flows.changedMeanwhile++;
+              if (Number(written.numUpdatedRows) === 1) {
+                result.flows.resealed++;
+                if (wasClear) result.sealedFromClear++;
+              } else result.flows.changedMeanwhile++;
             }
           }
         },

@@ -53,20 +53,19 @@ const dateOrNull = (n: number | string | null): Date | null => (n === null ? nul
  */
 const sealJson = (keyring: CodeKeyring, value: unknown): string => keyring.encrypt(JSON.stringify(value));
 
-function openJson<T>(keyring: CodeKeyring, stored: string): T {
+/** The JSON, or undefined when it is sealed with a key that is no longer configured (or damaged). */
+function openJson<T>(keyring: CodeKeyring, stored: string): T | undefined {
   // Rows written before flows were sealed hold the JSON itself (`mypass keys reseal` seals them).
   if (stored.startsWith('[') || stored.startsWith('{')) return JSON.parse(stored) as T;
   const clear = keyring.decrypt(stored);
-  if (clear === undefined) {
-    throw new StoreError(
-      'store_unavailable',
-      'a flow is sealed with a code key that is no longer configured',
-    );
-  }
-  return JSON.parse(clear) as T;
+  return clear === undefined ? undefined : (JSON.parse(clear) as T);
 }
 
-function toFlowRecord(row: Selectable<FlowsTable>, keyring: CodeKeyring): FlowRecord {
+/** The flow, or undefined when its sealed columns cannot be opened with the configured keys. */
+function readFlowRecord(row: Selectable<FlowsTable>, keyring: CodeKeyring): FlowRecord | undefined {
+  const methods = openJson<FlowMethod[]>(keyring, row.methods);
+  const context = openJson<FlowContext>(keyring, row.context);
+  if (methods === undefined || context === undefined) return undefined;
   const verified = JSON.parse(row.methods_verified) as { methodId: string; verifiedAt: number }[];
   return {
     id: row.id,
@@ -76,7 +75,7 @@ function toFlowRecord(row: Selectable<FlowsTable>, keyring: CodeKeyring): FlowRe
     decoy: Number(row.decoy) === 1,
     identifierHash: row.identifier_hash,
     policyName: row.policy_name,
-    methods: openJson<FlowMethod[]>(keyring, row.methods),
+    methods,
     methodsVerified: verified.map((v) => ({ methodId: v.methodId, verifiedAt: date(v.verifiedAt) })),
     attemptsUsed: Number(row.attempts_used),
     createdAt: date(row.created_at),
@@ -85,7 +84,7 @@ function toFlowRecord(row: Selectable<FlowsTable>, keyring: CodeKeyring): FlowRe
     state: row.state as FlowState,
     locale: row.locale,
     clientAddress: row.client_address,
-    context: openJson<FlowContext>(keyring, row.context),
+    context,
   };
 }
 
@@ -121,10 +120,18 @@ const insertFlow = precompiled((db: Kysely<Database>, v: Insertable<FlowsTable>)
 );
 
 function flowRepository({ db, clock, keyring }: RepositoryContext): FlowRepository {
-  const toFlow = (row: Selectable<FlowsTable>) => toFlowRecord(row, keyring);
+  // A flow sealed with a key that was dropped is gone for the flows, like an expired one (flow_not_found,
+  // not a 503 retried until it expires); `mypass keys status` and doctor report such rows.
+  const readable = (row: Selectable<FlowsTable>) => readFlowRecord(row, keyring);
+  const toFlow = (row: Selectable<FlowsTable>): FlowRecord => {
+    const flow = readable(row);
+    if (!flow)
+      throw new StoreError('store_unavailable', 'a flow is sealed with a code key that is not configured');
+    return flow;
+  };
   const get = async (id: string) => {
     const row = await selectFlow.takeFirst(db, { id });
-    return row ? toFlow(row) : undefined;
+    return row ? readable(row) : undefined;
   };
   return {
     async create(flow) {
@@ -159,7 +166,7 @@ function flowRepository({ db, clock, keyring }: RepositoryContext): FlowReposito
       const stored = Buffer.from(row?.token_hash ?? '0'.repeat(64), 'hex');
       const match = stored.length === presented.length && timingSafeEqual(stored, presented);
       if (!row || !match || Number(row.expires_at) <= ms(now)) return undefined;
-      return toFlow(row);
+      return readable(row);
     },
     async recordFailedAttempt(flowId, max) {
       // One statement: the WHERE makes the N+1st of N parallel wrong codes a no-op, and the CASE
@@ -522,6 +529,25 @@ const insertOutbox = precompiled((db: Kysely<Database>, v: Insertable<OutboxTabl
 /** What the outbox seals: the payload and, since the destination column holds only a mask, where to. */
 type SealedOutboxPayload = OutboxPayload & { to?: string };
 
+/** Masked destinations always hold a bullet; a full number or address never does. */
+export const isMaskedDestination = (destination: string): boolean => destination.includes('•');
+
+/**
+ * A row an older version queued holds its full destination in the column and a payload without it:
+ * the destination moves into the sealed payload (when that can be read) and the column gets the mask.
+ */
+export function sealLegacyDestination(
+  keyring: CodeKeyring,
+  row: { channel: string; destination: string; payload: string },
+): { destination: string; payload: string; payloadReadable: boolean } {
+  const destination = maskDestination(row.channel as OutboxChannel, row.destination);
+  if (row.payload === '') return { destination, payload: '', payloadReadable: true };
+  const clear = keyring.decrypt(row.payload);
+  if (clear === undefined) return { destination, payload: row.payload, payloadReadable: false };
+  const sealed = { ...(JSON.parse(clear) as SealedOutboxPayload), to: row.destination };
+  return { destination, payload: keyring.encrypt(JSON.stringify(sealed)), payloadReadable: true };
+}
+
 function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): OutboxRepository {
   const toMessage = (row: Selectable<OutboxTable>): OutboxMessage => {
     let payload: OutboxPayload | null = null;
@@ -550,6 +576,10 @@ function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): O
       expiresAt: dateOrNull(row.expires_at),
       createdAt: date(row.created_at),
     };
+  };
+  const sealLegacy = async (id: string, row: { channel: string; destination: string; payload: string }) => {
+    const { destination, payload } = sealLegacyDestination(keyring, row);
+    await db.updateTable('outbox').set({ destination, payload }).where('id', '=', id).execute();
   };
   return {
     async enqueue(message) {
@@ -611,16 +641,9 @@ function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): O
         .updateTable('outbox')
         .set({ status: 'sent', payload: '', sent_at: ms(now), last_error_code: null })
         .where('id', '=', id)
-        .returning(['channel', 'destination'])
+        .returning(['channel', 'destination', 'payload'])
         .executeTakeFirst();
-      if (row && !row.destination.includes('•')) {
-        // A row queued before destinations moved into the payload: mask its column now.
-        await db
-          .updateTable('outbox')
-          .set({ destination: maskDestination(row.channel as OutboxChannel, row.destination) })
-          .where('id', '=', id)
-          .execute();
-      }
+      if (row && !isMaskedDestination(row.destination)) await sealLegacy(id, row);
     },
     async markRetry(id, nextAttemptAt, errorCode) {
       await db
@@ -631,11 +654,14 @@ function outboxRepository({ db, dialect, keyring, clock }: RepositoryContext): O
         .execute();
     },
     async markFailed(id, errorCode) {
-      await db
+      const row = await db
         .updateTable('outbox')
         .set({ status: 'failed', last_error_code: errorCode })
         .where('id', '=', id)
-        .execute();
+        .returning(['channel', 'destination', 'payload'])
+        .executeTakeFirst();
+      // Kept for inspection, so kept sealed: an older version's row gets its destination sealed too.
+      if (row && !isMaskedDestination(row.destination)) await sealLegacy(id, row);
     },
     async count(status) {
       const row = await db

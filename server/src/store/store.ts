@@ -113,10 +113,12 @@ export type FailedAttemptResult =
 
 export interface FlowRepository {
   create(flow: NewFlow): Promise<FlowRecord>;
+  /** Undefined also when the flow is sealed with a code key that is no longer configured. */
   get(id: string): Promise<FlowRecord | undefined>;
   /**
    * Looks the flow up by id and checks the token's hash in constant time. Unknown id, wrong token
-   * and expired flow all give undefined (api.md: indistinguishable).
+   * and expired flow all give undefined (api.md: indistinguishable); so does a flow sealed with a
+   * code key that is no longer configured.
    */
   getWithToken(id: string, token: string, now?: Date): Promise<FlowRecord | undefined>;
   /**

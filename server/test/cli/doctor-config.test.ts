@@ -158,7 +158,7 @@ describe('what the code keys sealed', () => {
       flows,
     })),
     malformed: { enrollments: 0, outbox: 0, flows: malformed },
-    unsealedFlows,
+    unsealed: { flows: unsealedFlows, outbox: 0 },
   });
   const keys = [{ id: 'k2' }, { id: 'k1' }];
   it('passes when everything is under the current key, warns on an older one, fails on a missing one', () => {
@@ -203,7 +203,7 @@ describe('what the code keys sealed', () => {
     expect(checks(sealedKeyFindings(usage([['k1', 0, 0, 0, 2]]), keys))).toEqual(['code-keys.sealed:warn']);
     const unsealed = sealedKeyFindings(usage([['k2', 1, 0, 0, 1]], 0, 4), keys);
     expect(checks(unsealed)).toEqual(['code-keys.sealed:warn']);
-    expect(unsealed[0]?.details).toEqual(['4 flows not sealed yet']);
+    expect(unsealed[0]?.details).toEqual(['not sealed yet: 4 flows, 0 outbox messages']);
     expect(unsealed[0]?.summary).toContain('in clear');
   });
   it('says nothing about a key that only signed codes, or a store doctor cannot read', () => {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/commands.js';
 import { keysStatus, type KeysStatusReport } from '../../src/cli/keys-command.js';
-import type { CodeKeyConfig } from '../../src/store/code-keyring.js';
+import { createCodeKeyring, type CodeKeyConfig } from '../../src/store/code-keyring.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { keyA, keyB, keyC, sealRows, type SealedRows } from '../store/sealed-rows.js';
@@ -228,6 +228,34 @@ describe('mypass keys: rows sealed with a key that is not configured', () => {
     const after = unknownRows();
     expect(after.enrollments).toEqual(before.enrollments);
     expect(after.outbox).toEqual(before.outbox);
+    expectNothingSecret();
+  });
+});
+
+describe('mypass keys: rows an older version wrote in clear', () => {
+  it('status reports them, reseal seals them and says the old text needs a VACUUM', async () => {
+    const db = join(dir, 'clear.db');
+    const rows = await seal(db, [keyA], 'o', 1);
+    const raw = new Database(db);
+    const flow = raw.prepare('select methods from flows where id = ?').get(rows.flowId) as {
+      methods: string;
+    };
+    const methods = createCodeKeyring([keyA]).decrypt(flow.methods) ?? '';
+    raw.prepare('update flows set methods = ? where id = ?').run(methods, rows.flowId);
+    raw.close();
+    const file = writeConfig([keyA], db);
+
+    const status = await cli(['keys', 'status', '--config', file]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^\(none\)\s+not sealed yet\s+-\s+-\s+0\s+1\s+-$/m);
+    expect(status.stdout).toContain(
+      '1 flows and 0 outbox messages an older version wrote hold destinations in clear',
+    );
+    const reseal = await cli(['keys', 'reseal', '--config', file]);
+    expect(reseal.code).toBe(0);
+    expect(reseal.stdout).toContain('1 of them an older version had written in clear');
+    expect(reseal.stdout).toContain('VACUUM');
+    expect((await cli(['keys', 'status', '--config', file])).stdout).not.toContain('not sealed yet');
     expectNothingSecret();
   });
 });

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type KyselyPlugin, type Unknown
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCodeKeyring } from '../../src/store/code-keyring.js';
+import { hashFlowToken } from '../../src/store/flow-token-hash.js';
 import type { Database as Schema } from '../../src/store/database-schema.js';
 import { maintenanceRepository } from '../../src/store/maintenance-repository.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -57,7 +58,7 @@ describeEachStore('code key rotation', (target) => {
         },
       ],
       malformed: { enrollments: 0, outbox: 0, flows: 0 },
-      unsealedFlows: 0,
+      unsealed: { flows: 0, outbox: 0 },
     };
     // Pages of 2 cross several page boundaries (6 enrollments, 2 queued messages).
     expect(await stores.ba.maintenance.sealedKeyUsage({ now: clock.now(), pageSize: 2 })).toEqual(expected);
@@ -70,11 +71,13 @@ describeEachStore('code key rotation', (target) => {
       enrollments: { resealed: 6, unreadable: 0, changedMeanwhile: 0 },
       outbox: { resealed: 2, unreadable: 0, changedMeanwhile: 0 },
       flows: { resealed: 1, unreadable: 0, changedMeanwhile: 0 },
+      sealedFromClear: 0,
     });
     expect(await stores.ba.maintenance.resealEnrollments(stores.ba.keyring)).toEqual({
       enrollments: zero,
       outbox: zero,
       flows: zero,
+      sealedFromClear: 0,
     });
     const usage = await stores.ba.maintenance.sealedKeyUsage({ now: clock.now() });
     expect(usage.keys).toEqual([
@@ -127,6 +130,7 @@ describeEachStore('code key rotation: a key no longer configured', (target) => {
       enrollments: { resealed: 3, unreadable: 6, changedMeanwhile: 0 },
       outbox: { resealed: 2, unreadable: 2, changedMeanwhile: 0 },
       flows: { resealed: 1, unreadable: 1, changedMeanwhile: 0 },
+      sealedFromClear: 0,
     });
     expect(await rowsSealedWith(target, 'enrollments', 'kC')).toEqual(before.enrollments);
     expect(await rowsSealedWith(target, 'outbox', 'kC')).toEqual(before.outbox);
@@ -136,8 +140,29 @@ describeEachStore('code key rotation: a key no longer configured', (target) => {
       { keyId: 'kC', enrollmentsConfirmed: 4, enrollmentsPending: 2, outbox: 2, liveChallenges: 1, flows: 1 },
     ]);
     await expectDestinations(ba, fromA.destinations);
-    // A flow sealed with a key no longer configured cannot be read: a stable store error, not JSON junk.
-    await expect(ba.flows.get('flow-c')).rejects.toMatchObject({
+    // A flow sealed with a key no longer configured is gone for the flows, like an expired one
+    // (flow_not_found, not a 503 retried until it expires); a transition on it is a stable error.
+    expect(await ba.flows.get('flow-c')).toBeUndefined();
+    const token = 'flow-token-sealed-with-kC-0123456789';
+    await c.flows.create({
+      id: 'flow-c-token',
+      tokenHash: hashFlowToken(token),
+      purpose: 'reset',
+      userId: 'user-c-0',
+      decoy: false,
+      identifierHash: 'idh-c',
+      policyName: 'default',
+      methods: [],
+      expiresAt: new Date(clock.now().getTime() + 15 * MINUTE),
+      locale: 'en',
+      clientAddress: null,
+    });
+    expect(await c.flows.getWithToken('flow-c-token', token, clock.now())).toMatchObject({
+      id: 'flow-c-token',
+    });
+    expect(await ba.flows.getWithToken('flow-c-token', token, clock.now())).toBeUndefined();
+    expect(await ba.flows.get('flow-a')).toMatchObject({ id: 'flow-a' });
+    await expect(ba.flows.transition('flow-c', ['verifying'], { state: 'cancelled' })).rejects.toMatchObject({
       name: 'StoreError',
       code: 'store_unavailable',
     });
@@ -156,20 +181,86 @@ describeEachStore('code key rotation: flows from before sealing', (target) => {
       context: JSON.stringify(flow?.context),
     });
     const usage = await a.maintenance.sealedKeyUsage({ now: clock.now() });
-    expect(usage.unsealedFlows).toBe(1);
+    expect(usage.unsealed).toEqual({ flows: 1, outbox: 0 });
     expect(usage.keys.map((k) => [k.keyId, k.flows])).toEqual([['kA', 0]]);
 
-    expect((await a.maintenance.resealEnrollments(a.keyring)).flows).toEqual({
-      resealed: 1,
-      unreadable: 0,
-      changedMeanwhile: 0,
-    });
+    const resealed = await a.maintenance.resealEnrollments(a.keyring);
+    expect(resealed.flows).toEqual({ resealed: 1, unreadable: 0, changedMeanwhile: 0 });
+    expect(resealed.sealedFromClear).toBe(1);
     const after = (await target.rawRows('flows')).find((r) => r.id === rows.flowId) ?? {};
     expect(String(after.methods)).toMatch(/^v1\.kA\./);
     expect(String(after.context)).toMatch(/^v1\.kA\./);
     expect(JSON.stringify(after)).not.toContain(rows.flowDestination);
     expect(await a.flows.get(rows.flowId)).toEqual(flow);
-    expect((await a.maintenance.sealedKeyUsage({ now: clock.now() })).unsealedFlows).toBe(0);
+    expect((await a.maintenance.sealedKeyUsage({ now: clock.now() })).unsealed).toEqual({
+      flows: 0,
+      outbox: 0,
+    });
+  });
+});
+
+describeEachStore('code key rotation: a flow two nodes wrote', (target) => {
+  it('counts a flow for each key it needs, and as unsealed when only its context is clear', async () => {
+    const clock = testClock();
+    const a = await target.open({ keys: [keyA, keyB], clock });
+    const b = await target.open({ keys: [keyB, keyA], clock });
+    const rows = await sealRows(b, 'k', 1, clock.now());
+    // A node still sealing with kA (mid-rotation) rewrites the context of a flow a kB node started.
+    await a.flows.transition(rows.flowId, ['verifying'], { context: { step: 'two' } });
+    const mixed = await b.maintenance.sealedKeyUsage({ now: clock.now() });
+    expect(mixed.keys.map((k) => [k.keyId, k.flows])).toEqual([
+      ['kA', 1],
+      ['kB', 1],
+    ]);
+    // An older version's node rewrites it: the context in clear.
+    await target.rawUpdate('flows', rows.flowId, { context: JSON.stringify({ step: 'three' }) });
+    const clear = await b.maintenance.sealedKeyUsage({ now: clock.now() });
+    expect(clear.unsealed.flows).toBe(1);
+    expect(clear.keys.map((k) => [k.keyId, k.flows])).toEqual([['kB', 1]]);
+  });
+});
+
+describeEachStore('code key rotation: outbox rows from before sealing', (target) => {
+  it('moves the destination of outbox rows an older version queued into the sealed payload', async () => {
+    const clock = testClock();
+    const a = await target.open({ keys: [keyA], clock });
+    const payload = { text: 'Your code is 864209', code: '864209', template: 'code', locale: 'en' };
+    const queued = await a.outbox.enqueue({ channel: 'sms', destination: '+4520777001', payload });
+    const failed = await a.outbox.enqueue({
+      channel: 'email',
+      destination: 'old.failed@example.org',
+      payload,
+    });
+    await a.outbox.markFailed(failed.id, 'gateway_rejected');
+    // As an older version left them: the destination in clear, a payload without it.
+    const oldPayload = a.keyring.encrypt(JSON.stringify(payload));
+    await target.rawUpdate('outbox', queued.id, { destination: '+4520777001', payload: oldPayload });
+    await target.rawUpdate('outbox', failed.id, {
+      destination: 'old.failed@example.org',
+      payload: oldPayload,
+    });
+    expect((await a.maintenance.sealedKeyUsage({ now: clock.now() })).unsealed).toEqual({
+      flows: 0,
+      outbox: 2,
+    });
+
+    const dry = await a.maintenance.resealEnrollments(a.keyring, { dryRun: true });
+    expect(dry.outbox).toEqual({ resealed: 2, unreadable: 0, changedMeanwhile: 0 });
+    const resealed = await a.maintenance.resealEnrollments(a.keyring);
+    expect(resealed.outbox).toEqual({ resealed: 2, unreadable: 0, changedMeanwhile: 0 });
+    expect(resealed.sealedFromClear).toBe(2);
+    const stored = await target.rawRows('outbox');
+    expect(stored.map((r) => r.destination).sort()).toEqual(['+••••••••01', 'o•••@e•••.org']);
+    expect(JSON.stringify(stored)).not.toMatch(/4520777001|old\.failed@example\.org/);
+    expect(await a.outbox.get(queued.id)).toMatchObject({ destination: '+4520777001', payload });
+    expect(await a.outbox.get(failed.id)).toMatchObject({
+      destination: 'old.failed@example.org',
+      status: 'failed',
+    });
+    expect((await a.maintenance.sealedKeyUsage({ now: clock.now() })).unsealed).toEqual({
+      flows: 0,
+      outbox: 0,
+    });
   });
 });
 
@@ -188,6 +279,7 @@ describeEachStore('code key rotation: dry run', (target) => {
       enrollments: { resealed: 6, unreadable: 0, changedMeanwhile: 0 },
       outbox: { resealed: 2, unreadable: 0, changedMeanwhile: 0 },
       flows: { resealed: 1, unreadable: 0, changedMeanwhile: 0 },
+      sealedFromClear: 0,
     });
     expect([
       await target.rawRows('enrollments'),
@@ -315,6 +407,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         enrollments: { resealed: 2, unreadable: 0, changedMeanwhile: 4 },
         outbox: { resealed: 1, unreadable: 0, changedMeanwhile: 1 },
         flows: { resealed: 0, unreadable: 0, changedMeanwhile: 1 },
+        sealedFromClear: 0,
       });
       // The node's write stands: the context it sealed, and the methods as they were.
       const flow = await node.flows.get(rows.flowId);

@@ -522,6 +522,23 @@ describeEachStore('store', (target) => {
       });
     });
 
+    it('keeps a failed message an older version queued for inspection, its destination sealed too', async () => {
+      const message = await store.outbox.enqueue({ channel: 'sms', destination: '+4520123477', payload });
+      await target.rawUpdate('outbox', message.id, {
+        destination: '+4520123477',
+        payload: store.keyring.encrypt(JSON.stringify(payload)),
+      });
+      await store.outbox.markFailed(message.id, 'gateway_rejected');
+      const row = (await target.rawRows('outbox')).find((r) => r.id === message.id) ?? {};
+      expect(row.destination).toBe('+••••••••77');
+      expect(JSON.stringify(row)).not.toContain('4520123477');
+      expect(await store.outbox.get(message.id)).toMatchObject({
+        status: 'failed',
+        destination: '+4520123477',
+        payload,
+      });
+    });
+
     it('leases due messages once, and hands them out again when the lease runs out (a crashed worker)', async () => {
       const local = testClock('2026-11-28T12:00:00.000Z');
       const node = await target.open({ clock: local });
