@@ -54,7 +54,8 @@ export async function purgePerson(
       target.names
         .map((n) => n.trim())
         .filter((n) => n !== '')
-        .map((n) => store.keyring.lookupHash('identifier', normalizeIdentifier(n))),
+        // Under every configured key: flows and counters keyed before a key rotation are theirs too.
+        .flatMap((n) => store.keyring.lookupHashes('identifier', normalizeIdentifier(n))),
     ),
   ];
   const enrollments =

@@ -40,6 +40,8 @@ export interface CodeKeyring {
    * rotation starts fresh counting windows (at most 24 h of budgets), which is acceptable.
    */
   lookupHash(kind: string, value: string): string;
+  /** The lookup hash under every configured key, current first: rows keyed before a rotation too. */
+  lookupHashes(kind: string, value: string): string[];
   /** AES-256-GCM with the current key; the output names its key id. */
   encrypt(plaintext: string): string;
   /** Undefined when the key is unknown or the ciphertext was altered. */
@@ -82,6 +84,8 @@ export function createCodeKeyring(keys: readonly CodeKeyConfig[]): CodeKeyring {
   const byId = new Map(derived.map((k) => [k.id, k]));
   const current = derived[0] as DerivedKey;
 
+  const lookup = (key: Buffer, kind: string, value: string): string =>
+    createHmac('sha256', key).update(`${kind}\u0000${value}`).digest('hex');
   const mac = (key: Buffer, code: string, flowId: string, methodId: string): Buffer =>
     // A JSON array is an unambiguous encoding: no two (flow, method, code) triples share an input.
     createHmac('sha256', key)
@@ -102,7 +106,10 @@ export function createCodeKeyring(keys: readonly CodeKeyConfig[]): CodeKeyring {
       return key !== undefined && equal;
     },
     lookupHash(kind, value) {
-      return createHmac('sha256', current.lookup).update(`${kind}\u0000${value}`).digest('hex');
+      return lookup(current.lookup, kind, value);
+    },
+    lookupHashes(kind, value) {
+      return derived.map((k) => lookup(k.lookup, kind, value));
     },
     encrypt(plaintext) {
       const iv = randomBytes(12);

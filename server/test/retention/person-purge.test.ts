@@ -4,6 +4,7 @@ import { normalizeIdentifier } from '@mypass/flows';
 import { describe, expect, it } from 'vitest';
 import { personCounterPrefixes, purgePerson } from '../../src/retention/person-purge.js';
 import type { Store } from '../../src/store/store.js';
+import { keyA, keyB } from '../store/sealed-rows.js';
 import { describeEachStore, testClock } from '../store/store-harness.js';
 
 const adele = 'a0000000-0000-4000-8000-000000000001';
@@ -123,6 +124,31 @@ describeEachStore('user purge', (target) => {
     expect(report).toMatchObject({ flows: 1, audit: 0, enrollments: 0, keptAudit: true });
     expect(await store.flows.get('f_gone1')).toBeUndefined();
     expect((await store.audit.list({ flowId: 'f_gone1' })).map((a) => a.event)).toEqual(['started']);
+  });
+});
+
+describeEachStore('user purge after a key rotation', (target) => {
+  it('finds the flows and counters a name was keyed by under the older key', async () => {
+    const clock = testClock();
+    const before = await target.open({ keys: [keyA], clock });
+    const oldHash = await flowFor(before, 'f_rotated', null, 'rotated@contoso.example');
+    const after = await target.open({ keys: [keyB, keyA], clock });
+    expect(after.keyring.lookupHash('identifier', normalizeIdentifier('rotated@contoso.example'))).not.toBe(
+      oldHash,
+    );
+    const name = normalizeIdentifier('rotated@contoso.example');
+    expect(after.keyring.lookupHashes('identifier', name)).toEqual([
+      after.keyring.lookupHash('identifier', name),
+      oldHash,
+    ]);
+    const report = await purgePerson(
+      { store: after },
+      { userId: null, names: ['rotated@contoso.example'] },
+      { keepAudit: false, now: new Date('2026-11-28T10:00:00Z') },
+    );
+    expect(report).toMatchObject({ flows: 1, counters: 1 });
+    expect(await after.flows.get('f_rotated')).toBeUndefined();
+    expect(await after.counters.peek(`start:name:${oldHash}`, 900)).toBe(0);
   });
 });
 
