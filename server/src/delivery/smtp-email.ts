@@ -1,7 +1,7 @@
 // E-mail over SMTP with nodemailer: implicit TLS, required STARTTLS, or plain (loopback relays
 // only), optional AUTH. SMTP reply codes decide retry: 4xx and connection failures are transient,
 // 5xx final, authentication failures a configuration error.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { z } from 'zod';
 import type { EmailMessage, EmailProvider, SendResult } from './delivery.js';
@@ -55,12 +55,19 @@ export function createSmtpEmail(config: SmtpEmailConfig, deps: { timeoutMs: numb
     logger: false,
     debug: false,
   };
-  const transport = nodemailer.createTransport(options);
+  // nodemailer is loaded with the first message: an API that sends no e-mail never holds it in memory.
+  let transport: Promise<Transporter<SMTPPool.SentMessageInfo>> | undefined;
+  const connect = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(options),
+    ));
   return {
     name: 'smtp',
     async send(message: EmailMessage) {
       try {
-        const info = await transport.sendMail({
+        const info = await (
+          await connect()
+        ).sendMail({
           from: config.from,
           to: message.to,
           subject: message.subject,
@@ -74,9 +81,9 @@ export function createSmtpEmail(config: SmtpEmailConfig, deps: { timeoutMs: numb
         return classify(error);
       }
     },
-    close() {
-      transport.close();
-      return Promise.resolve();
+    async close() {
+      // A transport that never loaded has nothing to close.
+      (await transport?.catch(() => undefined))?.close();
     },
   };
 }

@@ -3,7 +3,7 @@
 // the same repositories and migrations.
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { createCodeKeyring, type CodeKeyring } from './code-keyring.js';
 import type { Database as Schema } from './database-schema.js';
 import { maintenanceRepository } from './maintenance-repository.js';
@@ -32,12 +32,12 @@ function sqlitePath(url: string): string {
 
 // pg returns int8 (our millisecond times) as strings by default; they fit a double exactly.
 const INT8_OID = 20;
-const pgTypes = {
+const pgTypes = (types: typeof pg.types) => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+      : types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+});
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -136,11 +136,13 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
     if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
       throw new StoreError('store_unavailable', 'invalid PostgreSQL schema name');
     }
-    const pool = new pg.Pool({
+    // Loaded only for PostgreSQL: a single SQLite node never holds the driver in memory.
+    const { default: postgres } = await import('pg');
+    const pool = new postgres.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,
-      types: pgTypes,
+      types: pgTypes(postgres.types),
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     // An idle client's error (e.g. the server restarting) must not crash the process.
