@@ -1,6 +1,7 @@
 // Builds the MyPass API from injected dependencies (fastify/demo style: plugins, then routes), so
 // tests, the CLI and the demo wire it differently without flags inside the code.
-import { buildOpenApiDocument, operations, serviceOperations, type ProblemCode } from '@mypass/flows';
+import { operations, serviceOperations, type ProblemCode } from '@mypass/flows/contract';
+import { buildOpenApiDocument } from '@mypass/flows/openapi';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createAuditLog } from './audit/audit-log.js';

@@ -8,7 +8,7 @@ import {
   type KeyUsage,
   type SealedKeyUsage,
 } from '../store/maintenance-repository.js';
-import { defaultPasswordPolicy } from '@mypass/flows';
+import { defaultPasswordPolicy } from '@mypass/flows/contract';
 import type { DirectoryResult } from '../directory/directory.js';
 import { overAllocated, seatCount } from '../policy/licensing.js';
 import { weakerEnrollmentProofs, type PoliciesConfig, type Policy } from '../policy/policy-config.js';

@@ -4,9 +4,6 @@
 // it here; limits, audit and failure counting are the flows service's, passed in.
 import { randomUUID } from 'node:crypto';
 import {
-  maskEmail,
-  maskPhone,
-  normalizeEmail,
   type EnrolledMethod,
   type EnrollmentAccepted,
   type EnrollmentConfirmationRequest,
@@ -16,7 +13,8 @@ import {
   type InvalidMethod,
   type PendingEnrollment,
   type VerificationResult,
-} from '@mypass/flows';
+} from '@mypass/flows/contract';
+import { maskEmail, maskPhone, normalizeEmail } from '@mypass/flows/method-hints';
 import { z } from 'zod';
 import type { AuditEvent } from '../audit/audit-log.js';
 import type { Delivery } from '../delivery/delivery.js';

@@ -2,7 +2,7 @@
 // with a server key, so the same name always shows the same methods and hints, in the exact hint form of
 // real ones, and nobody without the key can tell them from a real user's.
 import { createHmac } from 'node:crypto';
-import { maskEmail, maskPhone } from '@mypass/flows';
+import { maskEmail, maskPhone } from '@mypass/flows/method-hints';
 import { getCountryCallingCode, getExampleNumber, type CountryCode } from 'libphonenumber-js';
 import examples from 'libphonenumber-js/mobile/examples';
 import type { FlowMethod, MethodKind } from '../store/store.js';

@@ -5,10 +5,6 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import {
   flowIdSchema,
   flowTokenSchema,
-  maskEmail,
-  maskPhone,
-  normalizeConfirmation,
-  normalizeIdentifier,
   type ChallengeAccepted,
   type EnrollmentAccepted,
   type EnrollmentConfirmationRequest,
@@ -21,7 +17,8 @@ import {
   type PasswordViolation,
   type ProblemCode,
   type VerificationResult,
-} from '@mypass/flows';
+} from '@mypass/flows/contract';
+import { maskEmail, maskPhone, normalizeConfirmation, normalizeIdentifier } from '@mypass/flows/method-hints';
 import type { Logger } from 'pino';
 import type { AuditLog, AuditEvent } from '../audit/audit-log.js';
 import type { Delivery } from '../delivery/delivery.js';

@@ -1,11 +1,7 @@
 // The server's check of a new password: the same rules the UI shows live (flows' evaluatePassword),
 // before the directory's own check, which is the one that finally counts.
-import {
-  evaluatePassword,
-  loadCommonPasswordChecker,
-  type PasswordPolicy,
-  type PasswordViolation,
-} from '@mypass/flows';
+import { type PasswordPolicy, type PasswordViolation } from '@mypass/flows/contract';
+import { evaluatePassword, loadCommonPasswordChecker } from '@mypass/flows/password-rules';
 
 export async function checkNewPassword(
   password: string,

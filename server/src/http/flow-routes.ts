@@ -7,7 +7,7 @@ import {
   type EnrollmentConfirmationRequest,
   type EnrollmentRequest,
   type OperationName,
-} from '@mypass/flows';
+} from '@mypass/flows/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlowsConfig } from '../flows-service/flows-config.js';
 import type { FlowsService, RequestContext, ServiceResult } from '../flows-service/flows-service.js';

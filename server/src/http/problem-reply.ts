@@ -1,5 +1,10 @@
 // RFC 9457 problem answers with the contract's stable codes; `Retry-After` mirrors `retryAfter`.
-import { makeProblem, problemContentType, type ProblemCode, type ProblemExtras } from '@mypass/flows';
+import {
+  makeProblem,
+  problemContentType,
+  type ProblemCode,
+  type ProblemExtras,
+} from '@mypass/flows/contract';
 import type { FastifyReply } from 'fastify';
 
 export function sendProblem(

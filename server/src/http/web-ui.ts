@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, onSendHookHandler } from 'fastify';
-import { makeProblem, problemContentType } from '@mypass/flows';
+import { makeProblem, problemContentType } from '@mypass/flows/contract';
 
 /** The CSP of every UI response: our own scripts and styles only, no inline code, no framing. */
 export const webUiContentSecurityPolicy = [

@@ -1,6 +1,6 @@
 // The `policies` section: an ordered list of group-scoped policies (first match wins, the default
 // last), licensed groups and a deny-list. The enrollment issue adds fields here; keep them optional.
-import { defaultPasswordPolicy, passwordPolicySchema, type PasswordPolicy } from '@mypass/flows';
+import { defaultPasswordPolicy, passwordPolicySchema, type PasswordPolicy } from '@mypass/flows/contract';
 import { z } from 'zod';
 
 const methodSourceSchema = z.enum(['registered', 'enrolled', 'profile']);

@@ -6,7 +6,7 @@
 // accountability) and the object id alone names nobody outside the tenant. With `keepAudit` (a
 // legal hold or an open investigation: art. 17(3)(e)) the audit records stay until the audit
 // retention period removes them.
-import { normalizeIdentifier } from '@mypass/flows';
+import { normalizeIdentifier } from '@mypass/flows/method-hints';
 import type { PersonDeletion } from '../store/maintenance-repository.js';
 import type { Store } from '../store/store.js';
 
