@@ -324,9 +324,9 @@ export function conditionalAccessAuditFinding(blocked: number | null, days: numb
  * What the store holds sealed with which code key (`mypass keys status` shows the same in full):
  * fail when enrolled methods, queued messages or flows are sealed with a key that is no longer
  * configured (they cannot be read, so those methods are no longer offered), warn while some are
- * still sealed with an older configured key (dropping it would strand them) or flows from before
- * sealing hold destinations in clear. Null: doctor could
- * not read the store (no database yet, or not migrated), so nothing is said.
+ * still sealed with an older configured key (dropping it would strand them) or rows an older
+ * version wrote hold destinations in clear. Null: doctor could not read the store (no database
+ * yet, or not migrated), so nothing is said.
  */
 export function sealedKeyFindings(usage: SealedKeyUsage | null, keys: readonly { id: string }[]): Finding[] {
   if (usage === null) return [];

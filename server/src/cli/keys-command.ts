@@ -33,8 +33,9 @@ are sealed or signed with a key id that is not configured (they cannot be read u
 const RESEAL_USAGE = `usage: mypass keys reseal [--config FILE] [--dry-run]
 
 Re-encrypts every enrolled destination, queued outbox message and flow (the methods it offers and
-whom it notifies) that is not sealed with the current (first) code key under that key, in pages;
-flows written before flows were sealed are sealed. A row another node changes meanwhile is left as
+whom it notifies) that is not sealed with the current (first) code key under that key, in pages,
+and seals what an older version wrote in clear (flows, outbox destinations; it says when the old
+text needs a VACUUM to leave the database file). A row another node changes meanwhile is left as
 that node wrote it (counted, run again); rows sealed with a key that is not configured are left
 untouched and counted as unreadable. Safe while \`mypass serve\` runs. Run it only once every node
 seals with the new key (see \`mypass keys --help\`).
@@ -75,7 +76,7 @@ export interface KeysStatusReport {
   unsealed: SealedKeyUsage['unsealed'];
   /** Older configured keys nothing depends on any more. */
   droppable: string[];
-  /** Older configured keys that still seal enrollments or queued messages. */
+  /** Older configured keys that still seal enrollments, queued messages or flows. */
   needsReseal: string[];
   /** Older configured keys that only sign live codes: droppable within 10 minutes. */
   waitForLiveCodes: string[];
