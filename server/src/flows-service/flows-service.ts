@@ -361,7 +361,10 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         return fail('rate_limited', { retryAfter: Math.max(addressWait ?? 0, nameWait ?? 0) });
       }
 
-      const lookup = await directory.lookupUser(input.username);
+      // The directory is asked for the name exactly as the limits and decoys key it: a variant the
+      // directory would not match (full-width letters, ß for ss) must not tell a real name's answer
+      // apart from an unknown one's.
+      const lookup = await directory.lookupUser(normalizedName);
       if (!lookup.ok) return directoryFailed(undefined, 'lookup', lookup, ctx);
 
       let refusal: RefusalReason | 'enrollment_not_allowed' | null = null;
@@ -543,21 +546,28 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         });
         if (wait !== null) return fail('resend_too_soon', { retryAfter: wait });
       }
-      const capWait =
-        (await overLimit(`codes:subject:${context.subject}`, limits.codesPerUser)) ??
-        (await overLimit(`codes:dest:${destinationHash}`, limits.codesPerDestination)) ??
-        (method.kind === 'sms' ? await overLimit(smsBudgetKey, limits.smsGlobal) : null);
-      if (capWait !== null) {
-        await record(open, { type: 'rate_limited', reason: 'too_many_challenges', methodId: method.id });
-        return fail('too_many_challenges', { retryAfter: capWait });
-      }
-
       const typed = normalizeConfirmation(
         method.kind,
         input.confirm,
         context.region ?? flowsConfig.defaultRegion,
       );
       const confirmed = constantTimeEquals(typed ?? '', method.destination) && typed !== null;
+      if (confirmed) {
+        // Only a confirmed number or address spends the sending caps: wrong guesses (which send
+        // nothing) must not use up a person's codes or the tenant's SMS budget. Decoys are never
+        // confirmed by anyone who does not know a real number, so they behave alike.
+        const capWait =
+          (await overLimit(`codes:subject:${context.subject}`, limits.codesPerUser)) ??
+          (await overLimit(`codes:dest:${destinationHash}`, limits.codesPerDestination)) ??
+          (method.kind === 'sms' ? await overLimit(smsBudgetKey, limits.smsGlobal) : null);
+        if (capWait !== null) {
+          await record(open, { type: 'rate_limited', reason: 'too_many_challenges', methodId: method.id });
+          return fail('too_many_challenges', { retryAfter: capWait });
+        }
+      } else if (!(await reserveGuess(open, clock.now()))) {
+        // A wrong confirmation is a guess: it takes its place in the person's failure budget first.
+        return exhausted(open, ctx);
+      }
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + flowsConfig.codeLifetimeSeconds * 1000);
       const code = newCode(random, flowsConfig.codeLength);
@@ -594,8 +604,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           clientAddress: ctx.clientAddress,
         });
       } else if (!confirmed) {
-        // Nothing is sent unless the full number or address matches; the guess spends the failure budget.
-        await countFailure(open);
+        // Nothing is sent unless the full number or address matches; the guess spent the failure budget.
         await record(open, {
           type: 'confirmation_failed',
           methodId: method.id,

@@ -55,6 +55,22 @@ describe('decoy flows', () => {
     expect(hints.size).toBeGreaterThan(3);
   });
 
+  it('answers a name typed in a variant the directory would not match like the name itself', async () => {
+    // NFKC folds full-width letters and ß into what the limits and decoys key on; the directory must be
+    // asked for that same form, or the variant of a real name (a per-name decoy) and the name itself
+    // (its real methods) would differ where an unknown name's two spellings do not.
+    const fullWidth = (name: string) => `${String.fromCharCode(name.charCodeAt(0) + 0xfee0)}${name.slice(1)}`;
+    for (const [name, ip] of [
+      [people.adele.upn, 10],
+      ['megan.admin@contoso.example', 20],
+      ['nobody.here@contoso.example', 30],
+    ] as const) {
+      const plain = await start(t.app, name, `192.0.2.${ip}`);
+      const variant = await start(t.app, fullWidth(name), `192.0.2.${ip + 1}`);
+      expect(variant.body.methods).toEqual(plain.body.methods);
+    }
+  });
+
   it('shows a refused user the same decoy under each of their names, like a real user', async () => {
     const byUpn = await start(t.app, 'megan.admin@contoso.example');
     const byEmployeeId = await start(t.app, 'E9001');

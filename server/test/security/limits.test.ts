@@ -91,25 +91,43 @@ describe('codes', () => {
     expect((await challenge(t.app, flow, 'email:1', people.adele.email)).statusCode).toBe(202);
   });
 
-  it.each([
-    ['real', real],
-    ['decoy', decoy],
-  ])('caps codes per user per day (too_many_challenges) in %s flows', async (_label, make) => {
+  it('caps codes per user per day (too_many_challenges) once the number is confirmed', async () => {
     await app({ codesPerUser: { max: 3, windowSeconds: 86_400 }, resendCooldownSeconds: 0 });
-    const { flow, method, confirm } = await make();
+    const { flow, method, confirm } = await real();
     for (let i = 0; i < 3; i++) expect((await challenge(t.app, flow, method, confirm)).statusCode).toBe(202);
     expect(codeOf(await challenge(t.app, flow, method, confirm))).toBe('too_many_challenges');
   });
 
-  it.each([
-    ['real', real],
-    ['decoy', decoy],
-  ])('caps codes per destination per hour in %s flows', async (_label, make) => {
+  it('caps codes per destination per hour once the number is confirmed', async () => {
     await app({ codesPerDestination: { max: 2, windowSeconds: 3600 }, resendCooldownSeconds: 0 });
-    const { flow, method, confirm } = await make();
+    const { flow, method, confirm } = await real();
     for (let i = 0; i < 2; i++) expect((await challenge(t.app, flow, method, confirm)).statusCode).toBe(202);
     expect(codeOf(await challenge(t.app, flow, method, confirm))).toBe('too_many_challenges');
   });
+
+  it.each([
+    ['real', real, '+4520999999'],
+    ['decoy', decoy, '+4520000000'],
+  ])(
+    'spends no code cap and no SMS budget on a wrong number, only the failure budget, in %s flows',
+    async (_label, make, wrong) => {
+      // Wrong guesses send nothing: they must not use up a person's codes or the tenant's SMS budget
+      // (anyone could stop every SMS with made-up names), but they are guesses.
+      await app({
+        codesPerUser: { max: 1, windowSeconds: 86_400 },
+        codesPerDestination: { max: 1, windowSeconds: 3600 },
+        smsGlobal: { max: 1, windowSeconds: 3600 },
+        failures: { max: 3, windowSeconds: 86_400 },
+        resendCooldownSeconds: 0,
+      });
+      const { flow, method } = await make();
+      for (let i = 0; i < 3; i++) expect((await challenge(t.app, flow, method, wrong)).statusCode).toBe(202);
+      expect(codeOf(await challenge(t.app, flow, method, wrong))).toBe('attempts_exhausted');
+      // The one SMS the budget allows still goes to a person who types their number.
+      const lee = await start(t.app, people.lee.upn, '192.0.2.201');
+      expect((await challenge(t.app, lee, 'sms:1', people.lee.phone)).statusCode).toBe(202);
+    },
+  );
 
   it('keeps a global SMS budget, counted for real and decoy flows alike', async () => {
     await app({ smsGlobal: { max: 2, windowSeconds: 3600 } });
