@@ -35,6 +35,7 @@ import type {
   MethodKind,
   Store,
 } from '../store/store.js';
+import { clientAddressKey } from './client-address-key.js';
 import { decoyMethods } from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
@@ -340,7 +341,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     async start(input, ctx) {
       const normalizedName = normalizeIdentifier(input.username);
       const identifierHash = keyring.lookupHash('identifier', normalizedName);
-      const addressKey = keyring.lookupHash('address', ctx.clientAddress);
+      const addressKey = keyring.lookupHash('address', clientAddressKey(ctx.clientAddress));
       // Both are counted whichever refuses, in one statement.
       const [addressHit, nameHit] = await store.counters.hitEach(
         [

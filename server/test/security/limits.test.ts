@@ -52,6 +52,14 @@ describe('flow starts', () => {
     expect((await start(t.app, people.adele.upn, '198.51.100.7')).status).toBe(429);
     expect((await start(t.app, people.adele.upn, '198.51.100.8')).status).toBe(201);
   });
+
+  it('counts an IPv6 client by its /64, so rotating addresses inside it is one client', async () => {
+    await app({ startsPerAddress: { max: 3, windowSeconds: 900 } });
+    for (let i = 1; i <= 3; i++)
+      expect((await start(t.app, `user${i}@contoso.example`, `2001:db8:7:1::${i}`)).status).toBe(201);
+    expect((await start(t.app, 'user4@contoso.example', '2001:db8:7:1:abcd::9')).status).toBe(429);
+    expect((await start(t.app, 'user5@contoso.example', '2001:db8:7:2::1')).status).toBe(201);
+  });
 });
 
 describe('codes', () => {
