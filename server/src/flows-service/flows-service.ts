@@ -1,7 +1,7 @@
 // The reset flow: start, challenge, verify, password, cancel, get. Real and decoy flows take the same
 // path through the same store writes and limits; only the directory's answer and the outbox differ (T2).
 // `purpose` is in every record, so the enrollment issue adds `enroll` beside `reset` without rework.
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   flowIdSchema,
   flowTokenSchema,
@@ -376,9 +376,17 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       // Messages go out in the user's preferredLanguage, else the language on screen, else English.
       let preferredLanguage: string | null = null;
 
-      if (lookup.value.kind === 'none') refusal = 'not_found';
-      else if (lookup.value.kind === 'ambiguous') refusal = 'ambiguous';
-      else {
+      if (lookup.value.kind !== 'found') {
+        refusal = lookup.value.kind === 'none' ? 'not_found' : 'ambiguous';
+        // The same second round trip an existing user costs (the per-user reads, for an id that
+        // exists nowhere), so neither the time a start takes beyond its floor when Graph is slow,
+        // nor a failure when Graph throttles, depends on whether the name exists. Its answer is
+        // not used; a failure other than "no such user" fails the start as a real user's would.
+        const shadow = await directory.getUserContext(randomUUID(), groupIds);
+        if (!shadow.ok && shadow.code !== 'not_found') {
+          return directoryFailed(undefined, 'user_context', shadow, ctx);
+        }
+      } else {
         const user = lookup.value.user;
         userId = user.id;
         preferredLanguage = user.preferredLanguage;

@@ -213,6 +213,19 @@ describe('complete resets against the emulator', () => {
   });
 });
 
+describe('names the directory does not know', () => {
+  it('starts a decoy for an unknown name through the real connector, with the same two directory round trips', async () => {
+    // The shadow per-user read of an unknown name goes to an id that exists nowhere: Graph's "not
+    // found" there must not fail the start.
+    const before = emu.graphHttpRequests();
+    const flow = await startReset('nobody.at.all@contoso.example');
+    expect(flow.methods.length).toBeGreaterThan(0);
+    const real = emu.graphHttpRequests();
+    await startReset('adele.vance@contoso.example');
+    expect(emu.graphHttpRequests() - real).toBe(real - before);
+  });
+});
+
 describe('what reaches the disk', () => {
   it('holds no full phone number or e-mail address of a reset, in the database file or its WAL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mypass-at-rest-'));

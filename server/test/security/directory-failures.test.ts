@@ -49,6 +49,32 @@ describe('directory failures', () => {
     expect(res.body).toMatchObject({ code: 'directory_unavailable' });
   });
 
+  it('asks the directory the same for an unknown name as for a user, so slow Graph answers cannot tell them apart', async () => {
+    // An existing user costs the look-up and the per-user reads; without the second round trip for
+    // unknown names, a start for one would end sooner than the floor hides once Graph is slow (T2).
+    const kinds = async (name: string) => {
+      const from = directory.calls.length;
+      expect((await start(t.app, name, `192.0.2.${directory.calls.length}`)).status).toBe(201);
+      return directory.calls.slice(from).map((c) => c.call);
+    };
+    const real = await kinds(people.adele.upn);
+    expect(real).toEqual(['lookupUser', 'getUserContext']);
+    expect(await kinds('nobody.here@contoso.example')).toEqual(real);
+    expect(await kinds('megan.admin@contoso.example')).toEqual(real);
+  });
+
+  it.each(failures.filter((code) => code !== 'not_found'))(
+    'the user-context read failing with %s fails an unknown name as it fails a user',
+    async (code) => {
+      directory.faults.set('getUserContext', { ok: false, code, retryAfter: 4 });
+      for (const name of [people.adele.upn, 'nobody.here@contoso.example']) {
+        const res = await start(t.app, name);
+        expect(res.status).toBe(503);
+        expect(res.body).toMatchObject({ code: 'directory_unavailable', retryAfter: 4 });
+      }
+    },
+  );
+
   it.each(failures)(
     'the password change failing with %s completes nothing and the flow stays verified',
     async (code) => {
