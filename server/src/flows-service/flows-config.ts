@@ -77,7 +77,10 @@ export const flowsConfigSchema = z.strictObject({
       password: z.number().int().min(0).default(1500),
     })
     .default({ start: 250, challenge: 120, verification: 120, password: 1500 }),
-  /** After this, a challenge that was never sent (decoy, mismatch) shows `sent`, like a delivered one. */
+  /**
+   * Every challenge shows `queued` for 80–120 % of this (a share fixed by its id); then one that was
+   * never sent (decoy, mismatch) shows `sent`, a delivered one its real status.
+   */
   simulatedDeliveryMs: z.number().int().min(0).default(1500),
   /** Key for decoy methods (stable per normalized name); at least 32 characters. MYPASS_DECOY_KEY. */
   decoyKey: z.string().min(32),

@@ -878,13 +878,20 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
 // carries this mark in its destination hash and shows the status a delivered one would (T2).
 const undeliveredMark = 'undelivered:';
 
+/**
+ * Every challenge shows "queued" for 80–120 % of `simulatedDeliveryMs` (a share fixed by its id), so
+ * when it turns "sent" says nothing about a real gateway's timing (T2); then an undelivered one shows
+ * "sent" like a delivered one, and a delivered one its real status.
+ */
 function shownStatus(
   challenge: ChallengeRecord,
   now: Date,
   simulatedDeliveryMs: number,
 ): ChallengeRecord['deliveryStatus'] {
-  if (!challenge.destinationHash.startsWith(undeliveredMark)) return challenge.deliveryStatus;
-  return now.getTime() - challenge.createdAt.getTime() >= simulatedDeliveryMs ? 'sent' : 'queued';
+  const share = createHash('sha256').update(challenge.id).digest().readUInt16BE(0) / 0xffff;
+  const shownAfterMs = simulatedDeliveryMs * (0.8 + 0.4 * share);
+  if (now.getTime() - challenge.createdAt.getTime() < shownAfterMs) return 'queued';
+  return challenge.destinationHash.startsWith(undeliveredMark) ? 'sent' : challenge.deliveryStatus;
 }
 
 // Two requests of one node must not change the same password twice; across nodes the state

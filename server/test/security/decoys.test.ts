@@ -131,4 +131,23 @@ describe('decoy flows', () => {
     const after = (await call(t.app, decoy, 'GET', '')).json() as { challenges: { status: string }[] };
     expect(after.challenges.map((c) => c.status)).toEqual(['sent']);
   });
+
+  it('shows a delivered challenge as queued for as long as an undelivered one, whatever the gateway took', async () => {
+    // The moment a status turns "sent" must not tell a real gateway's timing from the simulated one.
+    const real = await start(t.app, people.adele.upn, '192.0.2.40');
+    const sent = (await challenge(t.app, real, 'sms:1', people.adele.phone)).json() as {
+      challengeId: string;
+    };
+    await t.delivery.worker.drainOnce();
+    expect(t.delivery.sent.some((m) => m.challengeId === sent.challengeId)).toBe(true);
+    const statuses = async () =>
+      ((await call(t.app, real, 'GET', '')).json() as { challenges: { status: string }[] }).challenges.map(
+        (c) => c.status,
+      );
+    expect(await statuses()).toEqual(['queued']);
+    t.clock.advance(1_100); // below 80 % of the 1500 ms default
+    expect(await statuses()).toEqual(['queued']);
+    t.clock.advance(900); // past 120 %
+    expect(await statuses()).toEqual(['sent']);
+  });
 });
