@@ -119,6 +119,7 @@ export function createDelivery(config: DeliveryConfig, deps: DeliveryDeps): Deli
   return {
     checkPhone: (raw, defaultRegion) => checkPhoneNumber(raw, defaultRegion, allowed),
     canDeliver,
+    smsCountries: config.smsCountries,
     queueCode(outbox, input: CodeMessageInput) {
       const minutes = Math.max(1, Math.round((input.expiresAt.getTime() - clock.now().getTime()) / 60_000));
       return queue(

@@ -136,6 +136,8 @@ export interface Delivery {
   checkPhone(raw: string, defaultRegion?: string | null): PhoneCheck;
   /** Whether a channel has a provider configured (the policy offers only deliverable methods). */
   canDeliver(channel: Channel): boolean;
+  /** The SMS country allow-list (ISO 3166 regions): every number offered is in one of them. */
+  readonly smsCountries: readonly string[];
   /**
    * Renders the code message in `locale` and queues it through `outbox` — pass the repositories
    * of the transaction that creates the challenge so both commit together, then call

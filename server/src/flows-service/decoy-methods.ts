@@ -3,7 +3,12 @@
 // real ones, and nobody without the key can tell them from a real user's.
 import { createHmac } from 'node:crypto';
 import { maskEmail, maskPhone } from '@mypass/flows/method-hints';
-import { getCountryCallingCode, getExampleNumber, type CountryCode } from 'libphonenumber-js';
+import {
+  getCountryCallingCode,
+  getExampleNumber,
+  isSupportedCountry,
+  type CountryCode,
+} from 'libphonenumber-js';
 import examples from 'libphonenumber-js/mobile/examples';
 import type { FlowMethod, MethodKind } from '../store/store.js';
 
@@ -41,8 +46,25 @@ function decoyEmail(bytes: Buffer): string {
   return `${local}${local2}x@${domain}`;
 }
 
-export function decoyMethods(key: string, normalizedName: string, region: string): FlowMethod[] {
+/**
+ * Mostly the default region, like most of a workforce; three in ten from the rest of the SMS
+ * allow-list, where every real number offered must be too, so a foreign number does not prove a
+ * real user.
+ */
+function decoyRegion(bytes: Buffer, defaultRegion: string, smsCountries: readonly string[]): string {
+  const others = smsCountries.filter((c) => c !== defaultRegion && isSupportedCountry(c));
+  if (others.length === 0 || (bytes[30] ?? 0) % 10 < 7) return defaultRegion;
+  return others[(bytes[31] ?? 0) % others.length] ?? defaultRegion;
+}
+
+export function decoyMethods(
+  key: string,
+  normalizedName: string,
+  defaultRegion: string,
+  smsCountries: readonly string[] = [],
+): FlowMethod[] {
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
+  const region = decoyRegion(bytes, defaultRegion, smsCountries);
   const shape = (bytes[0] ?? 0) % 10;
   // Half show an SMS and an e-mail method, three in ten an SMS method alone, two in ten an e-mail alone.
   const kinds: MethodKind[] = shape < 5 ? ['sms', 'email'] : shape < 8 ? ['sms'] : ['email'];

@@ -493,6 +493,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
             flowsConfig.decoyKey,
             userId ? `user\0${userId}` : normalizedName,
             flowsConfig.defaultRegion,
+            delivery.smsCountries,
           ),
         expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
         locale: messageLanguageFor(preferredLanguage, input.locale),

@@ -57,6 +57,7 @@ export function createRecordingDelivery(store: Store): RecordingDelivery {
     },
     checkPhone: (raw, region) => real.checkPhone(raw, region),
     canDeliver: (channel) => real.canDeliver(channel),
+    smsCountries: real.smsCountries,
     queueCode: (outbox, input) => real.queueCode(outbox, input),
     queueNotification: (outbox, input) => real.queueNotification(outbox, input),
     worker: { start() {}, stop: async () => {}, drainOnce, nudge() {} },

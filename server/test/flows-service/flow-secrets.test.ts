@@ -48,4 +48,22 @@ describe('decoy methods', () => {
     }
     expect(seen.size).toBeGreaterThan(30);
   });
+
+  it('draw some numbers from the rest of the SMS allow-list, so a foreign number proves nothing', () => {
+    const key = 'k'.repeat(32);
+    const prefixes = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      for (const m of decoyMethods(key, `user${i}@contoso.example`, 'DK', ['DK', 'GB', 'US', 'SA'])) {
+        if (m.kind !== 'sms') continue;
+        const prefix = /^\+(\d+) /.exec(m.hint)?.[1] ?? '';
+        prefixes.set(prefix, (prefixes.get(prefix) ?? 0) + 1);
+        expect(m.destination.startsWith(`+${prefix}`)).toBe(true);
+      }
+    }
+    // Denmark most of the time; each other allowed country too, and nothing outside the list.
+    expect([...prefixes.keys()].sort()).toEqual(['1', '44', '45', '966']);
+    const total = [...prefixes.values()].reduce((a, b) => a + b, 0);
+    expect((prefixes.get('45') ?? 0) / total).toBeGreaterThan(0.55);
+    expect((prefixes.get('45') ?? 0) / total).toBeLessThan(0.85);
+  });
 });
