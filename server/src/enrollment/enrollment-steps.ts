@@ -60,6 +60,8 @@ export interface EnrollmentStepsDeps {
   /** Gives a reserved guess back (a right or expired code, a flow already out of attempts). */
   releaseGuess(open: EnrollFlow, at: Date): Promise<void>;
   overLimit(key: string, limit: { max: number; windowSeconds: number }): Promise<number | null>;
+  /** The sending caps a code spends (flows-service.ts): the seconds to wait, else null. */
+  sendingCapWait(subject: string, destinationHash: string, kind: MethodKind): Promise<number | null>;
   exhausted(open: EnrollFlow, ctx: RequestContext): Promise<ServiceResult<never>>;
   directoryFailed(
     open: EnrollFlow,
@@ -68,8 +70,6 @@ export interface EnrollmentStepsDeps {
     ctx: RequestContext,
   ): Promise<ServiceResult<never>>;
   verifiedWindowOpen(flow: FlowRecord): boolean;
-  /** The global SMS budget's counter key (flows-service.ts). */
-  smsBudgetKey: string;
 }
 
 /** `required` for addVerifiedMethod in enroll flows: the store never flips them to verified by count. */
@@ -385,10 +385,7 @@ export function createEnrollmentSteps(deps: EnrollmentStepsDeps): EnrollmentStep
       }
       for (const method of accepted) {
         const destinationHash = store.keyring.lookupHash('destination', method.destination);
-        const wait =
-          (await deps.overLimit(`codes:subject:${context.subject}`, limits.codesPerUser)) ??
-          (await deps.overLimit(`codes:dest:${destinationHash}`, limits.codesPerDestination)) ??
-          (method.kind === 'sms' ? await deps.overLimit(deps.smsBudgetKey, limits.smsGlobal) : null);
+        const wait = await deps.sendingCapWait(context.subject, destinationHash, method.kind);
         if (wait !== null) {
           await record(open, { type: 'rate_limited', reason: 'too_many_challenges', detail: 'enrollment' });
           return fail('too_many_challenges', { retryAfter: wait });

@@ -179,9 +179,28 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
   async function overLimit(
     key: string,
     limit: { max: number; windowSeconds: number },
+    options?: { sliding?: boolean },
   ): Promise<number | null> {
-    const hit = await store.counters.hit(key, limit.windowSeconds, limit.max, clock.now());
+    const hit = await store.counters.hit(key, limit.windowSeconds, limit.max, clock.now(), options);
     return hit.allowed ? null : Math.max(1, hit.retryAfter);
+  }
+
+  /**
+   * The caps a code about to be sent spends (T4): per person per day, per destination per hour, and
+   * the tenant's SMS budget. Sliding windows: a fixed one let twice a cap through across its edge
+   * (a thousand SMS around the hour). The seconds to wait when one is spent, else null.
+   */
+  async function sendingCapWait(
+    subject: string,
+    destinationHash: string,
+    kind: MethodKind,
+  ): Promise<number | null> {
+    const sliding = { sliding: true };
+    return (
+      (await overLimit(`codes:subject:${subject}`, limits.codesPerUser, sliding)) ??
+      (await overLimit(`codes:dest:${destinationHash}`, limits.codesPerDestination, sliding)) ??
+      (kind === 'sms' ? await overLimit(smsBudgetKey, limits.smsGlobal, sliding) : null)
+    );
   }
 
   const failureKeys = (flow: Pick<FlowRecord, 'identifierHash'>, subject: string): string[] => [
@@ -331,10 +350,10 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     reserveGuess,
     releaseGuess,
     overLimit,
+    sendingCapWait,
     exhausted,
     directoryFailed,
     verifiedWindowOpen,
-    smsBudgetKey,
   });
 
   return {
@@ -566,10 +585,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         // Only a confirmed number or address spends the sending caps: wrong guesses (which send
         // nothing) must not use up a person's codes or the tenant's SMS budget. Decoys are never
         // confirmed by anyone who does not know a real number, so they behave alike.
-        const capWait =
-          (await overLimit(`codes:subject:${context.subject}`, limits.codesPerUser)) ??
-          (await overLimit(`codes:dest:${destinationHash}`, limits.codesPerDestination)) ??
-          (method.kind === 'sms' ? await overLimit(smsBudgetKey, limits.smsGlobal) : null);
+        const capWait = await sendingCapWait(context.subject, destinationHash, method.kind);
         if (capWait !== null) {
           await record(open, { type: 'rate_limited', reason: 'too_many_challenges', methodId: method.id });
           return fail('too_many_challenges', { retryAfter: capWait });

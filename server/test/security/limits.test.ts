@@ -106,6 +106,22 @@ describe('codes', () => {
     expect(codeOf(await challenge(t.app, flow, method, confirm))).toBe('too_many_challenges');
   });
 
+  it('lets no more than a cap through across a window edge (sliding windows)', async () => {
+    await app({ codesPerDestination: { max: 2, windowSeconds: 3600 }, resendCooldownSeconds: 0 });
+    // Two codes in the last second of one hour, a third just after the next begins.
+    const hour = 3_600_000;
+    t.clock.advance(hour - (t.clock.now().getTime() % hour) - 1_000);
+    const { flow, method, confirm } = await real();
+    for (let i = 0; i < 2; i++) expect((await challenge(t.app, flow, method, confirm)).statusCode).toBe(202);
+    t.clock.advance(2_000);
+    expect(codeOf(await challenge(t.app, flow, method, confirm))).toBe('too_many_challenges');
+    // An hour and a half later the earlier hits weigh little enough for one more (in a new flow:
+    // the first one has expired).
+    t.clock.advance(1.5 * hour);
+    const later = await real();
+    expect((await challenge(t.app, later.flow, later.method, later.confirm)).statusCode).toBe(202);
+  });
+
   it('caps codes per destination per hour once the number is confirmed', async () => {
     await app({ codesPerDestination: { max: 2, windowSeconds: 3600 }, resendCooldownSeconds: 0 });
     const { flow, method, confirm } = await real();
