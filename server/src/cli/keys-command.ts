@@ -6,6 +6,7 @@ import type { MyPassConfig } from '../config/schema.js';
 import {
   malformedCount,
   sealedRowCount,
+  unusedKey,
   type KeyUsage,
   type ResealCounts,
   type SealedKeyUsage,
@@ -87,17 +88,9 @@ export interface KeysStatusReport {
 export function keysStatusReport(configuredKeys: string[], usage: SealedKeyUsage): KeysStatusReport {
   const currentKeyId = configuredKeys[0] ?? '';
   const found = new Map(usage.keys.map((u) => [u.keyId, u]));
-  const empty = (keyId: string): KeyUsage => ({
-    keyId,
-    enrollmentsConfirmed: 0,
-    enrollmentsPending: 0,
-    outbox: 0,
-    liveChallenges: 0,
-    flows: 0,
-  });
   const keys: KeyRow[] = [
     ...configuredKeys.map((keyId) => ({
-      ...(found.get(keyId) ?? empty(keyId)),
+      ...(found.get(keyId) ?? unusedKey(keyId)),
       state: (keyId === currentKeyId ? 'current' : 'configured') as KeyState,
     })),
     ...usage.keys

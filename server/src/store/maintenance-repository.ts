@@ -52,6 +52,16 @@ export interface KeyUsage {
   flows: number;
 }
 
+/** A key nothing in the store needs. */
+export const unusedKey = (keyId: string): KeyUsage => ({
+  keyId,
+  enrollmentsConfirmed: 0,
+  enrollmentsPending: 0,
+  outbox: 0,
+  liveChallenges: 0,
+  flows: 0,
+});
+
 /** Rows a key seals (live codes aside: those it only signs, and they expire by themselves). */
 export const sealedRowCount = (u: KeyUsage): number =>
   u.enrollmentsConfirmed + u.enrollmentsPending + u.outbox + u.flows;
@@ -273,14 +283,7 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
       const usage = (keyId: string): KeyUsage => {
         let entry = byKey.get(keyId);
         if (!entry) {
-          entry = {
-            keyId,
-            enrollmentsConfirmed: 0,
-            enrollmentsPending: 0,
-            outbox: 0,
-            liveChallenges: 0,
-            flows: 0,
-          };
+          entry = unusedKey(keyId);
           byKey.set(keyId, entry);
         }
         return entry;
@@ -377,18 +380,22 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
         sealedFromClear: 0,
       };
 
-      /** Decrypts with any configured key, seals with the current one, writes only if unchanged. */
-      const reseal = async (
-        sealed: string,
+      /**
+       * Counts one row: unreadable (undefined), or resealed — with `dryRun` without writing, else
+       * only if `write`'s compare-and-set found the row unchanged.
+       */
+      const settle = async (
         tally: ResealCounts,
-        write: (resealed: string) => Promise<boolean>,
+        readable: { fromClear: boolean } | undefined,
+        write: () => Promise<boolean>,
       ): Promise<void> => {
-        const clear = keyring.decrypt(sealed);
-        if (clear === undefined) tally.unreadable++;
-        else if (options.dryRun) tally.resealed++;
-        else if (await write(keyring.encrypt(clear))) tally.resealed++;
-        else tally.changedMeanwhile++;
+        if (readable === undefined) tally.unreadable++;
+        else if (options.dryRun || (await write())) {
+          tally.resealed++;
+          if (readable.fromClear) result.sealedFromClear++;
+        } else tally.changedMeanwhile++;
       };
+      const updatedOne = (written: { numUpdatedRows: bigint }) => Number(written.numUpdatedRows) === 1;
 
       await forEachPage(
         pageSize,
@@ -399,15 +406,20 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
         },
         async (rows) => {
           for (const row of rows) {
-            await reseal(row.destination, result.enrollments, async (resealed) => {
-              const written = await db
-                .updateTable('enrollments')
-                .set({ destination: resealed })
-                .where('id', '=', row.id)
-                .where('destination', '=', row.destination)
-                .executeTakeFirst();
-              return Number(written.numUpdatedRows) === 1;
-            });
+            const clear = keyring.decrypt(row.destination);
+            await settle(
+              result.enrollments,
+              clear === undefined ? undefined : { fromClear: false },
+              async () =>
+                updatedOne(
+                  await db
+                    .updateTable('enrollments')
+                    .set({ destination: keyring.encrypt(clear ?? '') })
+                    .where('id', '=', row.id)
+                    .where('destination', '=', row.destination)
+                    .executeTakeFirst(),
+                ),
+            );
           }
         },
       );
@@ -426,23 +438,17 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
         async (rows) => {
           for (const row of rows) {
             const sealed = sealLegacyDestination(keyring, row);
-            if (!sealed.payloadReadable) result.outbox.unreadable++;
-            else if (options.dryRun) {
-              result.outbox.resealed++;
-              result.sealedFromClear++;
-            } else {
-              const written = await db
-                .updateTable('outbox')
-                .set({ destination: sealed.destination, payload: sealed.payload })
-                .where('id', '=', row.id)
-                .where('destination', '=', row.destination)
-                .where('payload', '=', row.payload)
-                .executeTakeFirst();
-              if (Number(written.numUpdatedRows) === 1) {
-                result.outbox.resealed++;
-                result.sealedFromClear++;
-              } else result.outbox.changedMeanwhile++;
-            }
+            await settle(result.outbox, sealed.payloadReadable ? { fromClear: true } : undefined, async () =>
+              updatedOne(
+                await db
+                  .updateTable('outbox')
+                  .set({ destination: sealed.destination, payload: sealed.payload })
+                  .where('id', '=', row.id)
+                  .where('destination', '=', row.destination)
+                  .where('payload', '=', row.payload)
+                  .executeTakeFirst(),
+              ),
+            );
           }
         },
       );
@@ -461,16 +467,18 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
         },
         async (rows) => {
           for (const row of rows) {
-            await reseal(row.payload, result.outbox, async (resealed) => {
-              // Sent meanwhile: the payload is '' now and must stay so.
-              const written = await db
-                .updateTable('outbox')
-                .set({ payload: resealed })
-                .where('id', '=', row.id)
-                .where('payload', '=', row.payload)
-                .executeTakeFirst();
-              return Number(written.numUpdatedRows) === 1;
-            });
+            const clear = keyring.decrypt(row.payload);
+            // Sent meanwhile: the payload is '' now and must stay so (the compare-and-set sees it).
+            await settle(result.outbox, clear === undefined ? undefined : { fromClear: false }, async () =>
+              updatedOne(
+                await db
+                  .updateTable('outbox')
+                  .set({ payload: keyring.encrypt(clear ?? '') })
+                  .where('id', '=', row.id)
+                  .where('payload', '=', row.payload)
+                  .executeTakeFirst(),
+              ),
+            );
           }
         },
       );
@@ -490,24 +498,21 @@ export function maintenanceRepository(db: Kysely<Database>): MaintenanceReposito
             const open = (stored: string) => (isClearJson(stored) ? stored : keyring.decrypt(stored));
             const methods = open(row.methods);
             const context = open(row.context);
-            const wasClear = isClearJson(row.methods) || isClearJson(row.context);
-            if (methods === undefined || context === undefined) result.flows.unreadable++;
-            else if (options.dryRun) {
-              result.flows.resealed++;
-              if (wasClear) result.sealedFromClear++;
-            } else {
-              const written = await db
-                .updateTable('flows')
-                .set({ methods: keyring.encrypt(methods), context: keyring.encrypt(context) })
-                .where('id', '=', row.id)
-                .where('methods', '=', row.methods)
-                .where('context', '=', row.context)
-                .executeTakeFirst();
-              if (Number(written.numUpdatedRows) === 1) {
-                result.flows.resealed++;
-                if (wasClear) result.sealedFromClear++;
-              } else result.flows.changedMeanwhile++;
-            }
+            const readable =
+              methods === undefined || context === undefined
+                ? undefined
+                : { fromClear: isClearJson(row.methods) || isClearJson(row.context) };
+            await settle(result.flows, readable, async () =>
+              updatedOne(
+                await db
+                  .updateTable('flows')
+                  .set({ methods: keyring.encrypt(methods ?? ''), context: keyring.encrypt(context ?? '') })
+                  .where('id', '=', row.id)
+                  .where('methods', '=', row.methods)
+                  .where('context', '=', row.context)
+                  .executeTakeFirst(),
+              ),
+            );
           }
         },
       );
