@@ -30,13 +30,14 @@ import type {
   ChallengeRecord,
   Clock,
   FlowMethod,
+  FlowPurpose,
   FlowRecord,
   HitResult,
   MethodKind,
   Store,
 } from '../store/store.js';
 import { clientAddressKey } from './client-address-key.js';
-import { decoyMethods } from './decoy-methods.js';
+import { decoyMethods, decoyOffer, type DecoyOffer } from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
@@ -146,6 +147,17 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
   const groupIds = groupIdsOfInterest(config.policies);
   const keyring = store.keyring;
 
+  // What a decoy may show, per purpose and channel: the configuration never changes while running.
+  const decoyOffers = new Map<string, DecoyOffer>();
+  const decoyOfferFor = (purpose: FlowPurpose, channel: ClientChannel | undefined): DecoyOffer => {
+    const key = `${purpose}/${channel ?? ''}`;
+    let offer = decoyOffers.get(key);
+    if (!offer) {
+      offer = decoyOffer(config.policies.policies, purpose, channel, (kind) => delivery.canDeliver(kind));
+      decoyOffers.set(key, offer);
+    }
+    return offer;
+  };
   const policyByName = (name: string): Policy =>
     config.policies.policies.find((p) => p.name === name) ?? config.policies.policies.at(-1) ?? defaultPolicy;
 
@@ -513,6 +525,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
             userId ? `user\0${userId}` : normalizedName,
             flowsConfig.defaultRegion,
             delivery.smsCountries,
+            decoyOfferFor(input.purpose, ctx.client),
           ),
         expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
         locale: messageLanguageFor(preferredLanguage, input.locale),

@@ -1,0 +1,129 @@
+// Decoys show only what some real user could be shown through the same door (T2): the kinds the
+// policies allow and delivery can send, second methods of a kind and enrollments where real users
+// may have them, enrollments in resets only, and e-mail hints that end in a national domain too.
+import { describe, expect, it } from 'vitest';
+import { decoyMethods, decoyOffer, type DecoyOffer } from '../../src/flows-service/decoy-methods.js';
+import { policySchema } from '../../src/policy/policy-config.js';
+import type { FlowMethod } from '../../src/store/store.js';
+
+const key = 'k'.repeat(32);
+const both = () => true;
+const names = (n: number) => Array.from({ length: n }, (_, i) => `person${i}@contoso.example`);
+
+/** Whether `small` is `large` with some entries left out, in the same order. */
+function isOrderedSubset(small: FlowMethod[], large: FlowMethod[]): boolean {
+  let at = 0;
+  for (const m of large) if (at < small.length && small[at]?.destination === m.destination) at++;
+  return at === small.length;
+}
+
+describe('decoyOffer', () => {
+  it('offers only kinds delivery can send and some policy allows', () => {
+    const policy = policySchema.parse({ name: 'default' });
+    expect(decoyOffer([policy], 'reset', 'web', (k) => k === 'email').kinds).toEqual(['email']);
+    const noSms = policySchema.parse({ name: 'p', methods: { sms: { allowed: false } } });
+    expect(decoyOffer([noSms], 'reset', 'web', both).kinds).toEqual(['email']);
+    expect(decoyOffer([noSms, policy], 'reset', 'web', both).kinds).toEqual(['sms', 'email']);
+  });
+
+  it('counts only the policies a real user could reach through this channel and purpose', () => {
+    const kioskSms = policySchema.parse({
+      name: 'kiosk',
+      groups: ['22222222-2222-4222-8222-222222222222'],
+      channels: { web: false },
+      enrollment: { allowed: false },
+    });
+    const webEmail = policySchema.parse({ name: 'web', methods: { sms: { allowed: false } } });
+    expect(decoyOffer([kioskSms, webEmail], 'reset', 'web', both).kinds).toEqual(['email']);
+    expect(decoyOffer([kioskSms, webEmail], 'reset', 'kiosk', both).kinds).toEqual(['sms', 'email']);
+    expect(decoyOffer([kioskSms, webEmail], 'enroll', 'kiosk', both).kinds).toEqual(['email']);
+  });
+
+  it('adds enrollments for resets only, and second methods where a source can give them', () => {
+    const policy = policySchema.parse({ name: 'default' });
+    expect(decoyOffer([policy], 'reset', undefined, both)).toEqual({
+      kinds: ['sms', 'email'],
+      second: ['sms'],
+      enrolled: ['sms', 'email'],
+    });
+    expect(decoyOffer([policy], 'enroll', undefined, both).enrolled).toEqual([]);
+    const profile = policySchema.parse({
+      name: 'p',
+      methods: { sms: { sources: ['enrolled'] }, email: { sources: ['registered', 'profile'] } },
+    });
+    expect(decoyOffer([profile], 'reset', undefined, both)).toEqual({
+      kinds: ['sms', 'email'],
+      second: ['email'],
+      enrolled: ['sms'],
+    });
+  });
+});
+
+describe('decoyMethods', () => {
+  const wide: DecoyOffer = { kinds: ['sms', 'email'], second: ['sms', 'email'], enrolled: ['sms', 'email'] };
+
+  it('shows only the offered kinds', () => {
+    const emailOnly: DecoyOffer = { kinds: ['email'], second: [], enrolled: ['email'] };
+    const kinds = new Set(
+      names(300).flatMap((n) => decoyMethods(key, n, 'DK', [], emailOnly).map((m) => m.kind)),
+    );
+    expect([...kinds]).toEqual(['email']);
+    for (const n of names(300)) expect(decoyMethods(key, n, 'DK', [], emailOnly).length).toBeGreaterThan(0);
+  });
+
+  it('sometimes shows a second method of a kind, numbered as real lists are', () => {
+    const ids = new Map<string, number>();
+    for (const n of names(2000)) {
+      const methods = decoyMethods(key, n, 'DK', [], wide);
+      for (const kind of ['sms', 'email']) {
+        const mine = methods.filter((m) => m.kind === kind).map((m) => m.id);
+        expect(mine).toEqual(mine.map((_, i) => `${kind}:${i + 1}`));
+      }
+      expect(new Set(methods.map((m) => m.destination)).size).toBe(methods.length);
+      for (const m of methods) ids.set(m.id, (ids.get(m.id) ?? 0) + 1);
+    }
+    // Alternate mobiles and profile addresses (1 in 20) and enrollments (1 in 8): a minority.
+    expect(ids.get('sms:2') ?? 0).toBeGreaterThan(60);
+    expect(ids.get('email:2') ?? 0).toBeGreaterThan(60);
+    expect((ids.get('sms:2') ?? 0) + (ids.get('email:2') ?? 0)).toBeLessThan(700);
+  });
+
+  it('shows no second method where no source can give one', () => {
+    const single: DecoyOffer = { kinds: ['sms', 'email'], second: [], enrolled: [] };
+    for (const n of names(1000)) {
+      expect(decoyMethods(key, n, 'DK', [], single).map((m) => m.id)).not.toContain('sms:2');
+      expect(decoyMethods(key, n, 'DK', [], single).map((m) => m.id)).not.toContain('email:2');
+    }
+  });
+
+  it('shows an enrollment in a reset and not in an enrollment, like a real user (T12)', () => {
+    const enrollOffer: DecoyOffer = { ...wide, enrolled: [] };
+    let differ = 0;
+    for (const n of names(1000)) {
+      const reset = decoyMethods(key, n, 'DK', [], wide);
+      const enroll = decoyMethods(key, n, 'DK', [], enrollOffer);
+      expect(isOrderedSubset(enroll, reset)).toBe(true);
+      expect(reset.length - enroll.length).toBeLessThanOrEqual(1);
+      if (reset.length !== enroll.length) differ++;
+    }
+    expect(differ).toBeGreaterThan(80);
+    expect(differ).toBeLessThan(200);
+  });
+
+  it('ends some e-mail hints in the decoy country’s domain, most in global ones', () => {
+    const tlds = new Map<string, number>();
+    for (const n of names(1000)) {
+      for (const m of decoyMethods(key, n, 'GB', [], wide)) {
+        if (m.kind !== 'email') continue;
+        expect(m.hint).toMatch(/^[a-z]•••@[a-z]•••\.[a-z]+$/);
+        const tld = /\.([a-z]+)$/.exec(m.hint)?.[1] ?? '';
+        tlds.set(tld, (tlds.get(tld) ?? 0) + 1);
+      }
+    }
+    const total = [...tlds.values()].reduce((a, b) => a + b, 0);
+    expect((tlds.get('uk') ?? 0) / total).toBeGreaterThan(0.2);
+    expect((tlds.get('uk') ?? 0) / total).toBeLessThan(0.4);
+    expect(tlds.get('gb')).toBeUndefined();
+    expect(tlds.get('com') ?? 0).toBeGreaterThan(total / 3);
+  });
+});
