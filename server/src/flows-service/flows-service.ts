@@ -380,6 +380,8 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           { key: `start:name:${identifierHash}`, ...windowed(limits.startsPerName) },
         ],
         clock.now(),
+        // Sliding, so a burst across a window's edge does not get twice the limit through (T4).
+        { sliding: true },
       );
       const addressWait = waitOf(addressHit);
       const nameWait = waitOf(nameHit);
@@ -480,7 +482,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
 
       // The per-user limit holds whatever name was typed; a decoy's subject is its per-name pseudonym.
       const subject = real?.context.subject ?? userId ?? `decoy:${identifierHash}`;
-      const userWait = await overLimit(`start:subject:${subject}`, limits.startsPerUser);
+      const userWait = await overLimit(`start:subject:${subject}`, limits.startsPerUser, { sliding: true });
       if (userWait !== null || (await budgetSpent(identifierHash, subject))) {
         await audit.record({
           type: 'rate_limited',

@@ -17,6 +17,7 @@ import type {
   FlowRecord,
   FlowRepository,
   FlowState,
+  HitResult,
   Json,
   OutboxChannel,
   OutboxMessage,
@@ -420,8 +421,76 @@ const counterAt = precompiled((db: Kysely<Database>, v: { key: string; start: nu
   db.selectFrom('counters').select('count').where('key', '=', v.key).where('window_start', '=', v.start),
 );
 
+/** The previous windows of `rows` keys in one read (sliding hitEach), compiled once per row count. */
+const countersAtByRows = new Map<
+  number,
+  PrecompiledQuery<Database, Record<string, unknown>, { key: string; count: number }>
+>();
+function countersAt(rows: number) {
+  let query = countersAtByRows.get(rows);
+  if (!query) {
+    query = precompiled((db: Kysely<Database>, v: Record<string, unknown>) =>
+      db
+        .selectFrom('counters')
+        .select(['key', 'count'])
+        .where((eb) =>
+          eb.or(
+            Array.from({ length: rows }, (_, i) =>
+              eb.and([
+                eb('key', '=', v[`key${i}`] as string),
+                eb('window_start', '=', v[`start${i}`] as number),
+              ]),
+            ),
+          ),
+        ),
+    );
+    countersAtByRows.set(rows, query);
+  }
+  return query;
+}
+
+type CounterWindow = { size: number; start: number; end: number };
+
+/**
+ * Whether `current` hits in window `w` are within `limit`, and how long to wait if not. With the
+ * previous window's count, a sliding-window estimate: that window counts for the part of it still
+ * in view, so no burst across a window's edge gets twice the limit through.
+ */
+function decideHit(
+  current: number,
+  limit: number,
+  w: CounterWindow,
+  nowMs: number,
+  previous?: number,
+): HitResult {
+  const untilWindowEnd = Math.max(1, Math.ceil((w.end - nowMs) / 1000));
+  if (previous === undefined) {
+    const allowed = current <= limit;
+    return { allowed, count: current, retryAfter: allowed ? 0 : untilWindowEnd };
+  }
+  const elapsed = (nowMs - w.start) / w.size;
+  const estimate = previous * (1 - elapsed) + current;
+  const allowed = estimate <= limit;
+  if (allowed) return { allowed, count: Math.ceil(estimate), retryAfter: 0 };
+  // The wait after which one more hit is allowed (hits past the limit are counted, so the retry's
+  // own hit counts too). When the current window leaves no room for it, wait for that window to
+  // roll into the past and fade enough; otherwise until the previous window's share has.
+  let waitMs: number;
+  if (current >= limit) {
+    waitMs = w.end - nowMs + w.size * (1 - (limit - 1) / current);
+  } else {
+    const fadeTo = 1 - (limit - current - 1) / previous;
+    waitMs = (fadeTo - elapsed) * w.size;
+  }
+  return {
+    allowed,
+    count: Math.ceil(estimate),
+    retryAfter: Math.max(1, Math.ceil(Math.round(waitMs) / 1000)),
+  };
+}
+
 function counterRepository({ db, clock }: RepositoryContext): CounterRepository {
-  const windowOf = (now: Date, windowSeconds: number) => {
+  const windowOf = (now: Date, windowSeconds: number): CounterWindow => {
     const size = Math.max(1, Math.floor(windowSeconds)) * 1000;
     const start = Math.floor(ms(now) / size) * size;
     return { size, start, end: start + size };
@@ -436,37 +505,14 @@ function counterRepository({ db, clock }: RepositoryContext): CounterRepository 
       const weight = options.weight ?? 1;
       // The one atomic statement: concurrent hits on any node each get their own count back.
       const row = await counterHit.takeFirstOrThrow(db, { key, start: w.start, end: w.end, weight });
-      const current = Number(row.count);
-      const untilWindowEnd = Math.max(1, Math.ceil((w.end - ms(now)) / 1000));
-      if (!options.sliding) {
-        const allowed = current <= limit;
-        return { allowed, count: current, retryAfter: allowed ? 0 : untilWindowEnd };
-      }
-      // Sliding-window estimate: the previous window counts for the part of it still in view.
-      const previous = await countAt(key, w.start - w.size);
-      const elapsed = (ms(now) - w.start) / w.size;
-      const estimate = previous * (1 - elapsed) + current;
-      const allowed = estimate <= limit;
-      if (allowed) return { allowed, count: Math.ceil(estimate), retryAfter: 0 };
-      // When the current window alone is over, wait for it to roll into the past and fade enough;
-      // otherwise wait until the previous window's share has faded below the limit.
-      let waitMs: number;
-      if (current > limit) {
-        waitMs = w.end - ms(now) + w.size * (1 - limit / current);
-      } else {
-        const fadeTo = 1 - (limit - current) / previous;
-        waitMs = (fadeTo - elapsed) * w.size;
-      }
-      return {
-        allowed,
-        count: Math.ceil(estimate),
-        retryAfter: Math.max(1, Math.ceil(Math.round(waitMs) / 1000)),
-      };
+      const previous = options.sliding ? await countAt(key, w.start - w.size) : undefined;
+      return decideHit(Number(row.count), limit, w, ms(now), previous);
     },
     async hitEach(hits, now = clock.now(), options = {}) {
       const weight = options.weight ?? 1;
-      const rows: CounterRow[] = hits.map((h) => {
-        const w = windowOf(now, h.windowSeconds);
+      const windows = hits.map((h) => windowOf(now, h.windowSeconds));
+      const rows: CounterRow[] = hits.map((h, i) => {
+        const w = windows[i] as CounterWindow;
         return { key: h.key, start: w.start, end: w.end, weight };
       });
       // One row per key: PostgreSQL refuses to update a row twice in one statement.
@@ -483,13 +529,27 @@ function counterRepository({ db, clock }: RepositoryContext): CounterRepository 
       });
       const result = await counterHits(sorted.length).execute(db, values);
       const counts = new Map(result.rows.map((row) => [row.key, Number(row.count)]));
+      let previous: Map<string, number> | undefined;
+      if (options.sliding) {
+        // The previous windows of every key in one read; a key without one counts 0 there.
+        const before: Record<string, unknown> = {};
+        rows.forEach((r, i) => {
+          before[`key${i}`] = r.key;
+          before[`start${i}`] = r.start - (windows[i] as CounterWindow).size;
+        });
+        const found = await countersAt(rows.length).execute(db, before);
+        previous = new Map(found.rows.map((row) => [row.key, Number(row.count)]));
+      }
       return hits.map((h, i) => {
         const current = counts.get(h.key);
         if (current === undefined) throw new Error('hitEach: a key was not counted');
-        const end = (rows[i] as CounterRow).end;
-        const allowed = current <= h.limit;
-        const untilWindowEnd = Math.max(1, Math.ceil((end - ms(now)) / 1000));
-        return { allowed, count: current, retryAfter: allowed ? 0 : untilWindowEnd };
+        return decideHit(
+          current,
+          h.limit,
+          windows[i] as CounterWindow,
+          ms(now),
+          previous && (previous.get(h.key) ?? 0),
+        );
       });
     },
     async peek(key, windowSeconds, now = clock.now(), options = {}) {

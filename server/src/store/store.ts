@@ -227,13 +227,14 @@ export interface CounterRepository {
   ): Promise<HitResult>;
   /**
    * Counts one hit (or `weight`) on each key with ONE atomic statement, so a step that charges
-   * several limits costs one round trip. Fixed windows only; results in the order of `hits`.
-   * Every key is counted, allowed or not (callers that stop at the first refusal use `hit`).
+   * several limits costs one round trip; `sliding` adds one read of every key's previous window.
+   * Results in the order of `hits`. Every key is counted, allowed or not (callers that stop at the
+   * first refusal use `hit`).
    */
   hitEach(
     hits: readonly { key: string; windowSeconds: number; limit: number }[],
     now?: Date,
-    options?: Pick<HitOptions, 'weight'>,
+    options?: HitOptions,
   ): Promise<HitResult[]>;
   /** The current count without counting (for "is the budget already spent?" checks). */
   peek(

@@ -31,11 +31,37 @@ describe('flow starts', () => {
       const sixth = await start(t.app, name, '192.0.2.77');
       expect(sixth.status).toBe(429);
       expect(sixth.body).toMatchObject({ code: 'rate_limited' });
-      expect((sixth.body as unknown as { retryAfter: number }).retryAfter).toBeGreaterThan(0);
-      t.clock.advance(15 * 60_000 + 1_000);
+      const retryAfter = (sixth.body as unknown as { retryAfter: number }).retryAfter;
+      expect(retryAfter).toBeGreaterThan(0);
+      // The wait it names is enough, and not much more than one window.
+      expect(retryAfter).toBeLessThanOrEqual(2 * 15 * 60);
+      t.clock.advance(retryAfter * 1000);
       expect((await start(t.app, name, '192.0.2.78')).status).toBe(201);
     },
   );
+
+  it.each([
+    ['a real user', people.adele.upn],
+    ['a decoy', decoyName],
+  ])('lets no more than 5 starts for %s through across a window edge (sliding windows)', async (_l, name) => {
+    await app();
+    // Five starts in the last second of a 15-minute window, a sixth just after the next begins.
+    const window = 15 * 60_000;
+    t.clock.advance(window - (t.clock.now().getTime() % window) - 1_000);
+    for (let i = 0; i < 5; i++) expect((await start(t.app, name, `192.0.2.${i}`)).status).toBe(201);
+    t.clock.advance(2_000);
+    expect((await start(t.app, name, '192.0.2.50')).status).toBe(429);
+  });
+
+  it('lets no more starts from one address through across a window edge (sliding windows)', async () => {
+    await app({ startsPerAddress: { max: 3, windowSeconds: 900 } });
+    const window = 900_000;
+    t.clock.advance(window - (t.clock.now().getTime() % window) - 1_000);
+    for (let i = 0; i < 3; i++)
+      expect((await start(t.app, `user${i}@contoso.example`, '198.51.100.7')).status).toBe(201);
+    t.clock.advance(2_000);
+    expect((await start(t.app, 'user9@contoso.example', '198.51.100.7')).status).toBe(429);
+  });
 
   it('counts per resolved user, whatever name was typed', async () => {
     await app();

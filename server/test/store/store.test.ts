@@ -456,11 +456,35 @@ describeEachStore('store', (target) => {
       const refused = await store.counters.hit(key, 3600, 8, quarter, { sliding: true });
       expect(refused.allowed).toBe(false);
       expect(refused.count).toBe(9);
-      // 7.5 + 1 > 8 until the previous share fades to 7: 0.3 of the window from its start, 0.05 from now.
-      expect(refused.retryAfter).toBe(180);
+      // 7.5 + 1 > 8. The retry's own hit makes this window's count 2, so the previous share must
+      // fade to 6: 0.4 of the window from its start, 0.15 (540 s) from now.
+      expect(refused.retryAfter).toBe(540);
+      const atRetry = new Date(quarter.getTime() + 540_000);
+      expect((await store.counters.hit(key, 3600, 8, atRetry, { sliding: true })).allowed).toBe(true);
+      // Three quarters in: a quarter of the previous 10, and this window's 2.
       const later = new Date(start.getTime() + 3600_000 + 2700_000);
-      expect((await store.counters.hit(key, 3600, 8, later, { sliding: true })).allowed).toBe(true);
       expect(await store.counters.peek(key, 3600, later, { sliding: true })).toBe(5);
+    });
+
+    it('blends each key’s previous window in a sliding multi-key hit, with one wait that holds', async () => {
+      const a = { key: `a:${randomUUID()}`, windowSeconds: 900, limit: 5 };
+      const b = { key: `b:${randomUUID()}`, windowSeconds: 3600, limit: 100 };
+      const edge = new Date('2026-11-28T11:59:59.000Z');
+      for (let i = 0; i < 5; i++) {
+        const [hitA] = await store.counters.hitEach([a, b], edge, { sliding: true });
+        expect(hitA?.allowed).toBe(true);
+      }
+      // Two seconds later a new window began for both; a fixed window would let five more through.
+      const after = new Date(edge.getTime() + 2_000);
+      const [refused, other] = await store.counters.hitEach([a, b], after, { sliding: true });
+      expect(refused).toMatchObject({ allowed: false, count: 6 });
+      expect(other).toMatchObject({ allowed: true, count: 6 });
+      const retry = new Date(after.getTime() + (refused?.retryAfter ?? 0) * 1000);
+      expect((await store.counters.hitEach([a, b], retry, { sliding: true }))[0]?.allowed).toBe(true);
+      // Without `sliding`, the same keys count in fixed windows.
+      const fixed = { ...a, key: `f:${randomUUID()}` };
+      for (let i = 0; i < 5; i++) await store.counters.hitEach([fixed], edge);
+      expect((await store.counters.hitEach([fixed], after))[0]?.allowed).toBe(true);
     });
 
     it('prunes windows that have ended', async () => {
