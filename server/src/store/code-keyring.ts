@@ -12,6 +12,7 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
+import { boundedMemo } from '@mypass/flows/bounded-memo';
 
 export interface CodeKeyConfig {
   id: string;
@@ -56,6 +57,8 @@ interface DerivedKey {
 }
 
 const SEAL_VERSION = 'v1';
+/** Sealed values up to this length are remembered once opened (flows' methods and context). */
+const memoizedSealMax = 4096;
 
 function derive(secret: string, purpose: string): Buffer {
   // HKDF keeps the three uses apart even though they share one configured secret.
@@ -92,6 +95,28 @@ export function createCodeKeyring(keys: readonly CodeKeyConfig[]): CodeKeyring {
       .update(JSON.stringify(['code.v1', flowId, methodId, code]))
       .digest();
 
+  const open = (sealed: string): string | undefined => {
+    const parts = sealed.split('.');
+    if (parts.length !== 5 || parts[0] !== SEAL_VERSION) return undefined;
+    const [, keyId, iv, body, tag] = parts as [string, string, string, string, string];
+    const key = byId.get(keyId);
+    if (!key) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key.seal, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(`${SEAL_VERSION}.${keyId}`));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      return undefined;
+    }
+  };
+  // A flow's sealed methods and context are read on every request of the flow, and deciphering
+  // was about 5 % of the API's CPU in the bench. The same ciphertext always opens to the same text
+  // under this keyring, so recent results are kept; only short values (not outbox payloads).
+  const openMemo = boundedMemo(512, open);
+
   return {
     currentKeyId: current.id,
     codeHmac(code, flowId, methodId) {
@@ -126,21 +151,7 @@ export function createCodeKeyring(keys: readonly CodeKeyConfig[]): CodeKeyring {
       ].join('.');
     },
     decrypt(sealed) {
-      const parts = sealed.split('.');
-      if (parts.length !== 5 || parts[0] !== SEAL_VERSION) return undefined;
-      const [, keyId, iv, body, tag] = parts as [string, string, string, string, string];
-      const key = byId.get(keyId);
-      if (!key) return undefined;
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key.seal, Buffer.from(iv, 'base64url'));
-        decipher.setAAD(Buffer.from(`${SEAL_VERSION}.${keyId}`));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
-          'utf8',
-        );
-      } catch {
-        return undefined;
-      }
+      return sealed.length <= memoizedSealMax ? openMemo(sealed) : open(sealed);
     },
   };
 }
