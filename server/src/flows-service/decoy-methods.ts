@@ -32,13 +32,23 @@ const decoyDomains = [
 const nationalProviders = ['hotmail', 'live', 'yahoo', 'outlook', 'gmx', 'web', 'mail', 'online'];
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 
+/**
+ * Where a real list shows a method (eligibility.ts `candidateMethods`): registered methods first,
+ * then MyPass enrollments, then profile fields; SMS before e-mail within each.
+ */
+type Rank = 0 | 1 | 2;
+const rankOf: Record<MethodSource, Rank> = { registered: 0, enrolled: 1, profile: 2 };
+
 /** What the policies let a real user be offered, for one purpose and channel. */
 export interface DecoyOffer {
-  /** Kinds some policy allows and delivery can send, SMS first as in real lists. */
-  kinds: readonly MethodKind[];
+  /**
+   * Kinds a source held by the directory (registered methods, profile fields) can give, each with
+   * the rank of its first such source; only kinds some reachable policy allows and delivery can send.
+   */
+  kinds: readonly { kind: MethodKind; rank: Rank }[];
   /**
    * Kinds a real user may show twice without MyPass enrollments: SMS through a registered mobile and
-   * alternate mobile (or the profile's mobile phone), e-mail through the profile's other addresses.
+   * alternate mobile, e-mail through the profile's other addresses.
    */
   second: readonly MethodKind[];
   /** Kinds MyPass enrollments add; resets only, an enroll flow's code never goes to one (T12). */
@@ -46,7 +56,14 @@ export interface DecoyOffer {
 }
 
 /** Every kind and shape, for callers that know no policy (tests of the hint forms). */
-export const fullDecoyOffer: DecoyOffer = { kinds: ['sms', 'email'], second: ['sms'], enrolled: [] };
+export const fullDecoyOffer: DecoyOffer = {
+  kinds: [
+    { kind: 'sms', rank: 0 },
+    { kind: 'email', rank: 0 },
+  ],
+  second: ['sms'],
+  enrolled: [],
+};
 
 /** The union of what the policies reachable through this door offer (eligibility.ts's rules). */
 export function decoyOffer(
@@ -64,16 +81,18 @@ export function decoyOffer(
         ? reachable.flatMap((p) => (p.methods[kind].allowed ? p.methods[kind].sources : []))
         : [],
     );
-  const sms = sources('sms');
-  const email = sources('email');
-  const kinds = (['sms', 'email'] as const).filter((k) => (k === 'sms' ? sms : email).size > 0);
+  const byKind = { sms: sources('sms'), email: sources('email') };
+  const kinds = (['sms', 'email'] as const).flatMap((kind) => {
+    const held = (['registered', 'profile'] as const).filter((source) => byKind[kind].has(source));
+    return held.length > 0 ? [{ kind, rank: rankOf[held[0] as MethodSource] }] : [];
+  });
   return {
     kinds,
     second: [
-      ...(sms.has('registered') || sms.has('profile') ? (['sms'] as const) : []),
-      ...(email.has('profile') ? (['email'] as const) : []),
+      ...(byKind.sms.has('registered') ? (['sms'] as const) : []),
+      ...(byKind.email.has('profile') ? (['email'] as const) : []),
     ],
-    enrolled: purpose === 'reset' ? kinds.filter((k) => (k === 'sms' ? sms : email).has('enrolled')) : [],
+    enrolled: purpose === 'reset' ? (['sms', 'email'] as const).filter((k) => byKind[k].has('enrolled')) : [],
   };
 }
 
@@ -135,40 +154,49 @@ export function decoyMethods(
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
   const region = decoyRegion(bytes, defaultRegion, smsCountries);
+  // Where the policies offer only enrollments, real users show those alone: the decoy's own
+  // methods stand for them. Nothing offered at all: every user is refused, any shape will do.
+  const base: readonly { kind: MethodKind; rank: Rank }[] =
+    offer.kinds.length > 0
+      ? offer.kinds
+      : offer.enrolled.length > 0
+        ? offer.enrolled.map((kind) => ({ kind, rank: 1 as const }))
+        : fullDecoyOffer.kinds;
   const shape = (bytes[0] ?? 0) % 10;
   // Half show an SMS and an e-mail method, three in ten an SMS method alone, two in ten an e-mail
-  // alone; where only one kind can be offered, that kind. No kind at all: every user is refused,
-  // so any shape is as good as another.
-  const both = offer.kinds.length !== 1;
-  const kinds: MethodKind[] = !both
-    ? [...offer.kinds]
-    : shape < 5
-      ? ['sms', 'email']
-      : shape < 8
-        ? ['sms']
-        : ['email'];
+  // alone; where only one kind can be offered, that kind.
+  const wanted =
+    base.length === 1 ? ['sms', 'email'] : shape < 5 ? ['sms', 'email'] : shape < 8 ? ['sms'] : ['email'];
+  const kinds = base.filter((k) => wanted.includes(k.kind));
+  const has = (kind: MethodKind) => kinds.find((k) => k.kind === kind);
 
-  const drawn: { kind: MethodKind; destination: string }[] = [];
-  const add = (kind: MethodKind, destination: string) => {
+  const drawn: { kind: MethodKind; rank: Rank; destination: string }[] = [];
+  const add = (kind: MethodKind, rank: Rank, destination: string) => {
     if (!drawn.some((m) => m.kind === kind && m.destination === destination))
-      drawn.push({ kind, destination });
+      drawn.push({ kind, rank, destination });
   };
-  if (kinds.includes('sms')) {
-    add('sms', decoyPhone(bytes, region, 8));
+  const sms = has('sms');
+  if (sms) {
+    add('sms', sms.rank, decoyPhone(bytes, region, 8));
     // One in twenty: an alternate mobile registered beside the mobile.
-    if (offer.second.includes('sms') && (extra[0] ?? 0) % 20 === 0) add('sms', decoyPhone(extra, region, 8));
+    if (offer.second.includes('sms') && (extra[0] ?? 0) % 20 === 0)
+      add('sms', 0, decoyPhone(extra, region, 8));
   }
-  if (kinds.includes('email')) add('email', decoyEmail(bytes, region, 20));
+  const email = has('email');
+  if (email) add('email', email.rank, decoyEmail(bytes, region, 20));
   // One in eight: a MyPass enrollment (resets only), of any kind enrollments may add.
-  if (offer.enrolled.length > 0 && (extra[1] ?? 0) % 8 === 0) {
+  if (offer.kinds.length > 0 && offer.enrolled.length > 0 && (extra[1] ?? 0) % 8 === 0) {
     const kind = offer.enrolled[(extra[2] ?? 0) % offer.enrolled.length] as MethodKind;
-    add(kind, kind === 'sms' ? decoyPhone(extra, region, 16) : decoyEmail(extra, region, 22));
+    add(kind, 1, kind === 'sms' ? decoyPhone(extra, region, 16) : decoyEmail(extra, region, 22));
   }
   // One in twenty: a second address from the profile's other mails.
-  if (kinds.includes('email') && offer.second.includes('email') && (extra[3] ?? 0) % 20 === 0) {
-    add('email', decoyEmail(extra, region, 27));
+  if (email && offer.second.includes('email') && (extra[3] ?? 0) % 20 === 0) {
+    add('email', 2, decoyEmail(extra, region, 27));
   }
 
+  // Real lists: by source (registered, enrolled, profile), SMS before e-mail within one source.
+  const kindOrder: Record<MethodKind, number> = { sms: 0, email: 1 };
+  drawn.sort((a, b) => a.rank - b.rank || kindOrder[a.kind] - kindOrder[b.kind]);
   const ordinal: Record<MethodKind, number> = { sms: 0, email: 0 };
   return drawn.map(({ kind, destination }) => {
     ordinal[kind] += 1;

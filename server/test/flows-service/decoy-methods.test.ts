@@ -8,6 +8,7 @@ import type { FlowMethod } from '../../src/store/store.js';
 
 const key = 'k'.repeat(32);
 const both = () => true;
+const kindsOf = (offer: DecoyOffer) => offer.kinds.map((k) => k.kind);
 const names = (n: number) => Array.from({ length: n }, (_, i) => `person${i}@contoso.example`);
 
 /** Whether `small` is `large` with some entries left out, in the same order. */
@@ -20,10 +21,10 @@ function isOrderedSubset(small: FlowMethod[], large: FlowMethod[]): boolean {
 describe('decoyOffer', () => {
   it('offers only kinds delivery can send and some policy allows', () => {
     const policy = policySchema.parse({ name: 'default' });
-    expect(decoyOffer([policy], 'reset', 'web', (k) => k === 'email').kinds).toEqual(['email']);
+    expect(kindsOf(decoyOffer([policy], 'reset', 'web', (k) => k === 'email'))).toEqual(['email']);
     const noSms = policySchema.parse({ name: 'p', methods: { sms: { allowed: false } } });
-    expect(decoyOffer([noSms], 'reset', 'web', both).kinds).toEqual(['email']);
-    expect(decoyOffer([noSms, policy], 'reset', 'web', both).kinds).toEqual(['sms', 'email']);
+    expect(kindsOf(decoyOffer([noSms], 'reset', 'web', both))).toEqual(['email']);
+    expect(kindsOf(decoyOffer([noSms, policy], 'reset', 'web', both))).toEqual(['sms', 'email']);
   });
 
   it('counts only the policies a real user could reach through this channel and purpose', () => {
@@ -34,36 +35,62 @@ describe('decoyOffer', () => {
       enrollment: { allowed: false },
     });
     const webEmail = policySchema.parse({ name: 'web', methods: { sms: { allowed: false } } });
-    expect(decoyOffer([kioskSms, webEmail], 'reset', 'web', both).kinds).toEqual(['email']);
-    expect(decoyOffer([kioskSms, webEmail], 'reset', 'kiosk', both).kinds).toEqual(['sms', 'email']);
-    expect(decoyOffer([kioskSms, webEmail], 'enroll', 'kiosk', both).kinds).toEqual(['email']);
+    expect(kindsOf(decoyOffer([kioskSms, webEmail], 'reset', 'web', both))).toEqual(['email']);
+    expect(kindsOf(decoyOffer([kioskSms, webEmail], 'reset', 'kiosk', both))).toEqual(['sms', 'email']);
+    expect(kindsOf(decoyOffer([kioskSms, webEmail], 'enroll', 'kiosk', both))).toEqual(['email']);
   });
 
   it('adds enrollments for resets only, and second methods where a source can give them', () => {
     const policy = policySchema.parse({ name: 'default' });
     expect(decoyOffer([policy], 'reset', undefined, both)).toEqual({
-      kinds: ['sms', 'email'],
+      kinds: [
+        { kind: 'sms', rank: 0 },
+        { kind: 'email', rank: 0 },
+      ],
       second: ['sms'],
       enrolled: ['sms', 'email'],
     });
     expect(decoyOffer([policy], 'enroll', undefined, both).enrolled).toEqual([]);
+    // SMS only through enrollments: never in an enroll list, only as an enrollment in a reset.
     const profile = policySchema.parse({
       name: 'p',
       methods: { sms: { sources: ['enrolled'] }, email: { sources: ['registered', 'profile'] } },
     });
     expect(decoyOffer([profile], 'reset', undefined, both)).toEqual({
-      kinds: ['sms', 'email'],
+      kinds: [{ kind: 'email', rank: 0 }],
       second: ['email'],
       enrolled: ['sms'],
+    });
+    expect(decoyOffer([profile], 'enroll', undefined, both)).toEqual({
+      kinds: [{ kind: 'email', rank: 0 }],
+      second: ['email'],
+      enrolled: [],
+    });
+    // The profile's one mobile phone gives no second number, and ranks after registered methods.
+    const profileSms = policySchema.parse({ name: 'p', methods: { sms: { sources: ['profile'] } } });
+    expect(decoyOffer([profileSms], 'enroll', undefined, both)).toEqual({
+      kinds: [
+        { kind: 'sms', rank: 2 },
+        { kind: 'email', rank: 0 },
+      ],
+      second: [],
+      enrolled: [],
     });
   });
 });
 
 describe('decoyMethods', () => {
-  const wide: DecoyOffer = { kinds: ['sms', 'email'], second: ['sms', 'email'], enrolled: ['sms', 'email'] };
+  const wide: DecoyOffer = {
+    kinds: [
+      { kind: 'sms', rank: 0 },
+      { kind: 'email', rank: 0 },
+    ],
+    second: ['sms', 'email'],
+    enrolled: ['sms', 'email'],
+  };
 
   it('shows only the offered kinds', () => {
-    const emailOnly: DecoyOffer = { kinds: ['email'], second: [], enrolled: ['email'] };
+    const emailOnly: DecoyOffer = { kinds: [{ kind: 'email', rank: 0 }], second: [], enrolled: ['email'] };
     const kinds = new Set(
       names(300).flatMap((n) => decoyMethods(key, n, 'DK', [], emailOnly).map((m) => m.kind)),
     );
@@ -89,7 +116,7 @@ describe('decoyMethods', () => {
   });
 
   it('shows no second method where no source can give one', () => {
-    const single: DecoyOffer = { kinds: ['sms', 'email'], second: [], enrolled: [] };
+    const single: DecoyOffer = { ...wide, second: [], enrolled: [] };
     for (const n of names(1000)) {
       expect(decoyMethods(key, n, 'DK', [], single).map((m) => m.id)).not.toContain('sms:2');
       expect(decoyMethods(key, n, 'DK', [], single).map((m) => m.id)).not.toContain('email:2');
@@ -108,6 +135,31 @@ describe('decoyMethods', () => {
     }
     expect(differ).toBeGreaterThan(80);
     expect(differ).toBeLessThan(200);
+  });
+
+  it('orders methods as real lists do: registered, then enrollments, then profile fields', () => {
+    const profileSms: DecoyOffer = {
+      kinds: [
+        { kind: 'sms', rank: 2 },
+        { kind: 'email', rank: 0 },
+      ],
+      second: [],
+      enrolled: ['email'],
+    };
+    const orders = new Set<string>();
+    for (const n of names(1000)) {
+      const kinds = decoyMethods(key, n, 'DK', [], profileSms).map((m) => m.kind);
+      // The profile's number comes after every registered and enrolled address.
+      if (kinds.includes('sms')) expect(kinds.at(-1)).toBe('sms');
+      orders.add(kinds.join(','));
+    }
+    expect(orders).toContain('email,sms');
+    expect(orders).toContain('email,email,sms');
+    // Only enrollments offered: the decoy's methods stand for them (nothing would be a tell).
+    const onlyEnrolled: DecoyOffer = { kinds: [], second: [], enrolled: ['sms'] };
+    for (const n of names(50)) {
+      expect(decoyMethods(key, n, 'DK', [], onlyEnrolled).map((m) => m.id)).toEqual(['sms:1']);
+    }
   });
 
   it('ends some e-mail hints in the decoy country’s domain, most in global ones', () => {
