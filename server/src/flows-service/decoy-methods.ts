@@ -14,7 +14,7 @@ import {
 import examples from 'libphonenumber-js/mobile/examples';
 import type { ClientChannel } from '../policy/client-channel.js';
 import type { MethodSource } from '../policy/eligibility.js';
-import type { Policy } from '../policy/policy-config.js';
+import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import type { FlowMethod, FlowPurpose, MethodKind } from '../store/store.js';
 
 // Where private addresses of a typical workforce live; a real user's registered e-mail method looks the same.
@@ -39,11 +39,11 @@ const letters = 'abcdefghijklmnopqrstuvwxyz';
 type Rank = 0 | 1 | 2;
 const rankOf: Record<MethodSource, Rank> = { registered: 0, enrolled: 1, profile: 2 };
 
-/** What the policies let a real user be offered, for one purpose and channel. */
+/** What a real user under one policy could be offered, for one purpose. */
 export interface DecoyOffer {
   /**
    * Kinds a source held by the directory (registered methods, profile fields) can give, each with
-   * the rank of its first such source; only kinds some reachable policy allows and delivery can send.
+   * the rank of its first such source; only kinds the policy allows and delivery can send.
    */
   kinds: readonly { kind: MethodKind; rank: Rank }[];
   /**
@@ -53,6 +53,8 @@ export interface DecoyOffer {
   second: readonly MethodKind[];
   /** Kinds MyPass enrollments add; resets only, an enroll flow's code never goes to one (T12). */
   enrolled: readonly MethodKind[];
+  /** Methods the policy requires: a real user offered fewer is refused, so a decoy shows at least this many. */
+  methodsRequired: number;
 }
 
 /** Every kind and shape, for callers that know no policy (tests of the hint forms). */
@@ -63,24 +65,61 @@ export const fullDecoyOffer: DecoyOffer = {
   ],
   second: ['sms'],
   enrolled: [],
+  methodsRequired: 1,
 };
 
-/** The union of what the policies reachable through this door offer (eligibility.ts's rules). */
-export function decoyOffer(
-  policies: readonly Policy[],
+/**
+ * The policies a real user can be served under through this door: first match wins (a policy whose
+ * groups all belong to earlier policies, or a catch-all after earlier policies that cover every
+ * licensed group, matches no licensed user), and the policy must allow the channel and, for enroll
+ * flows, enrollment. A user of any other policy gets a decoy here.
+ */
+export function reachablePolicies(
+  config: PoliciesConfig,
   purpose: FlowPurpose,
   channel: ClientChannel | undefined,
-  canDeliver: (kind: MethodKind) => boolean,
-): DecoyOffer {
-  const reachable = policies.filter(
+): Policy[] {
+  const licensed = config.licensedGroups.map((g) => g.toLowerCase());
+  const covered = new Set<string>();
+  let everyoneMatched = false;
+  const matchable: Policy[] = [];
+  for (const policy of config.policies) {
+    if (everyoneMatched) break;
+    const groups = policy.groups.map((g) => g.toLowerCase());
+    if (groups.length === 0) {
+      everyoneMatched = true;
+      if (licensed.length === 0 || !licensed.every((g) => covered.has(g))) matchable.push(policy);
+    } else {
+      if (groups.some((g) => !covered.has(g))) matchable.push(policy);
+      for (const g of groups) covered.add(g);
+    }
+  }
+  return matchable.filter(
     (p) => (channel === undefined || p.channels[channel]) && (purpose !== 'enroll' || p.enrollment.allowed),
   );
-  const sources = (kind: MethodKind): Set<MethodSource> =>
-    new Set(
-      canDeliver(kind)
-        ? reachable.flatMap((p) => (p.methods[kind].allowed ? p.methods[kind].sources : []))
-        : [],
-    );
+}
+
+/**
+ * The policy a decoy is shown under, fixed per name like its methods: three names in four get the
+ * last reachable policy (the catch-all most users fall under), the others one of the rest. Its
+ * password rules, enrollment proof and methods required are what the decoy flow then shows. The
+ * shares are a guess at a typical tenant. Undefined when no real user is served through this door.
+ */
+export function decoyPolicy(key: string, name: string, reachable: readonly Policy[]): Policy | undefined {
+  if (reachable.length <= 1) return reachable[0];
+  const bytes = createHmac('sha256', key).update(`policy\0${name}`).digest();
+  const others = reachable.slice(0, -1);
+  return (bytes[0] ?? 0) % 4 !== 0 ? reachable.at(-1) : others[(bytes[1] ?? 0) % others.length];
+}
+
+/** What a real user under `policy` could be offered (eligibility.ts's rules). */
+export function decoyOffer(
+  policy: Policy,
+  purpose: FlowPurpose,
+  canDeliver: (kind: MethodKind) => boolean,
+): DecoyOffer {
+  const sources = (kind: MethodKind): ReadonlySet<MethodSource> =>
+    new Set(canDeliver(kind) && policy.methods[kind].allowed ? policy.methods[kind].sources : []);
   const byKind = { sms: sources('sms'), email: sources('email') };
   const kinds = (['sms', 'email'] as const).flatMap((kind) => {
     const held = (['registered', 'profile'] as const).filter((source) => byKind[kind].has(source));
@@ -93,6 +132,7 @@ export function decoyOffer(
       ...(byKind.email.has('profile') ? (['email'] as const) : []),
     ],
     enrolled: purpose === 'reset' ? (['sms', 'email'] as const).filter((k) => byKind[k].has('enrolled')) : [],
+    methodsRequired: policy.methodsRequired,
   };
 }
 
@@ -105,8 +145,9 @@ export function decoySubject(key: string, normalizedName: string): string {
 function decoyPhone(bytes: Buffer, region: string, from: number): string {
   const example = getExampleNumber(region as CountryCode, examples);
   const national = example?.nationalNumber ?? '20123456';
-  // Keep the example's leading digits (a valid mobile prefix) and vary the tail from the HMAC.
-  const keep = Math.max(1, national.length - 6);
+  // Keep all but the example's last four digits: mobile ranges are set by leading digits (varying
+  // six made some Bulgarian decoys landlines, formatted unlike any mobile). The hint shows two.
+  const keep = Math.max(1, national.length - 4);
   let tail = '';
   for (let i = 0; tail.length < national.length - keep; i++) tail += String((bytes[from + i] ?? 0) % 10);
   return `+${getCountryCallingCode(region as CountryCode)}${national.slice(0, keep)}${tail}`;
@@ -131,10 +172,14 @@ function countryDomain(region: string): string {
 /**
  * Mostly the default region, like most of a workforce; three in ten from the rest of the SMS
  * allow-list, where every real number offered must be too, so a foreign number does not prove a
- * real user.
+ * real user. A default region the allow-list leaves out never shows: no real number from it can.
  */
 function decoyRegion(bytes: Buffer, defaultRegion: string, smsCountries: readonly string[]): string {
-  const others = smsCountries.filter((c) => c !== defaultRegion && isSupportedCountry(c));
+  const allowed: string[] = smsCountries.filter((c) => isSupportedCountry(c));
+  if (allowed.length > 0 && !allowed.includes(defaultRegion)) {
+    return allowed[(bytes[31] ?? 0) % allowed.length] ?? defaultRegion;
+  }
+  const others = allowed.filter((c) => c !== defaultRegion);
   if (others.length === 0 || (bytes[30] ?? 0) % 10 < 7) return defaultRegion;
   return others[(bytes[31] ?? 0) % others.length] ?? defaultRegion;
 }
@@ -164,9 +209,13 @@ export function decoyMethods(
         : fullDecoyOffer.kinds;
   const shape = (bytes[0] ?? 0) % 10;
   // Half show an SMS and an e-mail method, three in ten an SMS method alone, two in ten an e-mail
-  // alone; where only one kind can be offered, that kind.
+  // alone; where only one kind can be offered, that kind; where two methods are required, both.
   const wanted =
-    base.length === 1 ? ['sms', 'email'] : shape < 5 ? ['sms', 'email'] : shape < 8 ? ['sms'] : ['email'];
+    base.length === 1 || offer.methodsRequired >= 2 || shape < 5
+      ? ['sms', 'email']
+      : shape < 8
+        ? ['sms']
+        : ['email'];
   const kinds = base.filter((k) => wanted.includes(k.kind));
   const has = (kind: MethodKind) => kinds.find((k) => k.kind === kind);
 
@@ -175,23 +224,22 @@ export function decoyMethods(
     if (!drawn.some((m) => m.kind === kind && m.destination === destination))
       drawn.push({ kind, rank, destination });
   };
+  // A real user offered fewer methods than the policy requires is refused, so a decoy never is.
+  const short = () => drawn.length < offer.methodsRequired;
   const sms = has('sms');
-  if (sms) {
-    add('sms', sms.rank, decoyPhone(bytes, region, 8));
-    // One in twenty: an alternate mobile registered beside the mobile.
-    if (offer.second.includes('sms') && (extra[0] ?? 0) % 20 === 0)
-      add('sms', 0, decoyPhone(extra, region, 8));
-  }
   const email = has('email');
+  if (sms) add('sms', sms.rank, decoyPhone(bytes, region, 8));
   if (email) add('email', email.rank, decoyEmail(bytes, region, 20));
+  // One in twenty: an alternate mobile registered beside the mobile.
+  if (sms && offer.second.includes('sms') && ((extra[0] ?? 0) % 20 === 0 || short()))
+    add('sms', 0, decoyPhone(extra, region, 8));
+  // One in twenty: a second address from the profile's other mails.
+  if (email && offer.second.includes('email') && ((extra[3] ?? 0) % 20 === 0 || short()))
+    add('email', 2, decoyEmail(extra, region, 27));
   // One in eight: a MyPass enrollment (resets only), of any kind enrollments may add.
-  if (offer.kinds.length > 0 && offer.enrolled.length > 0 && (extra[1] ?? 0) % 8 === 0) {
+  if (offer.kinds.length > 0 && offer.enrolled.length > 0 && ((extra[1] ?? 0) % 8 === 0 || short())) {
     const kind = offer.enrolled[(extra[2] ?? 0) % offer.enrolled.length] as MethodKind;
     add(kind, 1, kind === 'sms' ? decoyPhone(extra, region, 16) : decoyEmail(extra, region, 22));
-  }
-  // One in twenty: a second address from the profile's other mails.
-  if (email && offer.second.includes('email') && (extra[3] ?? 0) % 20 === 0) {
-    add('email', 2, decoyEmail(extra, region, 27));
   }
 
   // Real lists: by source (registered, enrolled, profile), SMS before e-mail within one source.

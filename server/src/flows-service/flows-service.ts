@@ -37,7 +37,13 @@ import type {
   Store,
 } from '../store/store.js';
 import { clientAddressKey } from './client-address-key.js';
-import { decoyMethods, decoyOffer, type DecoyOffer } from './decoy-methods.js';
+import {
+  decoyMethods,
+  decoyOffer,
+  decoyPolicy,
+  reachablePolicies,
+  type DecoyOffer,
+} from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
@@ -147,14 +153,28 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
   const groupIds = groupIdsOfInterest(config.policies);
   const keyring = store.keyring;
 
-  // What a decoy may show, per purpose and channel: the configuration never changes while running.
-  const decoyOffers = new Map<string, DecoyOffer>();
-  const decoyOfferFor = (purpose: FlowPurpose, channel: ClientChannel | undefined): DecoyOffer => {
-    const key = `${purpose}/${channel ?? ''}`;
-    let offer = decoyOffers.get(key);
+  // What decoys are shown under, per door (purpose, channel) and per policy: the configuration and
+  // the delivery providers never change while running. SMS is offered only where some country is
+  // allowed: with an empty allow-list no real number passes.
+  const reachableByDoor = new Map<string, Policy[]>();
+  const reachableFor = (purpose: FlowPurpose, channel: ClientChannel | undefined): Policy[] => {
+    const door = `${purpose}/${channel ?? ''}`;
+    let reachable = reachableByDoor.get(door);
+    if (!reachable) {
+      reachable = reachablePolicies(config.policies, purpose, channel);
+      reachableByDoor.set(door, reachable);
+    }
+    return reachable;
+  };
+  const canOffer = (kind: MethodKind) =>
+    delivery.canDeliver(kind) && (kind !== 'sms' || delivery.smsCountries.length > 0);
+  const offers = new Map<string, DecoyOffer>();
+  const offerFor = (policy: Policy, purpose: FlowPurpose): DecoyOffer => {
+    const key = `${purpose}\0${policy.name}`;
+    let offer = offers.get(key);
     if (!offer) {
-      offer = decoyOffer(config.policies.policies, purpose, channel, (kind) => delivery.canDeliver(kind));
-      decoyOffers.set(key, offer);
+      offer = decoyOffer(policy, purpose, canOffer);
+      offers.set(key, offer);
     }
     return offer;
   };
@@ -494,6 +514,21 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         return fail('rate_limited', { retryAfter: userWait ?? limits.failures.windowSeconds });
       }
 
+      // A refused or unknown name is shown under a policy a real user could have through this door,
+      // fixed per name like its methods: its password rules, enrollment proof and methods required
+      // must not differ from a real user's (a refused user's own policy would tell them apart). The
+      // policy it matched stays in its audit record.
+      const decoyName = userId ? `user\0${userId}` : normalizedName;
+      const matchedPolicyName = policyName;
+      let decoyOffered: DecoyOffer | undefined;
+      if (!real) {
+        const shown =
+          decoyPolicy(flowsConfig.decoyKey, decoyName, reachableFor(input.purpose, ctx.client)) ??
+          policyByName(policyName);
+        policyName = shown.name;
+        decoyOffered = offerFor(shown, input.purpose);
+      }
+
       const flowToken = newFlowToken(random);
       const decoyContext: ResetFlowContext = {
         decoyReason: refusal ?? 'not_found',
@@ -502,7 +537,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         displayName: null,
         region: flowsConfig.defaultRegion,
         atRisk: false,
-        methodsRequired: 1,
+        methodsRequired: decoyOffered?.methodsRequired ?? 1,
         notify: [],
         ...(input.purpose === 'enroll'
           ? { enrollment: { proof: policyByName(policyName).enrollment.proof, passwordFactor: null } }
@@ -524,10 +559,10 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           // employee ID), as a real user shows the same methods; unknown names key on the name.
           decoyMethods(
             flowsConfig.decoyKey,
-            userId ? `user\0${userId}` : normalizedName,
+            decoyName,
             flowsConfig.defaultRegion,
             delivery.smsCountries,
-            decoyOfferFor(input.purpose, ctx.client),
+            decoyOffered,
           ),
         expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
         locale: messageLanguageFor(preferredLanguage, input.locale),
@@ -540,7 +575,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         await record(open, {
           type: 'refused',
           reason: context.decoyReason ?? 'not_found',
-          ...(userId ? { userId } : {}),
+          ...(userId ? { userId, policy: matchedPolicyName } : {}),
           ...(upn ? { userPrincipalName: upn } : {}),
         });
       }

@@ -485,7 +485,8 @@ function decideHit(
   return {
     allowed,
     count: Math.ceil(estimate),
-    retryAfter: Math.max(1, Math.ceil(Math.round(waitMs) / 1000)),
+    // Up, never down: a retry a fraction of a millisecond early is refused, and refusals count.
+    retryAfter: Math.max(1, Math.ceil(Math.ceil(waitMs - 1e-6) / 1000)),
   };
 }
 

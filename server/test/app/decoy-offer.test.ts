@@ -2,8 +2,8 @@
 // user through the same door, so a kind no real user can be shown never marks a name as unknown,
 // and a decoy's enroll list leaves out what its reset list shows as an enrollment, as a real one does.
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildTestApp, testConfig, type TestApp } from './test-app.js';
-import { accessConfig, people, scriptedTenant } from './scripted-tenant.js';
+import { buildTestApp, testConfig, type ConfigOverrides, type TestApp } from './test-app.js';
+import { accessConfig, groups, people, scriptedTenant } from './scripted-tenant.js';
 import { createRecordingDelivery } from './recording-delivery.js';
 import { captured } from './captured-output.js';
 import { expectNoSecretsCaptured } from '../security/secrets-scan.js';
@@ -15,12 +15,14 @@ afterAll(async () => {
   expectNoSecretsCaptured();
 });
 
-async function app(options: { emailOnly?: boolean } = {}): Promise<TestApp> {
+async function app(
+  options: { emailOnly?: boolean; access?: ConfigOverrides['access'] } = {},
+): Promise<TestApp> {
   const t = await buildTestApp({
     directory: scriptedTenant(),
     // Many names from one address: the per-address start limit is not what these tests are about.
     config: testConfig({
-      access: accessConfig(),
+      access: options.access ?? accessConfig(),
       limits: { startsPerAddress: { max: 1000, windowSeconds: 900 } },
     }),
     ...(options.emailOnly
@@ -36,12 +38,33 @@ async function app(options: { emailOnly?: boolean } = {}): Promise<TestApp> {
   return t;
 }
 
-async function methods(t: TestApp, username: string, purpose: 'reset' | 'enroll' = 'reset') {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/flows', payload: { purpose, username } });
+async function startAs(t: TestApp, username: string, purpose: 'reset' | 'enroll', client: string) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/flows',
+    headers: { 'x-mypass-client': client },
+    payload: { purpose, username },
+  });
   expect(res.statusCode).toBe(201);
-  const body = res.json() as { flowToken: string; methods: Method[] };
+  const body = res.json() as { flowId: string; flowToken: string; methods: Method[] };
   captured.secrets.add(body.flowToken);
-  return body.methods;
+  return body;
+}
+
+async function methods(t: TestApp, username: string, purpose: 'reset' | 'enroll' = 'reset') {
+  return (await startAs(t, username, purpose, 'web')).methods;
+}
+
+/** The minimum password length the flow's policy shows (GET /password-policy). */
+async function minLength(t: TestApp, username: string, client = 'web'): Promise<number> {
+  const flow = await startAs(t, username, 'reset', client);
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/flows/${flow.flowId}/password-policy`,
+    headers: { authorization: `Bearer ${flow.flowToken}` },
+  });
+  expect(res.statusCode).toBe(200);
+  return (res.json() as { minLength: number }).minLength;
 }
 
 const unknownNames = Array.from({ length: 40 }, (_, i) => `nobody.${i}@contoso.example`);
@@ -53,6 +76,56 @@ describe('decoy methods through the app (T2)', () => {
     const kinds = new Set<string>();
     for (const name of unknownNames) for (const m of await methods(t, name)) kinds.add(m.kind);
     expect([...kinds]).toEqual(['email']);
+  });
+
+  it('show a refused user the rules of a policy the door serves, never their own (GET /password-policy)', async () => {
+    // lee's policy (long passwords) serves the kiosk only: on the web lee is refused (channel).
+    const access = accessConfig();
+    const t = await app({
+      access: {
+        ...access,
+        policies: [
+          {
+            name: 'two-methods',
+            groups: [groups.twoMethods],
+            methodsRequired: 2,
+            channels: { web: false },
+            password: { minLength: 14 },
+          },
+          ...access.policies.slice(1),
+        ],
+      },
+    });
+    expect(await minLength(t, people.lee.upn, 'kiosk')).toBe(14);
+    expect(await minLength(t, people.lee.upn, 'web')).toBe(8);
+    for (const name of unknownNames.slice(0, 10)) expect(await minLength(t, name, 'web')).toBe(8);
+    const audit = await t.store.audit.list({ event: 'refused' });
+    expect(audit.some((a) => a.detail['reason'] === 'channel' && a.detail['policy'] === 'two-methods')).toBe(
+      true,
+    );
+  });
+
+  it('show unknown names the rules of a policy real users can have, not a catch-all no one reaches', async () => {
+    // Every licensed user is in a group of the first policy, so the catch-all serves nobody.
+    const access = accessConfig();
+    const t = await app({
+      access: {
+        ...access,
+        policies: [
+          { name: 'staff', groups: access.licensedGroups, password: { minLength: 14 } },
+          ...access.policies.slice(1),
+        ],
+      },
+    });
+    expect(await minLength(t, people.adele.upn)).toBe(14);
+    for (const name of unknownNames.slice(0, 10)) expect(await minLength(t, name)).toBe(14);
+  });
+
+  it('show at least the methods the policy requires', async () => {
+    const access = accessConfig();
+    const t = await app({ access: { ...access, policies: [{ name: 'default', methodsRequired: 2 }] } });
+    expect((await methods(t, people.adele.upn)).length).toBe(2);
+    for (const name of unknownNames) expect((await methods(t, name)).length).toBeGreaterThanOrEqual(2);
   });
 
   it('leave out of an enroll list only what the reset list shows beyond it, like a real user', async () => {

@@ -2,8 +2,16 @@
 // policies allow and delivery can send, second methods of a kind and enrollments where real users
 // may have them, enrollments in resets only, and e-mail hints that end in a national domain too.
 import { describe, expect, it } from 'vitest';
-import { decoyMethods, decoyOffer, type DecoyOffer } from '../../src/flows-service/decoy-methods.js';
-import { policySchema } from '../../src/policy/policy-config.js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { defaultSmsCountries } from '../../src/delivery/delivery-config.js';
+import {
+  decoyMethods,
+  decoyOffer,
+  decoyPolicy,
+  reachablePolicies,
+  type DecoyOffer,
+} from '../../src/flows-service/decoy-methods.js';
+import { policiesConfigSchema, policySchema } from '../../src/policy/policy-config.js';
 import type { FlowMethod } from '../../src/store/store.js';
 
 const key = 'k'.repeat(32);
@@ -18,57 +26,89 @@ function isOrderedSubset(small: FlowMethod[], large: FlowMethod[]): boolean {
   return at === small.length;
 }
 
-describe('decoyOffer', () => {
-  it('offers only kinds delivery can send and some policy allows', () => {
-    const policy = policySchema.parse({ name: 'default' });
-    expect(kindsOf(decoyOffer([policy], 'reset', 'web', (k) => k === 'email'))).toEqual(['email']);
-    const noSms = policySchema.parse({ name: 'p', methods: { sms: { allowed: false } } });
-    expect(kindsOf(decoyOffer([noSms], 'reset', 'web', both))).toEqual(['email']);
-    expect(kindsOf(decoyOffer([noSms, policy], 'reset', 'web', both))).toEqual(['sms', 'email']);
-  });
+const g1 = '11111111-1111-4111-8111-111111111111';
+const g2 = '22222222-2222-4222-8222-222222222222';
+const names_ = (ps: { name: string }[]) => ps.map((p) => p.name);
 
-  it('counts only the policies a real user could reach through this channel and purpose', () => {
-    const kioskSms = policySchema.parse({
-      name: 'kiosk',
-      groups: ['22222222-2222-4222-8222-222222222222'],
-      channels: { web: false },
-      enrollment: { allowed: false },
-    });
-    const webEmail = policySchema.parse({ name: 'web', methods: { sms: { allowed: false } } });
-    expect(kindsOf(decoyOffer([kioskSms, webEmail], 'reset', 'web', both))).toEqual(['email']);
-    expect(kindsOf(decoyOffer([kioskSms, webEmail], 'reset', 'kiosk', both))).toEqual(['sms', 'email']);
-    expect(kindsOf(decoyOffer([kioskSms, webEmail], 'enroll', 'kiosk', both))).toEqual(['email']);
+describe('reachablePolicies', () => {
+  it('leaves out policies no licensed user can match, or that refuse the channel or enrollment', () => {
+    const policies = [
+      policySchema.parse({ name: 'staff', groups: [g1], channels: { web: false } }),
+      policySchema.parse({ name: 'shadowed', groups: [g1] }),
+      policySchema.parse({ name: 'two', groups: [g2], enrollment: { allowed: false } }),
+      policySchema.parse({ name: 'default' }),
+      policySchema.parse({ name: 'never', groups: [g2] }),
+    ];
+    const config = policiesConfigSchema.parse({ policies });
+    expect(names_(reachablePolicies(config, 'reset', 'kiosk'))).toEqual(['staff', 'two', 'default']);
+    expect(names_(reachablePolicies(config, 'reset', 'web'))).toEqual(['two', 'default']);
+    expect(names_(reachablePolicies(config, 'enroll', 'web'))).toEqual(['default']);
+    // Every licensed group is covered before the catch-all: no licensed user reaches it.
+    const licensed = policiesConfigSchema.parse({ policies, licensedGroups: [g1, g2] });
+    expect(names_(reachablePolicies(licensed, 'reset', 'kiosk'))).toEqual(['staff', 'two']);
+  });
+});
+
+describe('decoyPolicy', () => {
+  it('is fixed per name, mostly the last reachable policy, sometimes another', () => {
+    const reachable = [
+      policySchema.parse({ name: 'two', groups: [g2] }),
+      policySchema.parse({ name: 'default' }),
+    ];
+    const counts = new Map<string, number>();
+    for (const n of names(1000)) {
+      const shown = decoyPolicy(key, n, reachable)?.name ?? '';
+      expect(decoyPolicy(key, n, reachable)?.name).toBe(shown);
+      counts.set(shown, (counts.get(shown) ?? 0) + 1);
+    }
+    expect(counts.get('default') ?? 0).toBeGreaterThan(650);
+    expect(counts.get('two') ?? 0).toBeGreaterThan(150);
+    expect(decoyPolicy(key, 'x', [])).toBeUndefined();
+  });
+});
+
+describe('decoyOffer', () => {
+  it('offers only kinds delivery can send and the policy allows', () => {
+    const policy = policySchema.parse({ name: 'default' });
+    expect(kindsOf(decoyOffer(policy, 'reset', (k) => k === 'email'))).toEqual(['email']);
+    const noSms = policySchema.parse({ name: 'p', methods: { sms: { allowed: false } } });
+    expect(kindsOf(decoyOffer(noSms, 'reset', both))).toEqual(['email']);
+    expect(kindsOf(decoyOffer(policy, 'reset', both))).toEqual(['sms', 'email']);
+    expect(
+      decoyOffer(policySchema.parse({ name: 'p', methodsRequired: 2 }), 'reset', both).methodsRequired,
+    ).toBe(2);
   });
 
   it('adds enrollments for resets only, and second methods where a source can give them', () => {
     const policy = policySchema.parse({ name: 'default' });
-    expect(decoyOffer([policy], 'reset', undefined, both)).toEqual({
+    expect(decoyOffer(policy, 'reset', both)).toEqual({
       kinds: [
         { kind: 'sms', rank: 0 },
         { kind: 'email', rank: 0 },
       ],
       second: ['sms'],
       enrolled: ['sms', 'email'],
+      methodsRequired: 1,
     });
-    expect(decoyOffer([policy], 'enroll', undefined, both).enrolled).toEqual([]);
+    expect(decoyOffer(policy, 'enroll', both).enrolled).toEqual([]);
     // SMS only through enrollments: never in an enroll list, only as an enrollment in a reset.
     const profile = policySchema.parse({
       name: 'p',
       methods: { sms: { sources: ['enrolled'] }, email: { sources: ['registered', 'profile'] } },
     });
-    expect(decoyOffer([profile], 'reset', undefined, both)).toEqual({
+    expect(decoyOffer(profile, 'reset', both)).toMatchObject({
       kinds: [{ kind: 'email', rank: 0 }],
       second: ['email'],
       enrolled: ['sms'],
     });
-    expect(decoyOffer([profile], 'enroll', undefined, both)).toEqual({
+    expect(decoyOffer(profile, 'enroll', both)).toMatchObject({
       kinds: [{ kind: 'email', rank: 0 }],
       second: ['email'],
       enrolled: [],
     });
     // The profile's one mobile phone gives no second number, and ranks after registered methods.
     const profileSms = policySchema.parse({ name: 'p', methods: { sms: { sources: ['profile'] } } });
-    expect(decoyOffer([profileSms], 'enroll', undefined, both)).toEqual({
+    expect(decoyOffer(profileSms, 'enroll', both)).toMatchObject({
       kinds: [
         { kind: 'sms', rank: 2 },
         { kind: 'email', rank: 0 },
@@ -87,10 +127,16 @@ describe('decoyMethods', () => {
     ],
     second: ['sms', 'email'],
     enrolled: ['sms', 'email'],
+    methodsRequired: 1,
   };
 
   it('shows only the offered kinds', () => {
-    const emailOnly: DecoyOffer = { kinds: [{ kind: 'email', rank: 0 }], second: [], enrolled: ['email'] };
+    const emailOnly: DecoyOffer = {
+      kinds: [{ kind: 'email', rank: 0 }],
+      second: [],
+      enrolled: ['email'],
+      methodsRequired: 1,
+    };
     const kinds = new Set(
       names(300).flatMap((n) => decoyMethods(key, n, 'DK', [], emailOnly).map((m) => m.kind)),
     );
@@ -145,6 +191,7 @@ describe('decoyMethods', () => {
       ],
       second: [],
       enrolled: ['email'],
+      methodsRequired: 1,
     };
     const orders = new Set<string>();
     for (const n of names(1000)) {
@@ -156,9 +203,51 @@ describe('decoyMethods', () => {
     expect(orders).toContain('email,sms');
     expect(orders).toContain('email,email,sms');
     // Only enrollments offered: the decoy's methods stand for them (nothing would be a tell).
-    const onlyEnrolled: DecoyOffer = { kinds: [], second: [], enrolled: ['sms'] };
+    const onlyEnrolled: DecoyOffer = { kinds: [], second: [], enrolled: ['sms'], methodsRequired: 1 };
     for (const n of names(50)) {
       expect(decoyMethods(key, n, 'DK', [], onlyEnrolled).map((m) => m.id)).toEqual(['sms:1']);
+    }
+  });
+
+  it('shows at least the methods the policy requires, wherever a real user could have them', () => {
+    const two = { ...wide, methodsRequired: 2 };
+    const smsOnly: DecoyOffer = {
+      kinds: [{ kind: 'sms', rank: 0 }],
+      second: ['sms'],
+      enrolled: [],
+      methodsRequired: 2,
+    };
+    const emailOnly: DecoyOffer = {
+      kinds: [{ kind: 'email', rank: 0 }],
+      second: [],
+      enrolled: ['sms'],
+      methodsRequired: 2,
+    };
+    for (const n of names(400)) {
+      expect(decoyMethods(key, n, 'DK', [], two).length).toBeGreaterThanOrEqual(2);
+      expect(decoyMethods(key, n, 'DK', [], smsOnly).map((m) => m.id)).toEqual(['sms:1', 'sms:2']);
+      // The one e-mail address and a MyPass enrollment, as a real user under this policy has them.
+      expect(decoyMethods(key, n, 'DK', [], emailOnly).map((m) => m.id)).toEqual(['email:1', 'sms:1']);
+    }
+  });
+
+  it('draws numbers only from the SMS allow-list, and real mobile numbers in every allowed country', () => {
+    const regions = new Set<string>();
+    for (const n of names(300)) {
+      for (const m of decoyMethods(key, n, 'DK', ['SE', 'NO'])) {
+        if (m.kind === 'sms') regions.add(parsePhoneNumberFromString(m.destination)?.country ?? '');
+      }
+    }
+    expect([...regions].sort()).toEqual(['NO', 'SE']);
+    for (const region of defaultSmsCountries) {
+      for (const n of names(100)) {
+        for (const m of decoyMethods(key, n, region, [region])) {
+          if (m.kind !== 'sms') continue;
+          const phone = parsePhoneNumberFromString(m.destination);
+          expect(phone?.isValid(), m.destination).toBe(true);
+          expect(['MOBILE', 'FIXED_LINE_OR_MOBILE'], m.destination).toContain(phone?.getType());
+        }
+      }
     }
   });
 

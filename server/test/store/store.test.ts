@@ -466,6 +466,18 @@ describeEachStore('store', (target) => {
       expect(await store.counters.peek(key, 3600, later, { sliding: true })).toBe(5);
     });
 
+    it('rounds a sliding Retry-After up, so a retry at exactly that time is allowed', async () => {
+      const key = `round:${randomUUID()}`;
+      const start = new Date('2026-11-28T12:00:00.000Z');
+      for (let i = 0; i < 6; i++) await store.counters.hit(key, 900, 5, start, { sliding: true });
+      // 140.286 s to the window's end, then 3/7 of the next window: 526.0003 s (it once said 526).
+      const now = new Date(start.getTime() + 759_714);
+      const refused = await store.counters.hit(key, 900, 5, now, { sliding: true });
+      expect(refused).toMatchObject({ allowed: false, retryAfter: 527 });
+      const retry = new Date(now.getTime() + 527_000);
+      expect((await store.counters.hit(key, 900, 5, retry, { sliding: true })).allowed).toBe(true);
+    });
+
     it('blends each key’s previous window in a sliding multi-key hit, with one wait that holds', async () => {
       const a = { key: `a:${randomUUID()}`, windowSeconds: 900, limit: 5 };
       const b = { key: `b:${randomUUID()}`, windowSeconds: 3600, limit: 100 };
