@@ -27,6 +27,7 @@ import {
   passwordGrantCanaryFinding,
   weakPolicyFindings,
   enrollmentEnumerationFindings,
+  unreachablePolicyFindings,
 } from './doctor-config-checks.js';
 
 const AUDIT_DAYS = 7;
@@ -215,6 +216,7 @@ export async function doctor(
       ...methodSourceFindings(access),
       ...weakPolicyFindings(access),
       ...enrollmentEnumerationFindings(access),
+      ...unreachablePolicyFindings(access),
       ...codeKeyFindings(config.store.codeKeys, now),
       ...licensingFindings(
         access,

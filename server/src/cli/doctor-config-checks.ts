@@ -10,6 +10,7 @@ import {
 } from '../store/maintenance-repository.js';
 import { defaultPasswordPolicy } from '@mypass/flows/contract';
 import type { DirectoryResult } from '../directory/directory.js';
+import { reachablePolicies } from '../policy/eligibility.js';
 import { overAllocated, seatCount } from '../policy/licensing.js';
 import { weakerEnrollmentProofs, type PoliciesConfig, type Policy } from '../policy/policy-config.js';
 import type { Finding } from './doctor-findings.js';
@@ -22,27 +23,50 @@ const DEFAULT_HOLD_HOURS = 72;
 const where = (p: Policy, index: number) => `access.policies[${index}] "${p.name}"`;
 
 /**
- * Unknown names answer a password like the last policy's proof does (decoys take it). A policy whose
- * proof is `password` where the last one's is not (or the reverse) answers a password sent before any
- * code differently for its members than for unknown names: anyone can tell who is a member (T2).
+ * A decoy enroll flow takes the proof of one policy a real user could have (decoy-methods.ts, fixed
+ * per name, most often the last such policy). Where those policies differ in whether a password sent
+ * before any code is checked (proof `password`) or refused, a member always answers like their own
+ * policy and an unknown name only for its share of names, so the answer tells members from unknown
+ * names better than chance (T2).
  */
 export function enrollmentEnumerationFindings(access: PoliciesConfig): Finding[] {
-  const last = access.policies.at(-1);
+  const reachable = reachablePolicies(access, 'enroll', undefined);
+  const last = reachable.at(-1);
   if (!last) return [];
-  const decoyChecksPassword = last.enrollment.proof === 'password';
-  return access.policies.flatMap((p, i) =>
-    p.enrollment.allowed &&
-    i < access.policies.length - 1 &&
-    (p.enrollment.proof === 'password') !== decoyChecksPassword
+  const lastChecksPassword = last.enrollment.proof === 'password';
+  const at = (p: Policy) => where(p, access.policies.indexOf(p));
+  return reachable.flatMap((p) =>
+    p !== last && (p.enrollment.proof === 'password') !== lastChecksPassword
       ? [
           {
             check: 'policy.enrollment-enumeration',
             status: 'warn' as const,
-            summary: `${where(p, i)} uses enrollment.proof ${p.enrollment.proof} where unknown names follow ${where(last, access.policies.length - 1)} (${last.enrollment.proof}): a password sent before any code answers differently for its members, so anyone can tell members from unknown names.`,
+            summary: `${at(p)} uses enrollment.proof ${p.enrollment.proof} where ${at(last)}, which most unknown names are shown, uses ${last.enrollment.proof}: a password sent before any code answers differently for its members, so anyone can tell members from unknown names better than by chance.`,
             fix: 'Use the same kind of proof (password alone, or a code first) in every policy that allows enrollment; code-then-password everywhere is the default.',
           },
         ]
       : [],
+  );
+}
+
+/**
+ * Policies that can never apply: first match wins, so a policy whose groups all belong to earlier
+ * policies, one after a catch-all, or a catch-all after policies that cover every licensed group
+ * serves nobody. Usually an ordering mistake; decoys are never shown under such a policy either.
+ */
+export function unreachablePolicyFindings(access: PoliciesConfig): Finding[] {
+  const reachable = new Set(reachablePolicies(access, 'reset', undefined));
+  return access.policies.flatMap((p, i) =>
+    reachable.has(p)
+      ? []
+      : [
+          {
+            check: 'policy.unreachable',
+            status: 'warn' as const,
+            summary: `${where(p, i)} never applies: every licensed user it could match matches an earlier policy first (first match wins).`,
+            fix: 'Move it before the policies that catch its users, or remove it.',
+          },
+        ],
   );
 }
 

@@ -12,9 +12,8 @@ import {
   type CountryCode,
 } from 'libphonenumber-js';
 import examples from 'libphonenumber-js/mobile/examples';
-import type { ClientChannel } from '../policy/client-channel.js';
 import type { MethodSource } from '../policy/eligibility.js';
-import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
+import type { Policy } from '../policy/policy-config.js';
 import type { FlowMethod, FlowPurpose, MethodKind } from '../store/store.js';
 
 // Where private addresses of a typical workforce live; a real user's registered e-mail method looks the same.
@@ -67,37 +66,6 @@ export const fullDecoyOffer: DecoyOffer = {
   enrolled: [],
   methodsRequired: 1,
 };
-
-/**
- * The policies a real user can be served under through this door: first match wins (a policy whose
- * groups all belong to earlier policies, or a catch-all after earlier policies that cover every
- * licensed group, matches no licensed user), and the policy must allow the channel and, for enroll
- * flows, enrollment. A user of any other policy gets a decoy here.
- */
-export function reachablePolicies(
-  config: PoliciesConfig,
-  purpose: FlowPurpose,
-  channel: ClientChannel | undefined,
-): Policy[] {
-  const licensed = config.licensedGroups.map((g) => g.toLowerCase());
-  const covered = new Set<string>();
-  let everyoneMatched = false;
-  const matchable: Policy[] = [];
-  for (const policy of config.policies) {
-    if (everyoneMatched) break;
-    const groups = policy.groups.map((g) => g.toLowerCase());
-    if (groups.length === 0) {
-      everyoneMatched = true;
-      if (licensed.length === 0 || !licensed.every((g) => covered.has(g))) matchable.push(policy);
-    } else {
-      if (groups.some((g) => !covered.has(g))) matchable.push(policy);
-      for (const g of groups) covered.add(g);
-    }
-  }
-  return matchable.filter(
-    (p) => (channel === undefined || p.channels[channel]) && (purpose !== 'enroll' || p.enrollment.allowed),
-  );
-}
 
 /**
  * The policy a decoy is shown under, fixed per name like its methods: three names in four get the

@@ -23,7 +23,12 @@ import type { Logger } from 'pino';
 import type { AuditLog, AuditEvent } from '../audit/audit-log.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Directory, DirectoryFailure } from '../directory/directory.js';
-import { decideEligibility, groupIdsOfInterest, type RefusalReason } from '../policy/eligibility.js';
+import {
+  decideEligibility,
+  groupIdsOfInterest,
+  reachablePolicies,
+  type RefusalReason,
+} from '../policy/eligibility.js';
 import type { ClientChannel } from '../policy/client-channel.js';
 import { defaultPolicy, type PoliciesConfig, type Policy } from '../policy/policy-config.js';
 import type {
@@ -37,13 +42,7 @@ import type {
   Store,
 } from '../store/store.js';
 import { clientAddressKey } from './client-address-key.js';
-import {
-  decoyMethods,
-  decoyOffer,
-  decoyPolicy,
-  reachablePolicies,
-  type DecoyOffer,
-} from './decoy-methods.js';
+import { decoyMethods, decoyOffer, decoyPolicy, type DecoyOffer } from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';

@@ -2,6 +2,7 @@
 // what the directory said; the refusal reason goes to the audit only, the user sees a decoy (T2).
 import type { DirectoryUser, UserContext } from '../directory/directory.js';
 import type { ClientChannel } from './client-channel.js';
+import type { FlowPurpose } from '../store/store.js';
 import type { PoliciesConfig, Policy } from './policy-config.js';
 
 export type MethodKind = 'sms' | 'email';
@@ -41,6 +42,37 @@ export function matchPolicy(config: PoliciesConfig, memberOfGroupIds: readonly s
   const member = new Set(memberOfGroupIds.map((id) => id.toLowerCase()));
   return config.policies.find(
     (p) => p.groups.length === 0 || p.groups.some((g) => member.has(g.toLowerCase())),
+  );
+}
+
+/**
+ * The policies a real user can be served under through this door: first match wins (a policy whose
+ * groups all belong to earlier policies, or a catch-all after earlier policies that cover every
+ * licensed group, matches no licensed user), and the policy must allow the channel and, for enroll
+ * flows, enrollment. A user of any other policy gets a decoy here.
+ */
+export function reachablePolicies(
+  config: PoliciesConfig,
+  purpose: FlowPurpose,
+  channel: ClientChannel | undefined,
+): Policy[] {
+  const licensed = config.licensedGroups.map((g) => g.toLowerCase());
+  const covered = new Set<string>();
+  let everyoneMatched = false;
+  const matchable: Policy[] = [];
+  for (const policy of config.policies) {
+    if (everyoneMatched) break;
+    const groups = policy.groups.map((g) => g.toLowerCase());
+    if (groups.length === 0) {
+      everyoneMatched = true;
+      if (licensed.length === 0 || !licensed.every((g) => covered.has(g))) matchable.push(policy);
+    } else {
+      if (groups.some((g) => !covered.has(g))) matchable.push(policy);
+      for (const g of groups) covered.add(g);
+    }
+  }
+  return matchable.filter(
+    (p) => (channel === undefined || p.channels[channel]) && (purpose !== 'enroll' || p.enrollment.allowed),
   );
 }
 

@@ -15,6 +15,7 @@ import {
   passwordGrantCanaryFinding,
   weakPolicyFindings,
   enrollmentEnumerationFindings,
+  unreachablePolicyFindings,
 } from '../../src/cli/doctor-config-checks.js';
 import { doctor } from '../../src/cli/doctor-command.js';
 import { runDoctorChecks, type DoctorProbe } from '../../src/cli/doctor-checks.js';
@@ -113,6 +114,38 @@ describe('enrollment proofs that tell members from unknown names (T2)', () => {
           { name: 'default' },
         ]),
       ),
+    ).toEqual([]);
+  });
+});
+
+describe('policies that never apply', () => {
+  const staffGroup = '6a0f3c1e-0b7d-4a61-9d3e-2f5c8b1a7e40';
+  const licensed = '11111111-1111-4111-8111-111111111111';
+  it('flags a policy after a catch-all, one shadowed by earlier groups, and a catch-all no licensed user reaches', () => {
+    const findings = unreachablePolicyFindings(
+      access([
+        { name: 'staff', groups: [staffGroup] },
+        { name: 'again', groups: [staffGroup] },
+        { name: 'default' },
+        { name: 'late', groups: [licensed] },
+      ]),
+    );
+    expect(checks(findings)).toEqual(['policy.unreachable:warn', 'policy.unreachable:warn']);
+    expect(findings.map((f) => f.summary.split(' never')[0])).toEqual([
+      'access.policies[1] "again"',
+      'access.policies[3] "late"',
+    ]);
+    const covered = unreachablePolicyFindings({
+      ...access([{ name: 'staff', groups: [licensed] }, { name: 'default' }]),
+      licensedGroups: [licensed],
+    });
+    expect(findings.length + covered.length).toBe(3);
+    expect(covered[0]?.summary).toContain('access.policies[1] "default"');
+  });
+
+  it('stays quiet when every policy can apply', () => {
+    expect(
+      unreachablePolicyFindings(access([{ name: 'staff', groups: [staffGroup] }, { name: 'default' }])),
     ).toEqual([]);
   });
 });

@@ -8,9 +8,9 @@ import {
   decoyMethods,
   decoyOffer,
   decoyPolicy,
-  reachablePolicies,
   type DecoyOffer,
 } from '../../src/flows-service/decoy-methods.js';
+import { reachablePolicies } from '../../src/policy/eligibility.js';
 import { policiesConfigSchema, policySchema } from '../../src/policy/policy-config.js';
 import type { FlowMethod } from '../../src/store/store.js';
 
