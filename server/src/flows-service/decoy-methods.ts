@@ -36,20 +36,24 @@ const letters = 'abcdefghijklmnopqrstuvwxyz';
  * then MyPass enrollments, then profile fields; SMS before e-mail within each.
  */
 type Rank = 0 | 1 | 2;
-const rankOf: Record<MethodSource, Rank> = { registered: 0, enrolled: 1, profile: 2 };
+
+/** Where a method of one kind can come from, as ranks in a real list. */
+interface KindSources {
+  kind: MethodKind;
+  /** Registered (0) and/or profile (2), in that order. */
+  ranks: readonly Rank[];
+}
 
 /** What a real user under one policy could be offered, for one purpose. */
 export interface DecoyOffer {
+  /** Kinds a source held by the directory (registered methods, profile fields) can give, and where. */
+  kinds: readonly KindSources[];
   /**
-   * Kinds a source held by the directory (registered methods, profile fields) can give, each with
-   * the rank of its first such source; only kinds the policy allows and delivery can send.
+   * Where a real user may have a second method of a kind without MyPass enrollments: SMS through a
+   * registered alternate mobile (0) or a profile mobile beside a registered one (2), e-mail through
+   * the profile's other addresses (2).
    */
-  kinds: readonly { kind: MethodKind; rank: Rank }[];
-  /**
-   * Kinds a real user may show twice without MyPass enrollments: SMS through a registered mobile and
-   * alternate mobile, e-mail through the profile's other addresses.
-   */
-  second: readonly MethodKind[];
+  second: readonly KindSources[];
   /** Kinds MyPass enrollments add; resets only, an enroll flow's code never goes to one (T12). */
   enrolled: readonly MethodKind[];
   /** Methods the policy requires: a real user offered fewer is refused, so a decoy shows at least this many. */
@@ -59,25 +63,33 @@ export interface DecoyOffer {
 /** Every kind and shape, for callers that know no policy (tests of the hint forms). */
 export const fullDecoyOffer: DecoyOffer = {
   kinds: [
-    { kind: 'sms', rank: 0 },
-    { kind: 'email', rank: 0 },
+    { kind: 'sms', ranks: [0] },
+    { kind: 'email', ranks: [0] },
   ],
-  second: ['sms'],
+  second: [{ kind: 'sms', ranks: [0] }],
   enrolled: [],
   methodsRequired: 1,
 };
 
 /**
- * The policy a decoy is shown under, fixed per name like its methods: three names in four get the
- * last reachable policy (the catch-all most users fall under), the others one of the rest. Its
- * password rules, enrollment proof and methods required are what the decoy flow then shows. The
- * shares are a guess at a typical tenant. Undefined when no real user is served through this door.
+ * Whether any real user under the policy could get through this door: one it gives no method, or
+ * fewer than it requires, refuses every one of its users (no_methods), so no decoy is shown under it.
  */
-export function decoyPolicy(key: string, name: string, reachable: readonly Policy[]): Policy | undefined {
-  if (reachable.length <= 1) return reachable[0];
+export function offerServes(offer: DecoyOffer): boolean {
+  const capacity = offer.kinds.length + offer.second.length + offer.enrolled.length;
+  return offer.kinds.length + offer.enrolled.length > 0 && capacity >= offer.methodsRequired;
+}
+
+/**
+ * One policy of `policies`, fixed per name like a decoy's methods: three names in four get the last
+ * (the catch-all most users fall under), the others one of the rest. The shares are a guess at a
+ * typical tenant. Undefined for an empty list.
+ */
+export function decoyPolicy(key: string, name: string, policies: readonly Policy[]): Policy | undefined {
+  if (policies.length <= 1) return policies[0];
   const bytes = createHmac('sha256', key).update(`policy\0${name}`).digest();
-  const others = reachable.slice(0, -1);
-  return (bytes[0] ?? 0) % 4 !== 0 ? reachable.at(-1) : others[(bytes[1] ?? 0) % others.length];
+  const others = policies.slice(0, -1);
+  return (bytes[0] ?? 0) % 4 !== 0 ? policies.at(-1) : others[(bytes[1] ?? 0) % others.length];
 }
 
 /** What a real user under `policy` could be offered (eligibility.ts's rules). */
@@ -89,15 +101,20 @@ export function decoyOffer(
   const sources = (kind: MethodKind): ReadonlySet<MethodSource> =>
     new Set(canDeliver(kind) && policy.methods[kind].allowed ? policy.methods[kind].sources : []);
   const byKind = { sms: sources('sms'), email: sources('email') };
-  const kinds = (['sms', 'email'] as const).flatMap((kind) => {
-    const held = (['registered', 'profile'] as const).filter((source) => byKind[kind].has(source));
-    return held.length > 0 ? [{ kind, rank: rankOf[held[0] as MethodSource] }] : [];
-  });
+  const held = (kind: MethodKind): Rank[] => [
+    ...(byKind[kind].has('registered') ? ([0] as const) : []),
+    ...(byKind[kind].has('profile') ? ([2] as const) : []),
+  ];
+  const kinds = (['sms', 'email'] as const).flatMap((kind) =>
+    held(kind).length > 0 ? [{ kind, ranks: held(kind) }] : [],
+  );
+  const sms = byKind.sms;
+  const secondSms: Rank[] = sms.has('registered') ? (sms.has('profile') ? [0, 2] : [0]) : [];
   return {
     kinds,
     second: [
-      ...(byKind.sms.has('registered') ? (['sms'] as const) : []),
-      ...(byKind.email.has('profile') ? (['email'] as const) : []),
+      ...(secondSms.length > 0 ? [{ kind: 'sms' as const, ranks: secondSms }] : []),
+      ...(byKind.email.has('profile') ? [{ kind: 'email' as const, ranks: [2 as const] }] : []),
     ],
     enrolled: purpose === 'reset' ? (['sms', 'email'] as const).filter((k) => byKind[k].has('enrolled')) : [],
     methodsRequired: policy.methodsRequired,
@@ -167,48 +184,72 @@ export function decoyMethods(
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
   const region = decoyRegion(bytes, defaultRegion, smsCountries);
-  // Where the policies offer only enrollments, real users show those alone: the decoy's own
-  // methods stand for them. Nothing offered at all: every user is refused, any shape will do.
-  const base: readonly { kind: MethodKind; rank: Rank }[] =
+  // Mostly the first place a method can come from (registered), one in four the other (profile).
+  const rankFrom = (ranks: readonly Rank[], byte: number | undefined): Rank =>
+    ranks.length === 1 || (byte ?? 0) % 4 !== 0 ? (ranks[0] ?? 0) : (ranks.at(-1) ?? 0);
+  // Where the policy offers only enrollments, real users show those alone: the decoy's own methods
+  // stand for them. Nothing offered at all: every user is refused, any shape will do.
+  const base: readonly KindSources[] =
     offer.kinds.length > 0
       ? offer.kinds
       : offer.enrolled.length > 0
-        ? offer.enrolled.map((kind) => ({ kind, rank: 1 as const }))
+        ? offer.enrolled.map((kind) => ({ kind, ranks: [1 as const] }))
         : fullDecoyOffer.kinds;
   const shape = (bytes[0] ?? 0) % 10;
   // Half show an SMS and an e-mail method, three in ten an SMS method alone, two in ten an e-mail
-  // alone; where only one kind can be offered, that kind; where two methods are required, both.
-  const wanted =
-    base.length === 1 || offer.methodsRequired >= 2 || shape < 5
-      ? ['sms', 'email']
-      : shape < 8
-        ? ['sms']
-        : ['email'];
-  const kinds = base.filter((k) => wanted.includes(k.kind));
-  const has = (kind: MethodKind) => kinds.find((k) => k.kind === kind);
+  // alone; where only one kind can be offered, that kind.
+  const wanted = base.length === 1 || shape < 5 ? ['sms', 'email'] : shape < 8 ? ['sms'] : ['email'];
 
   const drawn: { kind: MethodKind; rank: Rank; destination: string }[] = [];
   const add = (kind: MethodKind, rank: Rank, destination: string) => {
     if (!drawn.some((m) => m.kind === kind && m.destination === destination))
       drawn.push({ kind, rank, destination });
   };
+  const baseMethod = (k: KindSources) =>
+    k.kind === 'sms'
+      ? add('sms', rankFrom(k.ranks, extra[4]), decoyPhone(bytes, region, 8))
+      : add('email', rankFrom(k.ranks, extra[5]), decoyEmail(bytes, region, 20));
+  for (const k of base) if (wanted.includes(k.kind)) baseMethod(k);
+
   // A real user offered fewer methods than the policy requires is refused, so a decoy never is.
   const short = () => drawn.length < offer.methodsRequired;
-  const sms = has('sms');
-  const email = has('email');
-  if (sms) add('sms', sms.rank, decoyPhone(bytes, region, 8));
-  if (email) add('email', email.rank, decoyEmail(bytes, region, 20));
-  // One in twenty: an alternate mobile registered beside the mobile.
-  if (sms && offer.second.includes('sms') && ((extra[0] ?? 0) % 20 === 0 || short()))
-    add('sms', 0, decoyPhone(extra, region, 8));
-  // One in twenty: a second address from the profile's other mails.
-  if (email && offer.second.includes('email') && ((extra[3] ?? 0) % 20 === 0 || short()))
-    add('email', 2, decoyEmail(extra, region, 27));
-  // One in eight: a MyPass enrollment (resets only), of any kind enrollments may add.
-  if (offer.kinds.length > 0 && offer.enrolled.length > 0 && ((extra[1] ?? 0) % 8 === 0 || short())) {
+  const has = (kind: MethodKind) => drawn.some((m) => m.kind === kind);
+  const second = (kind: MethodKind) => offer.second.find((s) => s.kind === kind);
+  const addSecond = (kind: MethodKind, force: boolean) => {
+    const from = second(kind);
+    if (!from || !has(kind)) return;
+    if (kind === 'sms' && ((extra[0] ?? 0) % 20 === 0 || force))
+      add('sms', rankFrom(from.ranks, extra[6]), decoyPhone(extra, region, 8));
+    if (kind === 'email' && ((extra[3] ?? 0) % 20 === 0 || force))
+      add('email', 2, decoyEmail(extra, region, 27));
+  };
+  const addEnrolled = (force: boolean) => {
+    if (offer.kinds.length === 0 || offer.enrolled.length === 0) return;
+    if ((extra[1] ?? 0) % 8 !== 0 && !force) return;
     const kind = offer.enrolled[(extra[2] ?? 0) % offer.enrolled.length] as MethodKind;
     add(kind, 1, kind === 'sms' ? decoyPhone(extra, region, 16) : decoyEmail(extra, region, 22));
+  };
+  // One in twenty: an alternate mobile, or a second address.
+  addSecond('sms', false);
+  addSecond('email', false);
+  // Still short of the policy's count: what a real user under it has, in an order drawn per name
+  // (a second of the same kind first, or the other kind first). Enrollments come last, on top of
+  // the same directory-held list, so an enroll list is the reset list without them, as a real one is.
+  const otherKind = () => {
+    for (const k of base) if (!has(k.kind) && short()) baseMethod(k);
+  };
+  const sameKind = () => {
+    for (const kind of ['sms', 'email'] as const) if (short()) addSecond(kind, true);
+  };
+  if ((extra[7] ?? 0) % 2 === 0) {
+    sameKind();
+    otherKind();
+  } else {
+    otherKind();
+    sameKind();
   }
+  // One in eight: a MyPass enrollment (resets only); any name still short gets one.
+  addEnrolled(short());
 
   // Real lists: by source (registered, enrolled, profile), SMS before e-mail within one source.
   const kindOrder: Record<MethodKind, number> = { sms: 0, email: 1 };

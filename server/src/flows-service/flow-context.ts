@@ -16,6 +16,8 @@ export const resetFlowContextSchema = z.object({
   methodsRequired: z.number().int().min(1),
   /** Every registered method of the user, told after a completed reset (T1). Empty for decoys. */
   notify: z.array(z.object({ kind: z.enum(['sms', 'email']), destination: z.string() })),
+  /** Decoys of a refused member: the policy they matched (audit only; the flow shows another). */
+  matchedPolicy: z.string().nullable().optional(),
   /** Enroll flows: the proof the policy asks for, and what the password proved so far (T12). */
   enrollment: z
     .object({

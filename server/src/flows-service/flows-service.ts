@@ -42,7 +42,7 @@ import type {
   Store,
 } from '../store/store.js';
 import { clientAddressKey } from './client-address-key.js';
-import { decoyMethods, decoyOffer, decoyPolicy, type DecoyOffer } from './decoy-methods.js';
+import { decoyMethods, decoyOffer, decoyPolicy, offerServes, type DecoyOffer } from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
@@ -155,16 +155,6 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
   // What decoys are shown under, per door (purpose, channel) and per policy: the configuration and
   // the delivery providers never change while running. SMS is offered only where some country is
   // allowed: with an empty allow-list no real number passes.
-  const reachableByDoor = new Map<string, Policy[]>();
-  const reachableFor = (purpose: FlowPurpose, channel: ClientChannel | undefined): Policy[] => {
-    const door = `${purpose}/${channel ?? ''}`;
-    let reachable = reachableByDoor.get(door);
-    if (!reachable) {
-      reachable = reachablePolicies(config.policies, purpose, channel);
-      reachableByDoor.set(door, reachable);
-    }
-    return reachable;
-  };
   const canOffer = (kind: MethodKind) =>
     delivery.canDeliver(kind) && (kind !== 'sms' || delivery.smsCountries.length > 0);
   const offers = new Map<string, DecoyOffer>();
@@ -177,6 +167,48 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     }
     return offer;
   };
+  /** Policies some real user is served under through this door (matchable, open to it, not refusing all). */
+  const servingByDoor = new Map<string, Policy[]>();
+  const servingFor = (purpose: FlowPurpose, channel: ClientChannel | undefined): Policy[] => {
+    const door = `${purpose}/${channel ?? ''}`;
+    let serving = servingByDoor.get(door);
+    if (!serving) {
+      serving = reachablePolicies(config.policies, purpose, channel).filter((p) =>
+        offerServes(offerFor(p, purpose)),
+      );
+      servingByDoor.set(door, serving);
+    }
+    return serving;
+  };
+  // Refusals that come after a policy matched: the user is one of its members, refused at this door.
+  const refusedMembers: ReadonlySet<string> = new Set([
+    'privileged',
+    'channel',
+    'no_methods',
+    'enrollment_not_allowed',
+  ]);
+  /**
+   * The policy a decoy is shown under. A name has a home policy, fixed per name like its methods (a
+   * refused member's is the policy they matched): shown where it serves this door, as a real member's
+   * would be, else one of the door's serving policies, as a member refused here gets. With none, a
+   * policy that does not depend on the user.
+   */
+  const decoyShownPolicy = (
+    decoyName: string,
+    matched: Policy | undefined,
+    purpose: FlowPurpose,
+    channel: ClientChannel | undefined,
+  ): Policy => {
+    const home = matched ?? decoyPolicy(flowsConfig.decoyKey, decoyName, servingFor('reset', undefined));
+    const serving = servingFor(purpose, channel);
+    if (home && serving.includes(home)) return home;
+    return (
+      decoyPolicy(flowsConfig.decoyKey, decoyName, serving) ??
+      reachablePolicies(config.policies, 'reset', undefined).at(-1) ??
+      config.policies.policies.at(-1) ??
+      defaultPolicy
+    );
+  };
   const policyByName = (name: string): Policy =>
     config.policies.policies.find((p) => p.name === name) ?? config.policies.policies.at(-1) ?? defaultPolicy;
 
@@ -187,7 +219,12 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
             flowId: open.flow.id,
             purpose: open.flow.purpose,
             decoy: !open.real,
-            policy: open.flow.policyName,
+            // A decoy's shown policy means nothing to the administrator; a refused member's matched one does.
+            ...(open.real
+              ? { policy: open.flow.policyName }
+              : open.context.matchedPolicy
+                ? { policy: open.context.matchedPolicy }
+                : {}),
             ...(open.flow.userId ? { userId: open.flow.userId } : {}),
             ...(open.context.userPrincipalName ? { userPrincipalName: open.context.userPrincipalName } : {}),
             identifierHash: open.flow.identifierHash,
@@ -513,17 +550,17 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         return fail('rate_limited', { retryAfter: userWait ?? limits.failures.windowSeconds });
       }
 
-      // A refused or unknown name is shown under a policy a real user could have through this door,
-      // fixed per name like its methods: its password rules, enrollment proof and methods required
-      // must not differ from a real user's (a refused user's own policy would tell them apart). The
-      // policy it matched stays in its audit record.
+      // A refused or unknown name is shown under a policy a real user could have through this door
+      // (decoyShownPolicy): its password rules, enrollment proof and methods required must not
+      // differ from a real user's, and a refused user's own policy would tell them apart. The audit
+      // keeps the policy a refused member matched.
       const decoyName = userId ? `user\0${userId}` : normalizedName;
-      const matchedPolicyName = policyName;
+      let matchedPolicy: string | null = null;
       let decoyOffered: DecoyOffer | undefined;
       if (!real) {
-        const shown =
-          decoyPolicy(flowsConfig.decoyKey, decoyName, reachableFor(input.purpose, ctx.client)) ??
-          policyByName(policyName);
+        const matched = userId && refusedMembers.has(refusal ?? '') ? policyByName(policyName) : undefined;
+        matchedPolicy = matched?.name ?? null;
+        const shown = decoyShownPolicy(decoyName, matched, input.purpose, ctx.client);
         policyName = shown.name;
         decoyOffered = offerFor(shown, input.purpose);
       }
@@ -538,6 +575,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         atRisk: false,
         methodsRequired: decoyOffered?.methodsRequired ?? 1,
         notify: [],
+        matchedPolicy,
         ...(input.purpose === 'enroll'
           ? { enrollment: { proof: policyByName(policyName).enrollment.proof, passwordFactor: null } }
           : {}),
@@ -574,7 +612,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         await record(open, {
           type: 'refused',
           reason: context.decoyReason ?? 'not_found',
-          ...(userId ? { userId, policy: matchedPolicyName } : {}),
+          ...(userId ? { userId } : {}),
           ...(upn ? { userPrincipalName: upn } : {}),
         });
       }

@@ -47,9 +47,9 @@ export function matchPolicy(config: PoliciesConfig, memberOfGroupIds: readonly s
 
 /**
  * The policies a real user can be served under through this door: first match wins (a policy whose
- * groups all belong to earlier policies, or a catch-all after earlier policies that cover every
- * licensed group, matches no licensed user), and the policy must allow the channel and, for enroll
- * flows, enrollment. A user of any other policy gets a decoy here.
+ * groups all belong to earlier policies, anything after a catch-all, and anything after policies that
+ * name every licensed group matches no licensed user), and the policy must allow the channel and,
+ * for enroll flows, enrollment. A user of any other policy gets a decoy here.
  */
 export function reachablePolicies(
   config: PoliciesConfig,
@@ -61,11 +61,12 @@ export function reachablePolicies(
   let everyoneMatched = false;
   const matchable: Policy[] = [];
   for (const policy of config.policies) {
-    if (everyoneMatched) break;
+    // Past a catch-all, or once earlier policies name every licensed group, no licensed user is left.
+    if (everyoneMatched || (licensed.length > 0 && licensed.every((g) => covered.has(g)))) break;
     const groups = policy.groups.map((g) => g.toLowerCase());
     if (groups.length === 0) {
       everyoneMatched = true;
-      if (licensed.length === 0 || !licensed.every((g) => covered.has(g))) matchable.push(policy);
+      matchable.push(policy);
     } else {
       if (groups.some((g) => !covered.has(g))) matchable.push(policy);
       for (const g of groups) covered.add(g);

@@ -97,6 +97,11 @@ export const policiesConfigSchema = z
      */
     seats: z.number().int().min(1).optional(),
   })
-  .refine((value) => value.policies.length > 0, { message: 'at least one policy', path: ['policies'] });
+  .refine((value) => value.policies.length > 0, { message: 'at least one policy', path: ['policies'] })
+  // Flows name their policy: two of one name would give one's users the other's rules.
+  .refine((value) => new Set(value.policies.map((p) => p.name)).size === value.policies.length, {
+    message: 'policy names must be unique',
+    path: ['policies'],
+  });
 
 export type PoliciesConfig = z.infer<typeof policiesConfigSchema>;

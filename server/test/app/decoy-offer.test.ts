@@ -121,6 +121,107 @@ describe('decoy methods through the app (T2)', () => {
     for (const name of unknownNames.slice(0, 10)) expect(await minLength(t, name)).toBe(14);
   });
 
+  it('show no policy of the person’s own where no policy serves the door (enrollment off everywhere)', async () => {
+    const access = accessConfig();
+    const t = await app({
+      access: {
+        ...access,
+        policies: [
+          { name: 'two-methods', groups: [groups.twoMethods], password: { minLength: 14 } },
+          { name: 'default', password: { minLength: 9 } },
+        ].map((p) => ({ ...p, enrollment: { allowed: false } })),
+      },
+    });
+    const enrollMinLength = async (name: string) => {
+      const flow = await startAs(t, name, 'enroll', 'web');
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/flows/${flow.flowId}/password-policy`,
+        headers: { authorization: `Bearer ${flow.flowToken}` },
+      });
+      return (res.json() as { minLength: number }).minLength;
+    };
+    const shown = new Set<number>();
+    for (const name of [people.lee.upn, people.adele.upn, ...unknownNames.slice(0, 6)])
+      shown.add(await enrollMinLength(name));
+    expect([...shown]).toEqual([9]);
+  });
+
+  it('show one policy per name at every door its policy serves, as a member’s is', async () => {
+    const access = accessConfig();
+    const t = await app({
+      access: {
+        ...access,
+        licensedGroups: [],
+        policies: [
+          { name: 'a', groups: ['aaaaaaaa-0000-4000-8000-00000000000a'], password: { minLength: 10 } },
+          {
+            name: 'no-enroll',
+            groups: ['bbbbbbbb-0000-4000-8000-00000000000b'],
+            password: { minLength: 11 },
+            enrollment: { allowed: false },
+          },
+          { name: 'c', groups: ['cccccccc-0000-4000-8000-00000000000c'], password: { minLength: 12 } },
+          { name: 'default', password: { minLength: 9 } },
+        ],
+      },
+    });
+    const rulesAt = async (name: string, purpose: 'reset' | 'enroll') => {
+      const flow = await startAs(t, name, purpose, 'web');
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/flows/${flow.flowId}/password-policy`,
+        headers: { authorization: `Bearer ${flow.flowToken}` },
+      });
+      return (res.json() as { minLength: number }).minLength;
+    };
+    for (const name of unknownNames) {
+      const reset = await rulesAt(name, 'reset');
+      const enroll = await rulesAt(name, 'enroll');
+      // A policy that serves both doors shows at both; only no-enroll's members differ (refused there).
+      if (reset !== 11) expect(enroll).toBe(reset);
+      else expect(enroll).not.toBe(11);
+    }
+  });
+
+  it('show no SMS where the policies that offer it can serve nobody (SMS not deliverable)', async () => {
+    const access = accessConfig();
+    const t = await app({
+      emailOnly: true,
+      access: {
+        ...access,
+        policies: [
+          { name: 'two-methods', groups: [groups.twoMethods], methods: { email: { allowed: false } } },
+          access.policies[1] ?? { name: 'default' },
+        ],
+      },
+    });
+    const kinds = new Set<string>();
+    for (const name of unknownNames) for (const m of await methods(t, name)) kinds.add(m.kind);
+    expect([...kinds]).toEqual(['email']);
+  });
+
+  it('keep a refused member’s matched policy in the audit, and no shown policy for unknown names', async () => {
+    const access = accessConfig();
+    const t = await app({
+      access: {
+        ...access,
+        policies: [
+          { name: 'two-methods', groups: [groups.twoMethods], channels: { web: false } },
+          ...access.policies.slice(1),
+        ],
+      },
+    });
+    const lee = await startAs(t, people.lee.upn, 'reset', 'web');
+    const nobody = await startAs(t, 'nobody.audit@contoso.example', 'reset', 'web');
+    const policyOf = async (flowId: string) =>
+      (await t.store.audit.list({ flowId }))
+        .map((a) => `${a.event}:${String(a.detail['policy'] ?? '-')}`)
+        .sort();
+    expect(await policyOf(lee.flowId)).toEqual(['refused:two-methods', 'started:two-methods']);
+    expect(await policyOf(nobody.flowId)).toEqual(['refused:-', 'started:-']);
+  });
+
   it('show at least the methods the policy requires', async () => {
     const access = accessConfig();
     const t = await app({ access: { ...access, policies: [{ name: 'default', methodsRequired: 2 }] } });

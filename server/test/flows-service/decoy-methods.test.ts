@@ -8,6 +8,7 @@ import {
   decoyMethods,
   decoyOffer,
   decoyPolicy,
+  offerServes,
   type DecoyOffer,
 } from '../../src/flows-service/decoy-methods.js';
 import { reachablePolicies } from '../../src/policy/eligibility.js';
@@ -46,6 +47,14 @@ describe('reachablePolicies', () => {
     // Every licensed group is covered before the catch-all: no licensed user reaches it.
     const licensed = policiesConfigSchema.parse({ policies, licensedGroups: [g1, g2] });
     expect(names_(reachablePolicies(licensed, 'reset', 'kiosk'))).toEqual(['staff', 'two']);
+    // Nor any group policy after that point.
+    const onlyG1 = policiesConfigSchema.parse({ policies, licensedGroups: [g1] });
+    expect(names_(reachablePolicies(onlyG1, 'reset', 'kiosk'))).toEqual(['staff']);
+  });
+
+  it('refuses two policies of one name', () => {
+    const twice = [policySchema.parse({ name: 'p', groups: [g1] }), policySchema.parse({ name: 'p' })];
+    expect(policiesConfigSchema.safeParse({ policies: twice }).success).toBe(false);
   });
 });
 
@@ -83,10 +92,10 @@ describe('decoyOffer', () => {
     const policy = policySchema.parse({ name: 'default' });
     expect(decoyOffer(policy, 'reset', both)).toEqual({
       kinds: [
-        { kind: 'sms', rank: 0 },
-        { kind: 'email', rank: 0 },
+        { kind: 'sms', ranks: [0] },
+        { kind: 'email', ranks: [0] },
       ],
-      second: ['sms'],
+      second: [{ kind: 'sms', ranks: [0] }],
       enrolled: ['sms', 'email'],
       methodsRequired: 1,
     });
@@ -97,42 +106,67 @@ describe('decoyOffer', () => {
       methods: { sms: { sources: ['enrolled'] }, email: { sources: ['registered', 'profile'] } },
     });
     expect(decoyOffer(profile, 'reset', both)).toMatchObject({
-      kinds: [{ kind: 'email', rank: 0 }],
-      second: ['email'],
+      kinds: [{ kind: 'email', ranks: [0, 2] }],
+      second: [{ kind: 'email', ranks: [2] }],
       enrolled: ['sms'],
     });
     expect(decoyOffer(profile, 'enroll', both)).toMatchObject({
-      kinds: [{ kind: 'email', rank: 0 }],
-      second: ['email'],
+      kinds: [{ kind: 'email', ranks: [0, 2] }],
+      second: [{ kind: 'email', ranks: [2] }],
       enrolled: [],
     });
     // The profile's one mobile phone gives no second number, and ranks after registered methods.
     const profileSms = policySchema.parse({ name: 'p', methods: { sms: { sources: ['profile'] } } });
     expect(decoyOffer(profileSms, 'enroll', both)).toMatchObject({
       kinds: [
-        { kind: 'sms', rank: 2 },
-        { kind: 'email', rank: 0 },
+        { kind: 'sms', ranks: [2] },
+        { kind: 'email', ranks: [0] },
       ],
       second: [],
       enrolled: [],
     });
+    // A registered and a profile mobile: either can come first, and the second may be the profile's.
+    const bothSms = policySchema.parse({
+      name: 'p',
+      methods: { sms: { sources: ['registered', 'profile'] } },
+    });
+    expect(decoyOffer(bothSms, 'enroll', both)).toMatchObject({
+      kinds: [
+        { kind: 'sms', ranks: [0, 2] },
+        { kind: 'email', ranks: [0] },
+      ],
+      second: [{ kind: 'sms', ranks: [0, 2] }],
+    });
+  });
+
+  it('says whether a policy can serve anyone: some method, and as many as it requires', () => {
+    const policy = policySchema.parse({ name: 'p', methods: { sms: { allowed: false } } });
+    expect(offerServes(decoyOffer(policy, 'reset', both))).toBe(true);
+    expect(offerServes(decoyOffer(policy, 'reset', (k) => k === 'sms'))).toBe(false);
+    const two = policySchema.parse({ name: 'p', methods: { sms: { allowed: false } }, methodsRequired: 2 });
+    // One registered address, and enrollments in resets only.
+    expect(offerServes(decoyOffer(two, 'reset', both))).toBe(true);
+    expect(offerServes(decoyOffer(two, 'enroll', both))).toBe(false);
   });
 });
 
 describe('decoyMethods', () => {
   const wide: DecoyOffer = {
     kinds: [
-      { kind: 'sms', rank: 0 },
-      { kind: 'email', rank: 0 },
+      { kind: 'sms', ranks: [0] },
+      { kind: 'email', ranks: [0] },
     ],
-    second: ['sms', 'email'],
+    second: [
+      { kind: 'sms', ranks: [0] },
+      { kind: 'email', ranks: [2] },
+    ],
     enrolled: ['sms', 'email'],
     methodsRequired: 1,
   };
 
   it('shows only the offered kinds', () => {
     const emailOnly: DecoyOffer = {
-      kinds: [{ kind: 'email', rank: 0 }],
+      kinds: [{ kind: 'email', ranks: [0] }],
       second: [],
       enrolled: ['email'],
       methodsRequired: 1,
@@ -186,8 +220,8 @@ describe('decoyMethods', () => {
   it('orders methods as real lists do: registered, then enrollments, then profile fields', () => {
     const profileSms: DecoyOffer = {
       kinds: [
-        { kind: 'sms', rank: 2 },
-        { kind: 'email', rank: 0 },
+        { kind: 'sms', ranks: [2] },
+        { kind: 'email', ranks: [0] },
       ],
       second: [],
       enrolled: ['email'],
@@ -212,23 +246,30 @@ describe('decoyMethods', () => {
   it('shows at least the methods the policy requires, wherever a real user could have them', () => {
     const two = { ...wide, methodsRequired: 2 };
     const smsOnly: DecoyOffer = {
-      kinds: [{ kind: 'sms', rank: 0 }],
-      second: ['sms'],
+      kinds: [{ kind: 'sms', ranks: [0] }],
+      second: [{ kind: 'sms', ranks: [0] }],
       enrolled: [],
       methodsRequired: 2,
     };
     const emailOnly: DecoyOffer = {
-      kinds: [{ kind: 'email', rank: 0 }],
+      kinds: [{ kind: 'email', ranks: [0] }],
       second: [],
       enrolled: ['sms'],
       methodsRequired: 2,
     };
+    const twoShapes = new Map<string, number>();
     for (const n of names(400)) {
-      expect(decoyMethods(key, n, 'DK', [], two).length).toBeGreaterThanOrEqual(2);
+      const methods = decoyMethods(key, n, 'DK', [], two);
+      expect(methods.length).toBeGreaterThanOrEqual(2);
+      const shape = methods.map((m) => m.kind).join('+');
+      twoShapes.set(shape, (twoShapes.get(shape) ?? 0) + 1);
       expect(decoyMethods(key, n, 'DK', [], smsOnly).map((m) => m.id)).toEqual(['sms:1', 'sms:2']);
       // The one e-mail address and a MyPass enrollment, as a real user under this policy has them.
       expect(decoyMethods(key, n, 'DK', [], emailOnly).map((m) => m.id)).toEqual(['email:1', 'sms:1']);
     }
+    // Like real users under such a policy: mostly a number and an address, sometimes two numbers.
+    expect(twoShapes.get('sms+email') ?? 0).toBeGreaterThan(200);
+    expect(twoShapes.get('sms+sms') ?? 0).toBeGreaterThan(20);
   });
 
   it('draws numbers only from the SMS allow-list, and real mobile numbers in every allowed country', () => {
@@ -249,6 +290,28 @@ describe('decoyMethods', () => {
         }
       }
     }
+  });
+
+  it('shows a profile mobile after the registered address, or beside a registered mobile, as real lists do', () => {
+    const offer: DecoyOffer = {
+      kinds: [
+        { kind: 'sms', ranks: [0, 2] },
+        { kind: 'email', ranks: [0] },
+      ],
+      second: [{ kind: 'sms', ranks: [0, 2] }],
+      enrolled: [],
+      methodsRequired: 1,
+    };
+    const shapes = new Set<string>();
+    for (const n of names(4000))
+      shapes.add(
+        decoyMethods(key, n, 'DK', [], offer)
+          .map((m) => m.kind)
+          .join('+'),
+      );
+    expect(shapes).toContain('email+sms');
+    expect(shapes).toContain('sms+email+sms');
+    expect(shapes).toContain('sms+sms+email');
   });
 
   it('ends some e-mail hints in the decoy country’s domain, most in global ones', () => {
