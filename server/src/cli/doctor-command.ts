@@ -215,7 +215,11 @@ export async function doctor(
     findings.push(
       ...methodSourceFindings(access),
       ...weakPolicyFindings(access),
-      ...enrollmentEnumerationFindings(access),
+      ...enrollmentEnumerationFindings(access, (kind) =>
+        kind === 'sms'
+          ? config.delivery.sms.provider !== 'none' && config.delivery.smsCountries.length > 0
+          : config.delivery.email.provider !== 'none',
+      ),
       ...unreachablePolicyFindings(access),
       ...codeKeyFindings(config.store.codeKeys, now),
       ...licensingFindings(

@@ -10,7 +10,9 @@ import {
 } from '../store/maintenance-repository.js';
 import { defaultPasswordPolicy } from '@mypass/flows/contract';
 import type { DirectoryResult } from '../directory/directory.js';
+import { servingPolicies } from '../flows-service/decoy-methods.js';
 import { reachablePolicies } from '../policy/eligibility.js';
+import type { MethodKind } from '../store/store.js';
 import { overAllocated, seatCount } from '../policy/licensing.js';
 import { weakerEnrollmentProofs, type PoliciesConfig, type Policy } from '../policy/policy-config.js';
 import type { Finding } from './doctor-findings.js';
@@ -23,25 +25,29 @@ const DEFAULT_HOLD_HOURS = 72;
 const where = (p: Policy, index: number) => `access.policies[${index}] "${p.name}"`;
 
 /**
- * A decoy enroll flow takes the proof of one policy a real user could have (decoy-methods.ts, fixed
- * per name, most often the last such policy). Where those policies differ in whether a password sent
- * before any code is checked (proof `password`) or refused, a member always answers like their own
- * policy and an unknown name only for its share of names, so the answer tells members from unknown
- * names better than chance (T2).
+ * A decoy enroll flow takes the proof of one policy a real user could be served under there
+ * (decoy-methods.ts: a name's home policy where it serves enroll flows, else one that does; most
+ * often the last). Where those policies differ in whether a password sent before any code is checked
+ * (proof `password`) or refused, a member always answers like their own policy and an unknown name
+ * only for its share of names, so the answer tells members from unknown names better than chance (T2).
  */
-export function enrollmentEnumerationFindings(access: PoliciesConfig): Finding[] {
-  const reachable = reachablePolicies(access, 'enroll', undefined);
-  const last = reachable.at(-1);
-  if (!last) return [];
-  const lastChecksPassword = last.enrollment.proof === 'password';
+export function enrollmentEnumerationFindings(
+  access: PoliciesConfig,
+  canDeliver: (kind: MethodKind) => boolean = () => true,
+): Finding[] {
+  const serving = servingPolicies(access, 'enroll', undefined, canDeliver);
+  const home = servingPolicies(access, 'reset', undefined, canDeliver).at(-1);
+  const most = home && serving.includes(home) ? home : serving.at(-1);
+  if (!most) return [];
+  const mostChecksPassword = most.enrollment.proof === 'password';
   const at = (p: Policy) => where(p, access.policies.indexOf(p));
-  return reachable.flatMap((p) =>
-    p !== last && (p.enrollment.proof === 'password') !== lastChecksPassword
+  return serving.flatMap((p) =>
+    p !== most && (p.enrollment.proof === 'password') !== mostChecksPassword
       ? [
           {
             check: 'policy.enrollment-enumeration',
             status: 'warn' as const,
-            summary: `${at(p)} uses enrollment.proof ${p.enrollment.proof} where ${at(last)}, which most unknown names are shown, uses ${last.enrollment.proof}: a password sent before any code answers differently for its members, so anyone can tell members from unknown names better than by chance.`,
+            summary: `${at(p)} uses enrollment.proof ${p.enrollment.proof} where ${at(most)}, which most unknown names are shown, uses ${most.enrollment.proof}: a password sent before any code answers differently for its members, so anyone can tell members from unknown names better than by chance.`,
             fix: 'Use the same kind of proof (password alone, or a code first) in every policy that allows enrollment; code-then-password everywhere is the default.',
           },
         ]

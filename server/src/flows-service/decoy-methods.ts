@@ -13,7 +13,9 @@ import {
 } from 'libphonenumber-js';
 import examples from 'libphonenumber-js/mobile/examples';
 import type { MethodSource } from '../policy/eligibility.js';
-import type { Policy } from '../policy/policy-config.js';
+import type { ClientChannel } from '../policy/client-channel.js';
+import { reachablePolicies } from '../policy/eligibility.js';
+import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import type { FlowMethod, FlowPurpose, MethodKind } from '../store/store.js';
 
 // Where private addresses of a typical workforce live; a real user's registered e-mail method looks the same.
@@ -56,6 +58,8 @@ export interface DecoyOffer {
   second: readonly KindSources[];
   /** Kinds MyPass enrollments add; resets only, an enroll flow's code never goes to one (T12). */
   enrolled: readonly MethodKind[];
+  /** How many MyPass enrollments one person may hold under the policy (0 where none are offered). */
+  maxEnrollments: number;
   /** Methods the policy requires: a real user offered fewer is refused, so a decoy shows at least this many. */
   methodsRequired: number;
 }
@@ -68,6 +72,7 @@ export const fullDecoyOffer: DecoyOffer = {
   ],
   second: [{ kind: 'sms', ranks: [0] }],
   enrolled: [],
+  maxEnrollments: 0,
   methodsRequired: 1,
 };
 
@@ -76,8 +81,23 @@ export const fullDecoyOffer: DecoyOffer = {
  * fewer than it requires, refuses every one of its users (no_methods), so no decoy is shown under it.
  */
 export function offerServes(offer: DecoyOffer): boolean {
-  const capacity = offer.kinds.length + offer.second.length + offer.enrolled.length;
+  const capacity = offer.kinds.length + offer.second.length + offer.maxEnrollments;
   return offer.kinds.length + offer.enrolled.length > 0 && capacity >= offer.methodsRequired;
+}
+
+/**
+ * The policies some real user is served under through a door: matchable (eligibility.ts
+ * `reachablePolicies`), open to the channel and purpose, and able to give a member enough methods.
+ */
+export function servingPolicies(
+  config: PoliciesConfig,
+  purpose: FlowPurpose,
+  channel: ClientChannel | undefined,
+  canDeliver: (kind: MethodKind) => boolean,
+): Policy[] {
+  return reachablePolicies(config, purpose, channel).filter((p) =>
+    offerServes(decoyOffer(p, purpose, canDeliver)),
+  );
 }
 
 /**
@@ -108,6 +128,8 @@ export function decoyOffer(
   const kinds = (['sms', 'email'] as const).flatMap((kind) =>
     held(kind).length > 0 ? [{ kind, ranks: held(kind) }] : [],
   );
+  const enrolled =
+    purpose === 'reset' ? (['sms', 'email'] as const).filter((k) => byKind[k].has('enrolled')) : [];
   const sms = byKind.sms;
   const secondSms: Rank[] = sms.has('registered') ? (sms.has('profile') ? [0, 2] : [0]) : [];
   return {
@@ -116,7 +138,8 @@ export function decoyOffer(
       ...(secondSms.length > 0 ? [{ kind: 'sms' as const, ranks: secondSms }] : []),
       ...(byKind.email.has('profile') ? [{ kind: 'email' as const, ranks: [2 as const] }] : []),
     ],
-    enrolled: purpose === 'reset' ? (['sms', 'email'] as const).filter((k) => byKind[k].has('enrolled')) : [],
+    enrolled,
+    maxEnrollments: enrolled.length > 0 ? policy.enrollment.maxMethods : 0,
     methodsRequired: policy.methodsRequired,
   };
 }
@@ -218,17 +241,29 @@ export function decoyMethods(
   const addSecond = (kind: MethodKind, force: boolean) => {
     const from = second(kind);
     if (!from || !has(kind)) return;
+    // A person has one profile mobile: beside a profile one, the second number is a registered one.
+    const profileSms = drawn.some((m) => m.kind === 'sms' && m.rank === 2);
     if (kind === 'sms' && ((extra[0] ?? 0) % 20 === 0 || force))
-      add('sms', rankFrom(from.ranks, extra[6]), decoyPhone(extra, region, 8));
+      add('sms', profileSms ? 0 : rankFrom(from.ranks, extra[6]), decoyPhone(extra, region, 8));
     if (kind === 'email' && ((extra[3] ?? 0) % 20 === 0 || force))
       add('email', 2, decoyEmail(extra, region, 27));
   };
-  const addEnrolled = (force: boolean) => {
-    if (offer.kinds.length === 0 || offer.enrolled.length === 0) return;
-    if ((extra[1] ?? 0) % 8 !== 0 && !force) return;
-    const kind = offer.enrolled[(extra[2] ?? 0) % offer.enrolled.length] as MethodKind;
-    add(kind, 1, kind === 'sms' ? decoyPhone(extra, region, 16) : decoyEmail(extra, region, 22));
+  // MyPass enrollments (resets only): one name in eight has one, one in eight of those a second,
+  // and so on up to the policy's maximum, as people who enroll now and then do. Each from its own
+  // HMAC, so a name's enrollments stay fixed.
+  const addEnrolled = (force: () => boolean) => {
+    if (offer.enrolled.length === 0) return;
+    for (let i = enrolledCount; i < offer.maxEnrollments; i++) {
+      const bytes =
+        i === 0 ? extra : createHmac('sha256', key).update(`enrolled-${i}\0${normalizedName}`).digest();
+      if ((bytes[1] ?? 0) % 8 !== 0 && !force()) return;
+      const kind = offer.enrolled[(bytes[2] ?? 0) % offer.enrolled.length] as MethodKind;
+      add(kind, 1, kind === 'sms' ? decoyPhone(bytes, region, 16) : decoyEmail(bytes, region, 22));
+      enrolledCount++;
+    }
   };
+  // Where the policy offers only enrollments, the decoy's own methods already stand for them.
+  let enrolledCount = offer.kinds.length === 0 ? drawn.length : 0;
   // One in twenty: an alternate mobile, or a second address.
   addSecond('sms', false);
   addSecond('email', false);
@@ -249,7 +284,7 @@ export function decoyMethods(
     sameKind();
   }
   // One in eight: a MyPass enrollment (resets only); any name still short gets one.
-  addEnrolled(short());
+  addEnrolled(short);
 
   // Real lists: by source (registered, enrolled, profile), SMS before e-mail within one source.
   const kindOrder: Record<MethodKind, number> = { sms: 0, email: 1 };

@@ -24,9 +24,11 @@ import type { AuditLog, AuditEvent } from '../audit/audit-log.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Directory, DirectoryFailure } from '../directory/directory.js';
 import {
+  candidateMethods,
   decideEligibility,
   groupIdsOfInterest,
   reachablePolicies,
+  type MethodSource,
   type RefusalReason,
 } from '../policy/eligibility.js';
 import type { ClientChannel } from '../policy/client-channel.js';
@@ -42,7 +44,7 @@ import type {
   Store,
 } from '../store/store.js';
 import { clientAddressKey } from './client-address-key.js';
-import { decoyMethods, decoyOffer, decoyPolicy, offerServes, type DecoyOffer } from './decoy-methods.js';
+import { decoyMethods, decoyOffer, decoyPolicy, servingPolicies, type DecoyOffer } from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
@@ -173,14 +175,14 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     const door = `${purpose}/${channel ?? ''}`;
     let serving = servingByDoor.get(door);
     if (!serving) {
-      serving = reachablePolicies(config.policies, purpose, channel).filter((p) =>
-        offerServes(offerFor(p, purpose)),
-      );
+      serving = servingPolicies(config.policies, purpose, channel, canOffer);
       servingByDoor.set(door, serving);
     }
     return serving;
   };
   // Refusals that come after a policy matched: the user is one of its members, refused at this door.
+  // Of those, the ones that depend on the door: the same person is served at another one.
+  const doorRefusals: ReadonlySet<string> = new Set(['channel', 'no_methods', 'enrollment_not_allowed']);
   const refusedMembers: ReadonlySet<string> = new Set([
     'privileged',
     'channel',
@@ -208,6 +210,38 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       config.policies.policies.at(-1) ??
       defaultPolicy
     );
+  };
+  /**
+   * A decoy's methods: a member refused at this door only shows what the shown policy would give
+   * them of their own methods (as candidateMethods would under it), topped up with invented ones to
+   * the count it requires; anyone else shows invented methods only (decoy-methods.ts).
+   */
+  const decoyMethodsFor = (
+    decoyName: string,
+    member: readonly FlowMethod[],
+    shown: Policy,
+    offer: DecoyOffer | undefined,
+  ): FlowMethod[] => {
+    const invented = decoyMethods(
+      flowsConfig.decoyKey,
+      decoyName,
+      flowsConfig.defaultRegion,
+      delivery.smsCountries,
+      offer,
+    );
+    const kept = member.filter((m) => {
+      const rule = shown.methods[m.kind];
+      return rule.allowed && rule.sources.includes(m.source as MethodSource) && canOffer(m.kind);
+    });
+    if (kept.length === 0) return invented;
+    const needed = Math.max(1, shown.methodsRequired);
+    const list = [...kept];
+    for (const m of invented) {
+      if (list.length >= needed) break;
+      if (!list.some((k) => k.kind === m.kind && k.destination === m.destination)) list.push(m);
+    }
+    const ordinal: Record<MethodKind, number> = { sms: 0, email: 0 };
+    return list.map((m) => ({ ...m, id: `${m.kind}:${(ordinal[m.kind] += 1)}` }));
   };
   const policyByName = (name: string): Policy =>
     config.policies.policies.find((p) => p.name === name) ?? config.policies.policies.at(-1) ?? defaultPolicy;
@@ -462,6 +496,8 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       let upn: string | null = null;
       let policyName = config.policies.policies.at(-1)?.name ?? 'default';
       let real: { context: ResetFlowContext; methods: FlowMethod[] } | null = null;
+      // A member refused at this door only: the methods their policy gives them (see below).
+      let memberMethods: FlowMethod[] = [];
       // Messages go out in the user's preferredLanguage, else the language on screen, else English.
       let preferredLanguage: string | null = null;
 
@@ -491,6 +527,17 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         const enrolled = enrollments.usable;
         const decision = decideEligibility(config.policies, user, context.value, ctx.client, enrolled);
         policyName = decision.eligible ? decision.policy.name : decision.policyName;
+        const memberOf = (reason: string | null) => {
+          // Refused here but served at another door (another channel or purpose): a decoy with
+          // invented methods next to their real ones elsewhere would prove the person exists, so
+          // the decoy shows what their policy gives them (nothing is ever sent from a decoy).
+          if (reason === null || !doorRefusals.has(reason)) return;
+          const region = user.usageLocation ?? flowsConfig.defaultRegion;
+          memberMethods = realMethods(
+            candidateMethods(policyByName(policyName), user, context.value, enrolled),
+            region,
+          );
+        };
         if (!decision.eligible) refusal = decision.reason;
         else if (input.purpose === 'enroll' && !decision.policy.enrollment.allowed) {
           refusal = 'enrollment_not_allowed';
@@ -534,6 +581,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
             };
           }
         }
+        memberOf(refusal);
       }
 
       // The per-user limit holds whatever name was typed; a decoy's subject is its per-name pseudonym.
@@ -594,13 +642,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           real?.methods ??
           // A refused user shows the same decoy whichever of their names was typed (UPN, mail,
           // employee ID), as a real user shows the same methods; unknown names key on the name.
-          decoyMethods(
-            flowsConfig.decoyKey,
-            decoyName,
-            flowsConfig.defaultRegion,
-            delivery.smsCountries,
-            decoyOffered,
-          ),
+          decoyMethodsFor(decoyName, memberMethods, policyByName(policyName), decoyOffered),
         expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
         locale: messageLanguageFor(preferredLanguage, input.locale),
         clientAddress: ctx.clientAddress,

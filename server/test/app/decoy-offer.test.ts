@@ -222,6 +222,31 @@ describe('decoy methods through the app (T2)', () => {
     expect(await policyOf(nobody.flowId)).toEqual(['refused:-', 'started:-']);
   });
 
+  it('show a member refused at one door their own methods there, as at the door that serves them', async () => {
+    const access = accessConfig();
+    const t = await app({
+      access: {
+        ...access,
+        policies: [
+          { name: 'two-methods', groups: [groups.twoMethods], methodsRequired: 2, channels: { web: false } },
+          { name: 'default', enrollment: { allowed: false } },
+        ],
+      },
+    });
+    const hints = async (name: string, purpose: 'reset' | 'enroll', client: string) =>
+      (await startAs(t, name, purpose, client)).methods
+        .filter((m) => m.hint !== undefined)
+        .map((m) => m.hint);
+    // lee: served at the kiosk, refused on the web (channel).
+    expect(await hints(people.lee.upn, 'reset', 'web')).toEqual(
+      await hints(people.lee.upn, 'reset', 'kiosk'),
+    );
+    // adele: served for resets, refused for enrollment (her policy allows none).
+    expect(await hints(people.adele.upn, 'enroll', 'web')).toEqual(
+      await hints(people.adele.upn, 'reset', 'web'),
+    );
+  });
+
   it('show at least the methods the policy requires', async () => {
     const access = accessConfig();
     const t = await app({ access: { ...access, policies: [{ name: 'default', methodsRequired: 2 }] } });

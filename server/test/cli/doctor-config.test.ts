@@ -101,6 +101,24 @@ describe('enrollment proofs that tell members from unknown names (T2)', () => {
     expect(checks(reverse)).toEqual(['policy.enrollment-enumeration:warn']);
   });
 
+  it('compares with the policy most decoys are shown, not one that serves no enroll flow', () => {
+    const other = '7b1f4d2e-1c8e-4b72-8e4f-3a6d9c2b8f51';
+    // The catch-all gives methods only through enrollments: no enroll flow is served under it.
+    const findings = enrollmentEnumerationFindings(
+      access([
+        { name: 'a', groups: [staffGroup] },
+        { name: 'b', groups: [other], enrollment: { proof: 'password' } },
+        {
+          name: 'c',
+          methods: { sms: { sources: ['enrolled'] }, email: { sources: ['enrolled'] } },
+        },
+      ]),
+    );
+    expect(checks(findings)).toEqual(['policy.enrollment-enumeration:warn']);
+    expect(findings[0]?.summary).toContain('access.policies[0] "a"');
+    expect(findings[0]?.summary).toContain('access.policies[1] "b", which most unknown names are shown');
+  });
+
   it('stays quiet when every proof answers a password before a code alike', () => {
     expect(
       enrollmentEnumerationFindings(

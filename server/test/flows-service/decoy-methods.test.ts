@@ -97,6 +97,7 @@ describe('decoyOffer', () => {
       ],
       second: [{ kind: 'sms', ranks: [0] }],
       enrolled: ['sms', 'email'],
+      maxEnrollments: 5,
       methodsRequired: 1,
     });
     expect(decoyOffer(policy, 'enroll', both).enrolled).toEqual([]);
@@ -161,6 +162,7 @@ describe('decoyMethods', () => {
       { kind: 'email', ranks: [2] },
     ],
     enrolled: ['sms', 'email'],
+    maxEnrollments: 1,
     methodsRequired: 1,
   };
 
@@ -169,6 +171,7 @@ describe('decoyMethods', () => {
       kinds: [{ kind: 'email', ranks: [0] }],
       second: [],
       enrolled: ['email'],
+      maxEnrollments: 1,
       methodsRequired: 1,
     };
     const kinds = new Set(
@@ -225,6 +228,7 @@ describe('decoyMethods', () => {
       ],
       second: [],
       enrolled: ['email'],
+      maxEnrollments: 1,
       methodsRequired: 1,
     };
     const orders = new Set<string>();
@@ -237,7 +241,13 @@ describe('decoyMethods', () => {
     expect(orders).toContain('email,sms');
     expect(orders).toContain('email,email,sms');
     // Only enrollments offered: the decoy's methods stand for them (nothing would be a tell).
-    const onlyEnrolled: DecoyOffer = { kinds: [], second: [], enrolled: ['sms'], methodsRequired: 1 };
+    const onlyEnrolled: DecoyOffer = {
+      kinds: [],
+      second: [],
+      enrolled: ['sms'],
+      maxEnrollments: 1,
+      methodsRequired: 1,
+    };
     for (const n of names(50)) {
       expect(decoyMethods(key, n, 'DK', [], onlyEnrolled).map((m) => m.id)).toEqual(['sms:1']);
     }
@@ -249,12 +259,14 @@ describe('decoyMethods', () => {
       kinds: [{ kind: 'sms', ranks: [0] }],
       second: [{ kind: 'sms', ranks: [0] }],
       enrolled: [],
+      maxEnrollments: 0,
       methodsRequired: 2,
     };
     const emailOnly: DecoyOffer = {
       kinds: [{ kind: 'email', ranks: [0] }],
       second: [],
       enrolled: ['sms'],
+      maxEnrollments: 1,
       methodsRequired: 2,
     };
     const twoShapes = new Map<string, number>();
@@ -300,6 +312,7 @@ describe('decoyMethods', () => {
       ],
       second: [{ kind: 'sms', ranks: [0, 2] }],
       enrolled: [],
+      maxEnrollments: 0,
       methodsRequired: 1,
     };
     const shapes = new Set<string>();
@@ -312,6 +325,40 @@ describe('decoyMethods', () => {
     expect(shapes).toContain('email+sms');
     expect(shapes).toContain('sms+email+sms');
     expect(shapes).toContain('sms+sms+email');
+  });
+
+  it('shows several enrollments for a few names, up to the policy’s maximum', () => {
+    const many: DecoyOffer = { ...wide, second: [], maxEnrollments: 5 };
+    const counts = new Map<number, number>();
+    for (const n of names(4000)) {
+      const enrolled =
+        decoyMethods(key, n, 'DK', [], many).length -
+        decoyMethods(key, n, 'DK', [], { ...many, enrolled: [], maxEnrollments: 0 }).length;
+      counts.set(enrolled, (counts.get(enrolled) ?? 0) + 1);
+    }
+    expect(counts.get(1) ?? 0).toBeGreaterThan(300);
+    expect(counts.get(2) ?? 0).toBeGreaterThan(20);
+    expect(Math.max(...counts.keys())).toBeLessThanOrEqual(5);
+  });
+
+  it('never shows two profile mobiles: beside a profile number the second is registered', () => {
+    const offer: DecoyOffer = {
+      kinds: [
+        { kind: 'sms', ranks: [0, 2] },
+        { kind: 'email', ranks: [0] },
+      ],
+      second: [{ kind: 'sms', ranks: [0, 2] }],
+      enrolled: [],
+      maxEnrollments: 0,
+      methodsRequired: 2,
+    };
+    for (const n of names(20000)) {
+      expect(
+        decoyMethods(key, n, 'DK', [], offer)
+          .map((m) => m.kind)
+          .join(','),
+      ).not.toBe('email,sms,sms');
+    }
   });
 
   it('ends some e-mail hints in the decoy country’s domain, most in global ones', () => {
