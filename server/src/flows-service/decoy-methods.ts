@@ -1,8 +1,8 @@
 // Decoy methods for users MyPass will not reset (T2, T9): derived from an HMAC of the normalized name
 // with a server key, so the same name always shows the same methods and hints, in the exact hint form of
-// real ones, and nobody without the key can tell them from a real user's. A decoy shows only what some
-// real user could be shown through the same door (the kinds the policies allow and delivery can send,
-// second methods of a kind, enrollments in resets only), so no list proves a name unknown.
+// real ones, and nobody without the key can tell them from a real user's. A decoy is shown under one
+// policy a real user could be served under through the same door, and shows only what a member of it
+// could be offered (kinds, second methods, enrollments in resets only), so no list proves a name unknown.
 import { createHmac } from 'node:crypto';
 import { maskEmail, maskPhone } from '@mypass/flows/method-hints';
 import {
@@ -12,9 +12,8 @@ import {
   type CountryCode,
 } from 'libphonenumber-js';
 import examples from 'libphonenumber-js/mobile/examples';
-import type { MethodSource } from '../policy/eligibility.js';
 import type { ClientChannel } from '../policy/client-channel.js';
-import { reachablePolicies } from '../policy/eligibility.js';
+import { reachablePolicies, type MethodSource } from '../policy/eligibility.js';
 import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import type { FlowMethod, FlowPurpose, MethodKind } from '../store/store.js';
 

@@ -180,15 +180,10 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     }
     return serving;
   };
-  // Refusals that come after a policy matched: the user is one of its members, refused at this door.
-  // Of those, the ones that depend on the door: the same person is served at another one.
+  // Refusals that depend on the door: the member is served at another channel or purpose.
   const doorRefusals: ReadonlySet<string> = new Set(['channel', 'no_methods', 'enrollment_not_allowed']);
-  const refusedMembers: ReadonlySet<string> = new Set([
-    'privileged',
-    'channel',
-    'no_methods',
-    'enrollment_not_allowed',
-  ]);
+  // Refusals that come after a policy matched: the user is one of its members.
+  const refusedMembers: ReadonlySet<string> = new Set([...doorRefusals, 'privileged']);
   /**
    * The policy a decoy is shown under. A name has a home policy, fixed per name like its methods (a
    * refused member's is the policy they matched): shown where it serves this door, as a real member's
