@@ -202,10 +202,12 @@ export function decoyMethods(
   defaultRegion: string,
   smsCountries: readonly string[] = [],
   offer: DecoyOffer = fullDecoyOffer,
+  /** The region of every number drawn (a member's own, for their top-up); else drawn per name. */
+  fixedRegion?: string,
 ): FlowMethod[] {
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
-  const region = decoyRegion(bytes, defaultRegion, smsCountries);
+  const region = fixedRegion ?? decoyRegion(bytes, defaultRegion, smsCountries);
   // Mostly the first place a method can come from (registered), one in four the other (profile).
   const rankFrom = (ranks: readonly Rank[], byte: number | undefined): Rank =>
     ranks.length === 1 || (byte ?? 0) % 4 !== 0 ? (ranks[0] ?? 0) : (ranks.at(-1) ?? 0);
@@ -275,6 +277,9 @@ export function decoyMethods(
   const sameKind = () => {
     for (const kind of ['sms', 'email'] as const) if (short()) addSecond(kind, true);
   };
+  // One name in four that is short reaches the count through an enrollment (resets only), as a
+  // member whose second method is one does; in an enroll list the directory-held fill then shows.
+  if (offer.enrolled.length > 0 && (bytes[2] ?? 0) % 4 === 0) addEnrolled(short);
   if ((extra[7] ?? 0) % 2 === 0) {
     sameKind();
     otherKind();
@@ -285,18 +290,65 @@ export function decoyMethods(
   // One in eight: a MyPass enrollment (resets only); any name still short gets one.
   addEnrolled(short);
 
-  // Real lists: by source (registered, enrolled, profile), SMS before e-mail within one source.
-  const kindOrder: Record<MethodKind, number> = { sms: 0, email: 1 };
-  drawn.sort((a, b) => a.rank - b.rank || kindOrder[a.kind] - kindOrder[b.kind]);
-  const ordinal: Record<MethodKind, number> = { sms: 0, email: 0 };
-  return drawn.map(({ kind, destination }) => {
-    ordinal[kind] += 1;
-    return {
-      id: `${kind}:${ordinal[kind]}`,
+  return inRealOrder(
+    drawn.map(({ kind, rank, destination }) => ({
+      id: '',
       kind,
       hint: kind === 'sms' ? maskPhone(destination) : maskEmail(destination),
-      source: 'registered',
+      source: sourceOfRank[rank],
       destination,
-    };
+    })),
+  );
+}
+
+const sourceOfRank: Record<Rank, MethodSource> = { 0: 'registered', 1: 'enrolled', 2: 'profile' };
+const rankOfSource: Record<string, number> = { registered: 0, enrolled: 1, profile: 2 };
+const kindOrder: Record<MethodKind, number> = { sms: 0, email: 1 };
+
+/** Ordered as real lists are (by source, SMS before e-mail within one), ids numbered per kind. */
+function inRealOrder(methods: readonly FlowMethod[]): FlowMethod[] {
+  const sorted = [...methods].sort(
+    (a, b) =>
+      (rankOfSource[a.source ?? 'registered'] ?? 0) - (rankOfSource[b.source ?? 'registered'] ?? 0) ||
+      kindOrder[a.kind] - kindOrder[b.kind],
+  );
+  const ordinal: Record<MethodKind, number> = { sms: 0, email: 0 };
+  return sorted.map((m) => ({ ...m, id: `${m.kind}:${(ordinal[m.kind] += 1)}` }));
+}
+
+/**
+ * The list a decoy shows at a door, the same way for everyone: the name's own list (a member's real
+ * methods, or the invented list under their home policy), kept where the shown policy offers that
+ * kind from that source, topped up from `invented` (drawn under the shown policy) to the count it
+ * requires, kinds the list lacks first, in the order of real lists.
+ */
+export function decoyListAtDoor(
+  own: readonly FlowMethod[],
+  shown: Policy,
+  canDeliver: (kind: MethodKind) => boolean,
+  purpose: FlowPurpose,
+  invented: readonly FlowMethod[],
+): FlowMethod[] {
+  const kept = own.filter((m) => {
+    const rule = shown.methods[m.kind];
+    const source = m.source as MethodSource;
+    return (
+      rule.allowed &&
+      rule.sources.includes(source) &&
+      canDeliver(m.kind) &&
+      (purpose === 'reset' || source !== 'enrolled')
+    );
   });
+  if (kept.length === 0) return [...invented];
+  const list = [...kept];
+  const needed = Math.max(1, shown.methodsRequired);
+  const fresh = invented.filter(
+    (m) => !list.some((k) => k.kind === m.kind && k.destination === m.destination),
+  );
+  const lacking = fresh.filter((m) => !list.some((k) => k.kind === m.kind));
+  for (const m of [...lacking, ...fresh.filter((f) => !lacking.includes(f))]) {
+    if (list.length >= needed) break;
+    list.push(m);
+  }
+  return inRealOrder(list);
 }

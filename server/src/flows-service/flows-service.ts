@@ -28,7 +28,6 @@ import {
   decideEligibility,
   groupIdsOfInterest,
   reachablePolicies,
-  type MethodSource,
   type RefusalReason,
 } from '../policy/eligibility.js';
 import type { ClientChannel } from '../policy/client-channel.js';
@@ -44,7 +43,14 @@ import type {
   Store,
 } from '../store/store.js';
 import { clientAddressKey } from './client-address-key.js';
-import { decoyMethods, decoyOffer, decoyPolicy, servingPolicies, type DecoyOffer } from './decoy-methods.js';
+import {
+  decoyListAtDoor,
+  decoyMethods,
+  decoyOffer,
+  decoyPolicy,
+  servingPolicies,
+  type DecoyOffer,
+} from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
 import type { FlowsConfig, LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
@@ -185,58 +191,52 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
   // Refusals that come after a policy matched: the user is one of its members.
   const refusedMembers: ReadonlySet<string> = new Set([...doorRefusals, 'privileged']);
   /**
-   * The policy a decoy is shown under. A name has a home policy, fixed per name like its methods (a
-   * refused member's is the policy they matched): shown where it serves this door, as a real member's
+   * The policies of a decoy. A name has a home policy, fixed per name like its methods (a refused
+   * member's is the policy they matched); it is shown where it serves this door, as a real member's
    * would be, else one of the door's serving policies, as a member refused here gets. With none, a
    * policy that does not depend on the user.
    */
-  const decoyShownPolicy = (
+  const decoyPolicies = (
     decoyName: string,
     matched: Policy | undefined,
     purpose: FlowPurpose,
     channel: ClientChannel | undefined,
-  ): Policy => {
+  ): { home: Policy | undefined; shown: Policy } => {
     const home = matched ?? decoyPolicy(flowsConfig.decoyKey, decoyName, servingFor('reset', undefined));
     const serving = servingFor(purpose, channel);
-    if (home && serving.includes(home)) return home;
-    return (
+    if (home && serving.includes(home)) return { home, shown: home };
+    const shown =
       decoyPolicy(flowsConfig.decoyKey, decoyName, serving) ??
       reachablePolicies(config.policies, 'reset', undefined).at(-1) ??
       config.policies.policies.at(-1) ??
-      defaultPolicy
-    );
+      defaultPolicy;
+    return { home, shown };
   };
   /**
-   * A decoy's methods: a member refused at this door only shows what the shown policy would give
-   * them of their own methods (as candidateMethods would under it), topped up with invented ones to
-   * the count it requires; anyone else shows invented methods only (decoy-methods.ts).
+   * A decoy's methods, the same way for every name (decoyListAtDoor): its own list — a member's
+   * methods at this door, or the invented list under its home policy — kept where the shown policy
+   * offers them and topped up with invented ones drawn under it (in a member's own region).
    */
   const decoyMethodsFor = (
     decoyName: string,
     member: readonly FlowMethod[],
-    shown: Policy,
-    offer: DecoyOffer | undefined,
+    memberRegion: string | null,
+    policies: { home: Policy | undefined; shown: Policy },
+    purpose: FlowPurpose,
   ): FlowMethod[] => {
-    const invented = decoyMethods(
-      flowsConfig.decoyKey,
-      decoyName,
-      flowsConfig.defaultRegion,
-      delivery.smsCountries,
-      offer,
-    );
-    const kept = member.filter((m) => {
-      const rule = shown.methods[m.kind];
-      return rule.allowed && rule.sources.includes(m.source as MethodSource) && canOffer(m.kind);
-    });
-    if (kept.length === 0) return invented;
-    const needed = Math.max(1, shown.methodsRequired);
-    const list = [...kept];
-    for (const m of invented) {
-      if (list.length >= needed) break;
-      if (!list.some((k) => k.kind === m.kind && k.destination === m.destination)) list.push(m);
-    }
-    const ordinal: Record<MethodKind, number> = { sms: 0, email: 0 };
-    return list.map((m) => ({ ...m, id: `${m.kind}:${(ordinal[m.kind] += 1)}` }));
+    const invent = (policy: Policy) =>
+      decoyMethods(
+        flowsConfig.decoyKey,
+        decoyName,
+        flowsConfig.defaultRegion,
+        delivery.smsCountries,
+        offerFor(policy, purpose),
+        memberRegion ?? undefined,
+      );
+    const { home, shown } = policies;
+    const own = member.length > 0 ? [...member] : home ? invent(home) : [];
+    if (member.length === 0 && home === shown) return own;
+    return decoyListAtDoor(own, shown, canOffer, purpose, invent(shown));
   };
   const policyByName = (name: string): Policy =>
     config.policies.policies.find((p) => p.name === name) ?? config.policies.policies.at(-1) ?? defaultPolicy;
@@ -493,6 +493,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       let real: { context: ResetFlowContext; methods: FlowMethod[] } | null = null;
       // A member refused at this door only: the methods their policy gives them (see below).
       let memberMethods: FlowMethod[] = [];
+      let memberRegion: string | null = null;
       // Messages go out in the user's preferredLanguage, else the language on screen, else English.
       let preferredLanguage: string | null = null;
 
@@ -522,16 +523,23 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         const enrolled = enrollments.usable;
         const decision = decideEligibility(config.policies, user, context.value, ctx.client, enrolled);
         policyName = decision.eligible ? decision.policy.name : decision.policyName;
-        const memberOf = (reason: string | null) => {
+        const memberOf = async (reason: string | null) => {
           // Refused here but served at another door (another channel or purpose): a decoy with
           // invented methods next to their real ones elsewhere would prove the person exists, so
           // the decoy shows what their policy gives them (nothing is ever sent from a decoy).
           if (reason === null || !doorRefusals.has(reason)) return;
+          const policy = policyByName(policyName);
           const region = user.usageLocation ?? flowsConfig.defaultRegion;
-          memberMethods = realMethods(
-            candidateMethods(policyByName(policyName), user, context.value, enrolled),
-            region,
-          );
+          if (reason === 'no_methods') {
+            // Too few methods for a reset means too few everywhere (a reset offers the most); too
+            // few for an enrollment counts only if their enrollments make up a reset's count.
+            if (input.purpose === 'reset') return;
+            const usable = (await enrollment.confirmedMethods(user.id)).usable;
+            const forReset = realMethods(candidateMethods(policy, user, context.value, usable), region);
+            if (forReset.length < policy.methodsRequired) return;
+          }
+          memberRegion = region;
+          memberMethods = realMethods(candidateMethods(policy, user, context.value, enrolled), region);
         };
         if (!decision.eligible) refusal = decision.reason;
         else if (input.purpose === 'enroll' && !decision.policy.enrollment.allowed) {
@@ -576,7 +584,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
             };
           }
         }
-        memberOf(refusal);
+        await memberOf(refusal);
       }
 
       // The per-user limit holds whatever name was typed; a decoy's subject is its per-name pseudonym.
@@ -600,12 +608,13 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       const decoyName = userId ? `user\0${userId}` : normalizedName;
       let matchedPolicy: string | null = null;
       let decoyOffered: DecoyOffer | undefined;
+      let decoyShown: { home: Policy | undefined; shown: Policy } | undefined;
       if (!real) {
         const matched = userId && refusedMembers.has(refusal ?? '') ? policyByName(policyName) : undefined;
         matchedPolicy = matched?.name ?? null;
-        const shown = decoyShownPolicy(decoyName, matched, input.purpose, ctx.client);
-        policyName = shown.name;
-        decoyOffered = offerFor(shown, input.purpose);
+        decoyShown = decoyPolicies(decoyName, matched, input.purpose, ctx.client);
+        policyName = decoyShown.shown.name;
+        decoyOffered = offerFor(decoyShown.shown, input.purpose);
       }
 
       const flowToken = newFlowToken(random);
@@ -614,7 +623,9 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         subject,
         userPrincipalName: null,
         displayName: null,
-        region: flowsConfig.defaultRegion,
+        // A member's own numbers are read as their real flow reads them (T2: the same typed number
+        // must confirm alike, and not spend their failure budget as a wrong guess).
+        region: memberRegion ?? flowsConfig.defaultRegion,
         atRisk: false,
         methodsRequired: decoyOffered?.methodsRequired ?? 1,
         notify: [],
@@ -637,7 +648,13 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           real?.methods ??
           // A refused user shows the same decoy whichever of their names was typed (UPN, mail,
           // employee ID), as a real user shows the same methods; unknown names key on the name.
-          decoyMethodsFor(decoyName, memberMethods, policyByName(policyName), decoyOffered),
+          decoyMethodsFor(
+            decoyName,
+            memberMethods,
+            memberRegion,
+            decoyShown ?? { home: undefined, shown: policyByName(policyName) },
+            input.purpose,
+          ),
         expiresAt: new Date(clock.now().getTime() + flowsConfig.lifetimeSeconds * 1000),
         locale: messageLanguageFor(preferredLanguage, input.locale),
         clientAddress: ctx.clientAddress,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { defaultSmsCountries } from '../../src/delivery/delivery-config.js';
 import {
+  decoyListAtDoor,
   decoyMethods,
   decoyOffer,
   decoyPolicy,
@@ -359,6 +360,32 @@ describe('decoyMethods', () => {
           .join(','),
       ).not.toBe('email,sms,sms');
     }
+  });
+
+  it('keeps at a door what the shown policy offers of a list, tops it up with kinds it lacks, in real order', () => {
+    const own: FlowMethod[] = [
+      { id: 'email:1', kind: 'email', hint: 'a•••@o•••.com', destination: 'a@o.com', source: 'registered' },
+      { id: 'sms:1', kind: 'sms', hint: '+45 •• •• •• 01', destination: '+4520000001', source: 'enrolled' },
+    ];
+    const invented = decoyMethods(key, 'x', 'DK', [], wide);
+    const two = policySchema.parse({ name: 'two', methodsRequired: 2 });
+    // At an enroll door the enrollment goes, and the list is topped up: an SMS first (it lacks one).
+    const atEnroll = decoyListAtDoor(own, two, both, 'enroll', [
+      { id: 'email:1', kind: 'email', hint: 'b•••@g•••.com', destination: 'b@g.com', source: 'registered' },
+      { id: 'sms:1', kind: 'sms', hint: '+45 •• •• •• 99', destination: '+4520000099', source: 'registered' },
+    ]);
+    expect(atEnroll.map((m) => `${m.id} ${m.hint}`)).toEqual([
+      'sms:1 +45 •• •• •• 99',
+      'email:1 a•••@o•••.com',
+    ]);
+    // At a reset door both stay, registered before enrolled.
+    expect(decoyListAtDoor(own, two, both, 'reset', invented).map((m) => m.id)).toEqual(['email:1', 'sms:1']);
+    // Nothing the shown policy offers: the invented list.
+    const smsOff = policySchema.parse({
+      name: 'p',
+      methods: { sms: { allowed: false }, email: { allowed: false } },
+    });
+    expect(decoyListAtDoor(own, smsOff, both, 'reset', invented)).toEqual(invented);
   });
 
   it('ends some e-mail hints in the decoy country’s domain, most in global ones', () => {
