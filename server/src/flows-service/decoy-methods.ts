@@ -207,7 +207,14 @@ export function decoyMethods(
 ): FlowMethod[] {
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
-  const region = fixedRegion ?? decoyRegion(bytes, defaultRegion, smsCountries);
+  // A member's own region only where a real number of theirs could be from it (a known country in
+  // the SMS allow-list); else drawn per name like anyone's.
+  const region =
+    fixedRegion !== undefined &&
+    isSupportedCountry(fixedRegion) &&
+    (smsCountries.length === 0 || smsCountries.includes(fixedRegion))
+      ? fixedRegion
+      : decoyRegion(bytes, defaultRegion, smsCountries);
   // Mostly the first place a method can come from (registered), one in four the other (profile).
   const rankFrom = (ranks: readonly Rank[], byte: number | undefined): Rank =>
     ranks.length === 1 || (byte ?? 0) % 4 !== 0 ? (ranks[0] ?? 0) : (ranks.at(-1) ?? 0);

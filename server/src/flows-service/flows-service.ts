@@ -530,13 +530,17 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           if (reason === null || !doorRefusals.has(reason)) return;
           const policy = policyByName(policyName);
           const region = user.usageLocation ?? flowsConfig.defaultRegion;
-          if (reason === 'no_methods') {
-            // Too few methods for a reset means too few everywhere (a reset offers the most); too
-            // few for an enrollment counts only if their enrollments make up a reset's count.
-            if (input.purpose === 'reset') return;
-            const usable = (await enrollment.confirmedMethods(user.id)).usable;
-            const forReset = realMethods(candidateMethods(policy, user, context.value, usable), region);
-            if (forReset.length < policy.methodsRequired) return;
+          // Only someone served at some door (any channel, a reset with their enrollments) shows
+          // their own methods; anyone refused everywhere gets an invented list, as an unknown name.
+          const usable =
+            input.purpose === 'reset' ? enrolled : (await enrollment.confirmedMethods(user.id)).usable;
+          const anywhere = decideEligibility(config.policies, user, context.value, undefined, usable);
+          if (
+            !anywhere.eligible ||
+            !(anywhere.policy.channels.kiosk || anywhere.policy.channels.web) ||
+            realMethods(anywhere.methods, region).length < anywhere.methodsRequired
+          ) {
+            return;
           }
           memberRegion = region;
           memberMethods = realMethods(candidateMethods(policy, user, context.value, enrolled), region);

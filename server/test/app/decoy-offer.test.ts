@@ -337,6 +337,83 @@ describe('decoy methods through the app (T2)', () => {
     expect(staffHomes).toBeGreaterThan(0);
   });
 
+  it('show invented methods for a member served at no door (too few methods, or at risk), as an unknown name', async () => {
+    const directory = scriptedTenant();
+    const licensed = accessConfig().licensedGroups;
+    const add = (id: string, upn: string, phone: string, extra: Parameters<typeof makeContext>[0] = {}) =>
+      directory.add(
+        makeUser({ id, userPrincipalName: upn }),
+        makeContext({
+          memberOfGroupIds: [...licensed, groups.twoMethods],
+          phoneMethods: [{ id: `p-${id}`, phoneNumber: phone, phoneType: 'mobile' }],
+          ...extra,
+        }),
+      );
+    add('a0000000-0000-4000-8000-0000000000f1', 'pat@contoso.example', '+4520111147');
+    // rik is at risk (two methods) with one number, in the default policy only.
+    directory.add(
+      makeUser({ id: 'a0000000-0000-4000-8000-0000000000f4', userPrincipalName: 'rik@contoso.example' }),
+      makeContext({
+        memberOfGroupIds: licensed,
+        riskState: 'atRisk',
+        phoneMethods: [{ id: 'p-rik', phoneNumber: '+4520111192', phoneType: 'mobile' }],
+      }),
+    );
+    const access = accessConfig();
+    const t = await app({
+      directory,
+      access: {
+        ...access,
+        policies: [
+          { name: 'two-methods', groups: [groups.twoMethods], methodsRequired: 2, channels: { web: false } },
+          ...access.policies.slice(1),
+        ],
+      },
+    });
+    // pat has one number under a kiosk-only two-method policy: refused at the kiosk (too few) and on the web.
+    for (const client of ['kiosk', 'web']) {
+      const hints = (await startAs(t, 'pat@contoso.example', 'reset', client)).methods.map((m) => m.hint);
+      expect(hints, client).not.toContain('+45 •• •• •• 47');
+    }
+    for (const purpose of ['reset', 'enroll'] as const) {
+      const hints = (await startAs(t, 'rik@contoso.example', purpose, 'web')).methods.map((m) => m.hint);
+      expect(hints, purpose).not.toContain('+45 •• •• •• 92');
+    }
+  });
+
+  it('never fails a start for a member whose usage location has no calling code, nor invents numbers there', async () => {
+    const directory = scriptedTenant();
+    for (const [id, upn, location] of [
+      ['a0000000-0000-4000-8000-0000000000f2', 'aq@contoso.example', 'AQ'],
+      ['a0000000-0000-4000-8000-0000000000f3', 'br@contoso.example', 'BR'],
+    ] as const) {
+      directory.add(
+        makeUser({ id, userPrincipalName: upn, usageLocation: location }),
+        makeContext({
+          memberOfGroupIds: [...accessConfig().licensedGroups, groups.twoMethods],
+          phoneMethods: [{ id: `p-${id}`, phoneNumber: '+4520111194', phoneType: 'mobile' }],
+        }),
+      );
+    }
+    const access = accessConfig();
+    const t = await app({
+      directory,
+      access: {
+        ...access,
+        policies: [
+          { name: 'two-methods', groups: [groups.twoMethods], channels: { web: false } },
+          { name: 'default', methodsRequired: 2 },
+        ],
+      },
+    });
+    for (const upn of ['aq@contoso.example', 'br@contoso.example']) {
+      // Served at the kiosk; on the web refused (channel) under a two-method policy: topped up.
+      const web = (await startAs(t, upn, 'reset', 'web')).methods.map((m) => m.hint ?? '');
+      expect(web).toContain('+45 •• •• •• 94');
+      expect(web.filter((h) => h.startsWith('+55') || h.startsWith('+672'))).toEqual([]);
+    }
+  });
+
   it('show at least the methods the policy requires', async () => {
     const access = accessConfig();
     const t = await app({ access: { ...access, policies: [{ name: 'default', methodsRequired: 2 }] } });
