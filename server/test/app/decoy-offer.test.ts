@@ -57,8 +57,7 @@ async function methods(t: TestApp, username: string, purpose: 'reset' | 'enroll'
 }
 
 /** The minimum password length the flow's policy shows (GET /password-policy). */
-async function minLength(t: TestApp, username: string, client = 'web'): Promise<number> {
-  const flow = await startAs(t, username, 'reset', client);
+async function minLengthOf(t: TestApp, flow: { flowId: string; flowToken: string }): Promise<number> {
   const res = await t.app.inject({
     method: 'GET',
     url: `/api/v1/flows/${flow.flowId}/password-policy`,
@@ -66,6 +65,15 @@ async function minLength(t: TestApp, username: string, client = 'web'): Promise<
   });
   expect(res.statusCode).toBe(200);
   return (res.json() as { minLength: number }).minLength;
+}
+
+async function minLength(
+  t: TestApp,
+  username: string,
+  client = 'web',
+  purpose: 'reset' | 'enroll' = 'reset',
+): Promise<number> {
+  return minLengthOf(t, await startAs(t, username, purpose, client));
 }
 
 const unknownNames = Array.from({ length: 40 }, (_, i) => `nobody.${i}@contoso.example`);
@@ -133,18 +141,9 @@ describe('decoy methods through the app (T2)', () => {
         ].map((p) => ({ ...p, enrollment: { allowed: false } })),
       },
     });
-    const enrollMinLength = async (name: string) => {
-      const flow = await startAs(t, name, 'enroll', 'web');
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/flows/${flow.flowId}/password-policy`,
-        headers: { authorization: `Bearer ${flow.flowToken}` },
-      });
-      return (res.json() as { minLength: number }).minLength;
-    };
     const shown = new Set<number>();
     for (const name of [people.lee.upn, people.adele.upn, ...unknownNames.slice(0, 6)])
-      shown.add(await enrollMinLength(name));
+      shown.add(await minLength(t, name, 'web', 'enroll'));
     expect([...shown]).toEqual([9]);
   });
 
@@ -167,18 +166,9 @@ describe('decoy methods through the app (T2)', () => {
         ],
       },
     });
-    const rulesAt = async (name: string, purpose: 'reset' | 'enroll') => {
-      const flow = await startAs(t, name, purpose, 'web');
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/flows/${flow.flowId}/password-policy`,
-        headers: { authorization: `Bearer ${flow.flowToken}` },
-      });
-      return (res.json() as { minLength: number }).minLength;
-    };
     for (const name of unknownNames) {
-      const reset = await rulesAt(name, 'reset');
-      const enroll = await rulesAt(name, 'enroll');
+      const reset = await minLength(t, name, 'web', 'reset');
+      const enroll = await minLength(t, name, 'web', 'enroll');
       // A policy that serves both doors shows at both; only no-enroll's members differ (refused there).
       if (reset !== 11) expect(enroll).toBe(reset);
       else expect(enroll).not.toBe(11);
@@ -324,12 +314,7 @@ describe('decoy methods through the app (T2)', () => {
     let staffHomes = 0;
     for (const name of unknownNames) {
       const kiosk = await startAs(t, name, 'reset', 'kiosk');
-      const rules = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/flows/${kiosk.flowId}/password-policy`,
-        headers: { authorization: `Bearer ${kiosk.flowToken}` },
-      });
-      if ((rules.json() as { minLength: number }).minLength !== 14) continue;
+      if ((await minLengthOf(t, kiosk)) !== 14) continue;
       staffHomes++;
       const web = (await startAs(t, name, 'reset', 'web')).methods.map((m) => m.hint);
       expect(web).toEqual(kiosk.methods.map((m) => m.hint));
