@@ -276,8 +276,8 @@ export function decoyMethods(
   addSecond('sms', false);
   addSecond('email', false);
   // Still short of the policy's count: what a real user under it has, in an order drawn per name
-  // (a second of the same kind first, or the other kind first). Enrollments come last, on top of
-  // the same directory-held list, so an enroll list is the reset list without them, as a real one is.
+  // (a second of the same kind first, or the other kind first). Enrollments mostly come last, on
+  // top of the same directory-held list, so an enroll list is the reset list without them.
   const otherKind = () => {
     for (const k of base) if (!has(k.kind) && short()) baseMethod(k);
   };
