@@ -544,6 +544,13 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
           }
           memberRegion = region;
           memberMethods = realMethods(candidateMethods(policy, user, context.value, enrolled), region);
+          // Only enrollments at a reset, none at this enroll door: the decoy shows those (an unknown
+          // name's enroll list shares its methods with its reset list too). Nothing is sent from it.
+          if (memberMethods.length === 0 && input.purpose === 'enroll') {
+            memberMethods = realMethods(candidateMethods(policy, user, context.value, usable), region).map(
+              (m) => ({ ...m, source: 'registered' }),
+            );
+          }
         };
         if (!decision.eligible) refusal = decision.reason;
         else if (input.purpose === 'enroll' && !decision.policy.enrollment.allowed) {

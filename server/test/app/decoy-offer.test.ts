@@ -399,6 +399,32 @@ describe('decoy methods through the app (T2)', () => {
     }
   });
 
+  it('show a member whose only method is an enrollment that method at the enroll door too', async () => {
+    const directory = scriptedTenant();
+    const eveId = 'a0000000-0000-4000-8000-0000000000f6';
+    directory.add(
+      makeUser({ id: eveId, userPrincipalName: 'eve@contoso.example' }),
+      makeContext({ memberOfGroupIds: accessConfig().licensedGroups }),
+    );
+    const t = await app({ directory });
+    await t.store.enrollments.create({
+      id: 'e_eve',
+      userId: eveId,
+      kind: 'email',
+      destination: 'eve.enrolled@mail.example',
+      hint: 'e•••@m•••.example',
+      flowId: 'f_old',
+      challengeId: 'c_old',
+    });
+    await t.store.enrollments.confirm('e_eve', new Date(t.clock.now().getTime() - 3600_000));
+    const reset = (await methods(t, 'eve@contoso.example', 'reset')).map((m) => m.hint);
+    const enroll = (await methods(t, 'eve@contoso.example', 'enroll'))
+      .filter((m) => m.hint)
+      .map((m) => m.hint);
+    expect(reset).toEqual(['e•••@m•••.example']);
+    expect(enroll).toContain('e•••@m•••.example');
+  });
+
   it('show at least the methods the policy requires', async () => {
     const access = accessConfig();
     const t = await app({ access: { ...access, policies: [{ name: 'default', methodsRequired: 2 }] } });
