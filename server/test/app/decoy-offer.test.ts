@@ -76,6 +76,12 @@ async function minLength(
   return minLengthOf(t, await startAs(t, username, purpose, client));
 }
 
+type AccessInput = NonNullable<ConfigOverrides['access']>;
+/** The tenant's access section with some fields replaced. */
+const withAccess = (overrides: AccessInput): AccessInput => ({ ...accessConfig(), ...overrides });
+/** The tenant's policies after its first (the catch-all default). */
+const defaultPolicies: NonNullable<AccessInput['policies']> = accessConfig().policies.slice(1);
+
 const unknownNames = Array.from({ length: 40 }, (_, i) => `nobody.${i}@contoso.example`);
 
 describe('decoy methods through the app (T2)', () => {
@@ -89,10 +95,8 @@ describe('decoy methods through the app (T2)', () => {
 
   it('show a refused user the rules of a policy the door serves, never their own (GET /password-policy)', async () => {
     // lee's policy (long passwords) serves the kiosk only: on the web lee is refused (channel).
-    const access = accessConfig();
     const t = await app({
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           {
             name: 'two-methods',
@@ -101,9 +105,9 @@ describe('decoy methods through the app (T2)', () => {
             channels: { web: false },
             password: { minLength: 14 },
           },
-          ...access.policies.slice(1),
+          ...defaultPolicies,
         ],
-      },
+      }),
     });
     expect(await minLength(t, people.lee.upn, 'kiosk')).toBe(14);
     expect(await minLength(t, people.lee.upn, 'web')).toBe(8);
@@ -116,30 +120,26 @@ describe('decoy methods through the app (T2)', () => {
 
   it('show unknown names the rules of a policy real users can have, not a catch-all no one reaches', async () => {
     // Every licensed user is in a group of the first policy, so the catch-all serves nobody.
-    const access = accessConfig();
     const t = await app({
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
-          { name: 'staff', groups: access.licensedGroups, password: { minLength: 14 } },
-          ...access.policies.slice(1),
+          { name: 'staff', groups: accessConfig().licensedGroups, password: { minLength: 14 } },
+          ...defaultPolicies,
         ],
-      },
+      }),
     });
     expect(await minLength(t, people.adele.upn)).toBe(14);
     for (const name of unknownNames.slice(0, 10)) expect(await minLength(t, name)).toBe(14);
   });
 
   it('show no policy of the person’s own where no policy serves the door (enrollment off everywhere)', async () => {
-    const access = accessConfig();
     const t = await app({
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           { name: 'two-methods', groups: [groups.twoMethods], password: { minLength: 14 } },
           { name: 'default', password: { minLength: 9 } },
         ].map((p) => ({ ...p, enrollment: { allowed: false } })),
-      },
+      }),
     });
     const shown = new Set<number>();
     for (const name of [people.lee.upn, people.adele.upn, ...unknownNames.slice(0, 6)])
@@ -148,10 +148,8 @@ describe('decoy methods through the app (T2)', () => {
   });
 
   it('show one policy per name at every door its policy serves, as a member’s is', async () => {
-    const access = accessConfig();
     const t = await app({
-      access: {
-        ...access,
+      access: withAccess({
         licensedGroups: [],
         policies: [
           { name: 'a', groups: ['aaaaaaaa-0000-4000-8000-00000000000a'], password: { minLength: 10 } },
@@ -164,7 +162,7 @@ describe('decoy methods through the app (T2)', () => {
           { name: 'c', groups: ['cccccccc-0000-4000-8000-00000000000c'], password: { minLength: 12 } },
           { name: 'default', password: { minLength: 9 } },
         ],
-      },
+      }),
     });
     for (const name of unknownNames) {
       const reset = await minLength(t, name, 'web', 'reset');
@@ -176,16 +174,14 @@ describe('decoy methods through the app (T2)', () => {
   });
 
   it('show no SMS where the policies that offer it can serve nobody (SMS not deliverable)', async () => {
-    const access = accessConfig();
     const t = await app({
       emailOnly: true,
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           { name: 'two-methods', groups: [groups.twoMethods], methods: { email: { allowed: false } } },
-          access.policies[1] ?? { name: 'default' },
+          ...defaultPolicies,
         ],
-      },
+      }),
     });
     const kinds = new Set<string>();
     for (const name of unknownNames) for (const m of await methods(t, name)) kinds.add(m.kind);
@@ -193,15 +189,13 @@ describe('decoy methods through the app (T2)', () => {
   });
 
   it('keep a refused member’s matched policy in the audit, and no shown policy for unknown names', async () => {
-    const access = accessConfig();
     const t = await app({
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           { name: 'two-methods', groups: [groups.twoMethods], channels: { web: false } },
-          ...access.policies.slice(1),
+          ...defaultPolicies,
         ],
-      },
+      }),
     });
     const lee = await startAs(t, people.lee.upn, 'reset', 'web');
     const nobody = await startAs(t, 'nobody.audit@contoso.example', 'reset', 'web');
@@ -214,15 +208,13 @@ describe('decoy methods through the app (T2)', () => {
   });
 
   it('show a member refused at one door their own methods there, as at the door that serves them', async () => {
-    const access = accessConfig();
     const t = await app({
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           { name: 'two-methods', groups: [groups.twoMethods], methodsRequired: 2, channels: { web: false } },
           { name: 'default', enrollment: { allowed: false } },
         ],
-      },
+      }),
     });
     const hints = async (name: string, purpose: 'reset' | 'enroll', client: string) =>
       (await startAs(t, name, purpose, client)).methods
@@ -239,8 +231,7 @@ describe('decoy methods through the app (T2)', () => {
   });
 
   it('show a member refused at every door (too few methods) an invented list, as an unknown name', async () => {
-    const access = accessConfig();
-    const t = await app({ access: { ...access, policies: [{ name: 'default', methodsRequired: 2 }] } });
+    const t = await app({ access: withAccess({ policies: [{ name: 'default', methodsRequired: 2 }] }) });
     // alex has one registered address: refused for resets and enrollments alike.
     const reset = (await methods(t, people.alex.upn, 'reset')).map((m) => m.hint);
     const enroll = (await methods(t, people.alex.upn, 'enroll')).filter((m) => m.hint).map((m) => m.hint);
@@ -263,16 +254,14 @@ describe('decoy methods through the app (T2)', () => {
         emailMethods: [{ id: 'e9', emailAddress: 'sam.private@gmail.com' }],
       }),
     );
-    const access = accessConfig();
     const t = await app({
       directory,
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           { name: 'two-methods', groups: [groups.twoMethods], methodsRequired: 2, channels: { web: false } },
-          ...access.policies.slice(1),
+          ...defaultPolicies,
         ],
-      },
+      }),
     });
     for (const client of ['kiosk', 'web']) {
       const flow = await startAs(t, 'sam@contoso.example', 'reset', client);
@@ -294,10 +283,8 @@ describe('decoy methods through the app (T2)', () => {
   });
 
   it('show an unknown name at a door its home policy refuses a part of its home list, as a member', async () => {
-    const access = accessConfig();
     const t = await app({
-      access: {
-        ...access,
+      access: withAccess({
         licensedGroups: [],
         policies: [
           {
@@ -309,7 +296,7 @@ describe('decoy methods through the app (T2)', () => {
           },
           { name: 'default' },
         ],
-      },
+      }),
     });
     let staffHomes = 0;
     for (const name of unknownNames) {
@@ -344,16 +331,14 @@ describe('decoy methods through the app (T2)', () => {
         phoneMethods: [{ id: 'p-rik', phoneNumber: '+4520111192', phoneType: 'mobile' }],
       }),
     );
-    const access = accessConfig();
     const t = await app({
       directory,
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           { name: 'two-methods', groups: [groups.twoMethods], methodsRequired: 2, channels: { web: false } },
-          ...access.policies.slice(1),
+          ...defaultPolicies,
         ],
-      },
+      }),
     });
     // pat has one number under a kiosk-only two-method policy: refused at the kiosk (too few) and on the web.
     for (const client of ['kiosk', 'web']) {
@@ -380,16 +365,14 @@ describe('decoy methods through the app (T2)', () => {
         }),
       );
     }
-    const access = accessConfig();
     const t = await app({
       directory,
-      access: {
-        ...access,
+      access: withAccess({
         policies: [
           { name: 'two-methods', groups: [groups.twoMethods], channels: { web: false } },
           { name: 'default', methodsRequired: 2 },
         ],
-      },
+      }),
     });
     for (const upn of ['aq@contoso.example', 'br@contoso.example']) {
       // Served at the kiosk; on the web refused (channel) under a two-method policy: topped up.
@@ -426,8 +409,7 @@ describe('decoy methods through the app (T2)', () => {
   });
 
   it('show at least the methods the policy requires', async () => {
-    const access = accessConfig();
-    const t = await app({ access: { ...access, policies: [{ name: 'default', methodsRequired: 2 }] } });
+    const t = await app({ access: withAccess({ policies: [{ name: 'default', methodsRequired: 2 }] }) });
     expect((await methods(t, people.adele.upn)).length).toBe(2);
     for (const name of unknownNames) expect((await methods(t, name)).length).toBeGreaterThanOrEqual(2);
   });

@@ -305,17 +305,20 @@ describe('decoyMethods', () => {
     }
   });
 
+  /** SMS from registered methods and the profile's mobile phone, e-mail registered. */
+  const profileMobileOffer: DecoyOffer = {
+    kinds: [
+      { kind: 'sms', ranks: [0, 2] },
+      { kind: 'email', ranks: [0] },
+    ],
+    second: [{ kind: 'sms', ranks: [0, 2] }],
+    enrolled: [],
+    maxEnrollments: 0,
+    methodsRequired: 1,
+  };
+
   it('shows a profile mobile after the registered address, or beside a registered mobile, as real lists do', () => {
-    const offer: DecoyOffer = {
-      kinds: [
-        { kind: 'sms', ranks: [0, 2] },
-        { kind: 'email', ranks: [0] },
-      ],
-      second: [{ kind: 'sms', ranks: [0, 2] }],
-      enrolled: [],
-      maxEnrollments: 0,
-      methodsRequired: 1,
-    };
+    const offer = profileMobileOffer;
     const shapes = new Set<string>();
     for (const n of names(4000))
       shapes.add(
@@ -343,16 +346,7 @@ describe('decoyMethods', () => {
   });
 
   it('never shows two profile mobiles: beside a profile number the second is registered', () => {
-    const offer: DecoyOffer = {
-      kinds: [
-        { kind: 'sms', ranks: [0, 2] },
-        { kind: 'email', ranks: [0] },
-      ],
-      second: [{ kind: 'sms', ranks: [0, 2] }],
-      enrolled: [],
-      maxEnrollments: 0,
-      methodsRequired: 2,
-    };
+    const offer: DecoyOffer = { ...profileMobileOffer, methodsRequired: 2 };
     for (const n of names(20000)) {
       expect(
         decoyMethods(key, n, 'DK', [], offer)
