@@ -42,6 +42,53 @@ export const limitsConfigSchema = z
 
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 
+const share = (value: number) => z.number().min(0).max(1).default(value);
+
+/**
+ * How often decoys show each shape a real user's list can have (T2). A shape far more common among
+ * real users than among decoys makes a name that shows it likely real, so these should match the
+ * tenant: `mypass doctor` measures them on a sample of licensed users (check `decoy.shares`).
+ * Changing one changes the decoys of the names it moves across, once; real users' lists stay.
+ */
+export const decoySharesSchema = z
+  .strictObject({
+    /** Names whose home policy is the last one a user can reach (the catch-all most users fall under). */
+    lastPolicy: share(0.75),
+    /** Names with an SMS and an e-mail method (of those where the policy offers both). */
+    smsAndEmail: share(0.5),
+    /** Names with an SMS method alone; the rest have an e-mail method alone. */
+    smsOnly: share(0.3),
+    /** Numbers from the default region (`flows.defaultRegion`), the rest from other SMS countries. */
+    defaultRegion: share(0.7),
+    /** Methods from a profile field where the policy takes that kind from registered methods and the profile. */
+    profileSource: share(0.25),
+    /** Names with an alternate mobile number beside their mobile (where the policy allows it). */
+    alternateMobile: share(0.05),
+    /** Names with a second address from the profile's other addresses (where the policy allows it). */
+    secondEmail: share(0.05),
+    /** Names with a MyPass enrollment (resets only); of those, the same share has another, and so on. */
+    enrollment: share(0.125),
+    /** E-mail addresses at a national domain (hotmail.dk, web.de) rather than a global one. */
+    nationalEmailDomain: share(0.3),
+  })
+  .refine((s) => s.smsAndEmail + s.smsOnly <= 1 + 1e-9, {
+    message: 'smsAndEmail and smsOnly together are at most 1 (the rest have e-mail alone)',
+    path: ['smsOnly'],
+  })
+  .default({
+    lastPolicy: 0.75,
+    smsAndEmail: 0.5,
+    smsOnly: 0.3,
+    defaultRegion: 0.7,
+    profileSource: 0.25,
+    alternateMobile: 0.05,
+    secondEmail: 0.05,
+    enrollment: 0.125,
+    nationalEmailDomain: 0.3,
+  });
+
+export type DecoyShares = z.infer<typeof decoySharesSchema>;
+
 export const flowsConfigSchema = z.strictObject({
   lifetimeSeconds: z
     .number()
@@ -84,6 +131,7 @@ export const flowsConfigSchema = z.strictObject({
   simulatedDeliveryMs: z.number().int().min(0).default(1500),
   /** Key for decoy methods (stable per normalized name); at least 32 characters. MYPASS_DECOY_KEY. */
   decoyKey: z.string().min(32),
+  decoyShares: decoySharesSchema,
   /** Default region for numbers typed without a country code when the user has no usageLocation. */
   defaultRegion: z
     .string()
