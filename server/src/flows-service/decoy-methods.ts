@@ -16,6 +16,41 @@ import type { ClientChannel } from '../policy/client-channel.js';
 import { reachablePolicies, type MethodSource } from '../policy/eligibility.js';
 import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import type { FlowMethod, FlowPurpose, MethodKind } from '../store/store.js';
+import { decoySharesSchema, type DecoyShares } from './flows-config.js';
+
+/** The shares a configuration without `flows.decoyShares` gets. */
+export const defaultDecoyShares: DecoyShares = decoySharesSchema.parse(undefined);
+
+/**
+ * Whether a name falls within `share` of all names: `byte % modulus` puts it in one of `modulus`
+ * equal slices, `fine` places it within its slice. A share of k/modulus picks exactly the names
+ * `byte % modulus < k` picked before shares were configurable, so the defaults keep every decoy.
+ */
+function within(share: number, byte: number | undefined, modulus: number, fine: number | undefined): boolean {
+  const scaled = share * modulus;
+  const threshold = Math.abs(scaled - Math.round(scaled)) < 1e-9 ? Math.round(scaled) : scaled;
+  return ((byte ?? 0) % modulus) + (fine ?? 0) / 256 < threshold;
+}
+
+/** Which byte of a name's `shares` HMAC places it within each slice (see `within`). */
+const fineByte = {
+  shape: 0,
+  region: 1,
+  smsSource: 2,
+  emailSource: 3,
+  secondSmsSource: 4,
+  alternateMobile: 5,
+  secondEmail: 6,
+  nationalEmail: 7,
+  nationalSecondEmail: 8,
+  /** Plus the enrollment's index (at most 10). */
+  enrollment: 9,
+  nationalEnrolledEmail: 19,
+  policy: 29,
+} as const;
+
+const sharesHmac = (key: string, name: string): Buffer =>
+  createHmac('sha256', key).update(`shares\0${name}`).digest();
 
 // Where private addresses of a typical workforce live; a real user's registered e-mail method looks the same.
 const decoyDomains = [
@@ -100,15 +135,21 @@ export function servingPolicies(
 }
 
 /**
- * One policy of `policies`, fixed per name like a decoy's methods: three names in four get the last
- * (the catch-all most users fall under), the others one of the rest. The shares are a guess at a
- * typical tenant. Undefined for an empty list.
+ * One policy of `policies`, fixed per name like a decoy's methods: `shares.lastPolicy` of names get
+ * the last (the catch-all most users fall under; three in four by default), the others one of the
+ * rest. Undefined for an empty list.
  */
-export function decoyPolicy(key: string, name: string, policies: readonly Policy[]): Policy | undefined {
+export function decoyPolicy(
+  key: string,
+  name: string,
+  policies: readonly Policy[],
+  shares: DecoyShares = defaultDecoyShares,
+): Policy | undefined {
   if (policies.length <= 1) return policies[0];
   const bytes = createHmac('sha256', key).update(`policy\0${name}`).digest();
+  const other = within(1 - shares.lastPolicy, bytes[0], 4, sharesHmac(key, name)[fineByte.policy]);
   const others = policies.slice(0, -1);
-  return (bytes[0] ?? 0) % 4 !== 0 ? policies.at(-1) : others[(bytes[1] ?? 0) % others.length];
+  return other ? others[(bytes[1] ?? 0) % others.length] : policies.at(-1);
 }
 
 /** What a real user under `policy` could be offered (eligibility.ts's rules). */
@@ -160,11 +201,20 @@ function decoyPhone(bytes: Buffer, region: string, from: number): string {
   return `+${getCountryCallingCode(region as CountryCode)}${national.slice(0, keep)}${tail}`;
 }
 
-/** Two letters, an x, and a domain; `bytes[from…from+4]` choose them. */
-function decoyEmail(bytes: Buffer, region: string, from: number): string {
+/**
+ * Two letters, an x, and a domain; `bytes[from…from+4]` choose them, `nationalShare` of them (with
+ * `fine`) at a national domain.
+ */
+function decoyEmail(
+  bytes: Buffer,
+  region: string,
+  from: number,
+  nationalShare: number,
+  fine: number | undefined,
+): string {
   const local = letters[(bytes[from] ?? 0) % letters.length] ?? 'a';
   const local2 = letters[(bytes[from + 1] ?? 0) % letters.length] ?? 'b';
-  const national = (bytes[from + 3] ?? 0) % 10 < 3;
+  const national = within(nationalShare, bytes[from + 3], 10, fine);
   const domain = national
     ? `${nationalProviders[(bytes[from + 4] ?? 0) % nationalProviders.length] ?? 'mail'}.${countryDomain(region)}`
     : (decoyDomains[(bytes[from + 2] ?? 0) % decoyDomains.length] ?? 'gmail.com');
@@ -177,17 +227,24 @@ function countryDomain(region: string): string {
 }
 
 /**
- * Mostly the default region, like most of a workforce; three in ten from the rest of the SMS
- * allow-list, where every real number offered must be too, so a foreign number does not prove a
- * real user. A default region the allow-list leaves out never shows: no real number from it can.
+ * Mostly the default region (`defaultShare`, seven in ten by default), like most of a workforce; the
+ * others from the rest of the SMS allow-list, where every real number offered must be too, so a
+ * foreign number does not prove a real user. A default region the allow-list leaves out never shows:
+ * no real number from it can.
  */
-function decoyRegion(bytes: Buffer, defaultRegion: string, smsCountries: readonly string[]): string {
+function decoyRegion(
+  bytes: Buffer,
+  defaultRegion: string,
+  smsCountries: readonly string[],
+  defaultShare: number,
+  fine: number | undefined,
+): string {
   const allowed: string[] = smsCountries.filter((c) => isSupportedCountry(c));
   if (allowed.length > 0 && !allowed.includes(defaultRegion)) {
     return allowed[(bytes[31] ?? 0) % allowed.length] ?? defaultRegion;
   }
   const others = allowed.filter((c) => c !== defaultRegion);
-  if (others.length === 0 || (bytes[30] ?? 0) % 10 < 7) return defaultRegion;
+  if (others.length === 0 || within(defaultShare, bytes[30], 10, fine)) return defaultRegion;
   return others[(bytes[31] ?? 0) % others.length] ?? defaultRegion;
 }
 
@@ -204,9 +261,11 @@ export function decoyMethods(
   offer: DecoyOffer = fullDecoyOffer,
   /** The region of every number drawn (a member's own, for their top-up); else drawn per name. */
   fixedRegion?: string,
+  shares: DecoyShares = defaultDecoyShares,
 ): FlowMethod[] {
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
+  const fine = sharesHmac(key, normalizedName);
   // A member's own region only where a real number of theirs could be from it (a known country in
   // the SMS allow-list); else drawn per name like anyone's.
   const region =
@@ -214,10 +273,15 @@ export function decoyMethods(
     isSupportedCountry(fixedRegion) &&
     (smsCountries.length === 0 || smsCountries.includes(fixedRegion))
       ? fixedRegion
-      : decoyRegion(bytes, defaultRegion, smsCountries);
-  // Mostly the first place a method can come from (registered), one in four the other (profile).
-  const rankFrom = (ranks: readonly Rank[], byte: number | undefined): Rank =>
-    ranks.length === 1 || (byte ?? 0) % 4 !== 0 ? (ranks[0] ?? 0) : (ranks.at(-1) ?? 0);
+      : decoyRegion(bytes, defaultRegion, smsCountries, shares.defaultRegion, fine[fineByte.region]);
+  // Mostly the first place a method can come from (registered), `profileSource` of them (one in four
+  // by default) the other (profile).
+  const rankFrom = (ranks: readonly Rank[], byte: number | undefined, fineAt: number): Rank =>
+    ranks.length === 1 || !within(shares.profileSource, byte, 4, fine[fineAt])
+      ? (ranks[0] ?? 0)
+      : (ranks.at(-1) ?? 0);
+  const email = (from: Buffer, at: number, nationalAt: number) =>
+    decoyEmail(from, region, at, shares.nationalEmailDomain, fine[nationalAt]);
   // Where the policy offers only enrollments, real users show those alone: the decoy's own methods
   // stand for them. Nothing offered at all: every user is refused, any shape will do.
   const base: readonly KindSources[] =
@@ -226,10 +290,15 @@ export function decoyMethods(
       : offer.enrolled.length > 0
         ? offer.enrolled.map((kind) => ({ kind, ranks: [1 as const] }))
         : fullDecoyOffer.kinds;
-  const shape = (bytes[0] ?? 0) % 10;
-  // Half show an SMS and an e-mail method, three in ten an SMS method alone, two in ten an e-mail
-  // alone; where only one kind can be offered, that kind.
-  const wanted = base.length === 1 || shape < 5 ? ['sms', 'email'] : shape < 8 ? ['sms'] : ['email'];
+  // `smsAndEmail` show an SMS and an e-mail method (half by default), `smsOnly` an SMS method alone
+  // (three in ten), the rest an e-mail alone; where only one kind can be offered, that kind.
+  const shaped = (share: number) => within(share, bytes[0], 10, fine[fineByte.shape]);
+  const wanted =
+    base.length === 1 || shaped(shares.smsAndEmail)
+      ? ['sms', 'email']
+      : shaped(shares.smsAndEmail + shares.smsOnly)
+        ? ['sms']
+        : ['email'];
 
   const drawn: { kind: MethodKind; rank: Rank; destination: string }[] = [];
   const add = (kind: MethodKind, rank: Rank, destination: string) => {
@@ -238,8 +307,12 @@ export function decoyMethods(
   };
   const baseMethod = (k: KindSources) =>
     k.kind === 'sms'
-      ? add('sms', rankFrom(k.ranks, extra[4]), decoyPhone(bytes, region, 8))
-      : add('email', rankFrom(k.ranks, extra[5]), decoyEmail(bytes, region, 20));
+      ? add('sms', rankFrom(k.ranks, extra[4], fineByte.smsSource), decoyPhone(bytes, region, 8))
+      : add(
+          'email',
+          rankFrom(k.ranks, extra[5], fineByte.emailSource),
+          email(bytes, 20, fineByte.nationalEmail),
+        );
   for (const k of base) if (wanted.includes(k.kind)) baseMethod(k);
 
   // A real user offered fewer methods than the policy requires is refused, so a decoy never is.
@@ -251,28 +324,39 @@ export function decoyMethods(
     if (!from || !has(kind)) return;
     // A person has one profile mobile: beside a profile one, the second number is a registered one.
     const profileSms = drawn.some((m) => m.kind === 'sms' && m.rank === 2);
-    if (kind === 'sms' && ((extra[0] ?? 0) % 20 === 0 || force))
-      add('sms', profileSms ? 0 : rankFrom(from.ranks, extra[6]), decoyPhone(extra, region, 8));
-    if (kind === 'email' && ((extra[3] ?? 0) % 20 === 0 || force))
-      add('email', 2, decoyEmail(extra, region, 27));
+    if (
+      kind === 'sms' &&
+      (within(shares.alternateMobile, extra[0], 20, fine[fineByte.alternateMobile]) || force)
+    )
+      add(
+        'sms',
+        profileSms ? 0 : rankFrom(from.ranks, extra[6], fineByte.secondSmsSource),
+        decoyPhone(extra, region, 8),
+      );
+    if (kind === 'email' && (within(shares.secondEmail, extra[3], 20, fine[fineByte.secondEmail]) || force))
+      add('email', 2, email(extra, 27, fineByte.nationalSecondEmail));
   };
-  // MyPass enrollments (resets only): one name in eight has one, one in eight of those a second,
-  // and so on up to the policy's maximum, as people who enroll now and then do. Each from its own
-  // HMAC, so a name's enrollments stay fixed.
+  // MyPass enrollments (resets only): `enrollment` of names have one (one in eight by default), the
+  // same share of those a second, and so on up to the policy's maximum, as people who enroll now and
+  // then do. Each from its own HMAC, so a name's enrollments stay fixed.
   const addEnrolled = (force: () => boolean) => {
     if (offer.enrolled.length === 0) return;
     for (let i = enrolledCount; i < offer.maxEnrollments; i++) {
       const bytes =
         i === 0 ? extra : createHmac('sha256', key).update(`enrolled-${i}\0${normalizedName}`).digest();
-      if ((bytes[1] ?? 0) % 8 !== 0 && !force()) return;
+      if (!within(shares.enrollment, bytes[1], 8, fine[fineByte.enrollment + i]) && !force()) return;
       const kind = offer.enrolled[(bytes[2] ?? 0) % offer.enrolled.length] as MethodKind;
-      add(kind, 1, kind === 'sms' ? decoyPhone(bytes, region, 16) : decoyEmail(bytes, region, 22));
+      add(
+        kind,
+        1,
+        kind === 'sms' ? decoyPhone(bytes, region, 16) : email(bytes, 22, fineByte.nationalEnrolledEmail + i),
+      );
       enrolledCount++;
     }
   };
   // Where the policy offers only enrollments, the decoy's own methods already stand for them.
   let enrolledCount = offer.kinds.length === 0 ? drawn.length : 0;
-  // One in twenty: an alternate mobile, or a second address.
+  // An alternate mobile, or a second address (one in twenty each by default).
   addSecond('sms', false);
   addSecond('email', false);
   // Still short of the policy's count: what a real user under it has, in an order drawn per name
@@ -294,7 +378,7 @@ export function decoyMethods(
     otherKind();
     sameKind();
   }
-  // One in eight: a MyPass enrollment (resets only); any name still short gets one.
+  // A MyPass enrollment (resets only; one in eight by default); any name still short gets one.
   addEnrolled(short);
 
   return inRealOrder(

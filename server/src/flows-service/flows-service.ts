@@ -202,11 +202,12 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     purpose: FlowPurpose,
     channel: ClientChannel | undefined,
   ): { home: Policy | undefined; shown: Policy } => {
-    const home = matched ?? decoyPolicy(flowsConfig.decoyKey, decoyName, servingFor('reset', undefined));
+    const { decoyKey, decoyShares } = flowsConfig;
+    const home = matched ?? decoyPolicy(decoyKey, decoyName, servingFor('reset', undefined), decoyShares);
     const serving = servingFor(purpose, channel);
     if (home && serving.includes(home)) return { home, shown: home };
     const shown =
-      decoyPolicy(flowsConfig.decoyKey, decoyName, serving) ??
+      decoyPolicy(decoyKey, decoyName, serving, decoyShares) ??
       reachablePolicies(config.policies, 'reset', undefined).at(-1) ??
       config.policies.policies.at(-1) ??
       defaultPolicy;
@@ -232,6 +233,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         delivery.smsCountries,
         offerFor(policy, purpose),
         memberRegion ?? undefined,
+        flowsConfig.decoyShares,
       );
     const { home, shown } = policies;
     const own = member.length > 0 ? [...member] : home ? invent(home) : [];

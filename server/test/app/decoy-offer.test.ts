@@ -438,4 +438,29 @@ describe('decoy methods through the app (T2)', () => {
     expect(differ).toBeGreaterThan(0);
     expect(gained).toBeLessThan(names.length * 0.2);
   });
+
+  it('take their shapes from flows.decoyShares', async () => {
+    const build = async (decoyShares: Record<string, number>) => {
+      const t = await buildTestApp({
+        directory: scriptedTenant(),
+        config: testConfig({
+          access: accessConfig(),
+          limits: { startsPerAddress: { max: 1000, windowSeconds: 900 } },
+          flows: { decoyShares },
+        }),
+      });
+      opened.push(t);
+      return t;
+    };
+    const everyName = await build({ smsAndEmail: 1, smsOnly: 0, alternateMobile: 1 });
+    const usual = await build({});
+    let withAlternate = 0;
+    for (const name of unknownNames) {
+      const ids = (await methods(everyName, name)).map((m) => m.id);
+      expect(ids).toEqual(expect.arrayContaining(['sms:1', 'sms:2', 'email:1']));
+      if ((await methods(usual, name)).some((m) => m.id === 'sms:2')) withAlternate++;
+    }
+    // One in twenty by default.
+    expect(withAlternate).toBeLessThan(unknownNames.length / 4);
+  });
 });

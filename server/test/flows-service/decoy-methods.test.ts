@@ -7,11 +7,13 @@ import { defaultSmsCountries } from '../../src/delivery/delivery-config.js';
 import {
   decoyListAtDoor,
   decoyMethods,
+  defaultDecoyShares,
   decoyOffer,
   decoyPolicy,
   offerServes,
   type DecoyOffer,
 } from '../../src/flows-service/decoy-methods.js';
+import { flowsConfigSchema, type DecoyShares } from '../../src/flows-service/flows-config.js';
 import { reachablePolicies } from '../../src/policy/eligibility.js';
 import { policiesConfigSchema, policySchema } from '../../src/policy/policy-config.js';
 import type { FlowMethod } from '../../src/store/store.js';
@@ -397,5 +399,120 @@ describe('decoyMethods', () => {
     expect((tlds.get('uk') ?? 0) / total).toBeLessThan(0.4);
     expect(tlds.get('gb')).toBeUndefined();
     expect(tlds.get('com') ?? 0).toBeGreaterThan(total / 3);
+  });
+});
+
+describe('decoy shares (flows.decoyShares)', () => {
+  const wideOffer = decoyOffer(
+    policySchema.parse({
+      name: 'wide',
+      methods: {
+        sms: { sources: ['registered', 'enrolled', 'profile'] },
+        email: { sources: ['registered', 'enrolled', 'profile'] },
+      },
+    }),
+    'reset',
+    both,
+  );
+  const countries = ['DK', 'SE', 'NO', 'DE'];
+  const sample = names(4000);
+  /** The share of `sample` whose decoy list (under `shares`) passes `test`. */
+  const shareOf = (shares: DecoyShares, test: (methods: FlowMethod[]) => boolean): number =>
+    sample.filter((n) => test(decoyMethods(key, n, 'DK', countries, wideOffer, undefined, shares))).length /
+    sample.length;
+  const kinds = (ms: FlowMethod[]) => [...new Set(ms.map((m) => m.kind))].sort().join();
+  const directoryHeld = (ms: FlowMethod[]) => ms.filter((m) => m.source !== 'enrolled');
+  const region = (ms: FlowMethod[]) =>
+    parsePhoneNumberFromString(ms.find((m) => m.kind === 'sms')?.destination ?? '')?.country;
+  const tests: Record<string, (ms: FlowMethod[]) => boolean> = {
+    smsAndEmail: (ms) => kinds(directoryHeld(ms)) === 'email,sms',
+    alternateMobile: (ms) => directoryHeld(ms).filter((m) => m.kind === 'sms').length === 2,
+    secondEmail: (ms) => directoryHeld(ms).filter((m) => m.kind === 'email').length === 2,
+    enrollment: (ms) => ms.some((m) => m.source === 'enrolled'),
+    profileSource: (ms) => ms.some((m) => m.kind === 'sms' && m.source === 'profile'),
+    defaultRegion: (ms) => region(ms) === 'DK',
+    nationalEmailDomain: (ms) =>
+      /\.(dk|se|no|de)$/.test(ms.find((m) => m.kind === 'email')?.destination ?? ''),
+  };
+
+  it('are the defaults the schema gives a configuration without them', () => {
+    expect(flowsConfigSchema.parse({ decoyKey: key }).decoyShares).toEqual(defaultDecoyShares);
+    expect(defaultDecoyShares).toMatchObject({ lastPolicy: 0.75, smsAndEmail: 0.5, alternateMobile: 0.05 });
+  });
+
+  it('refuse more than all names between the SMS-and-e-mail and the SMS-alone shares', () => {
+    const bad = { decoyKey: key, decoyShares: { smsAndEmail: 0.7, smsOnly: 0.4 } };
+    expect(flowsConfigSchema.safeParse(bad).success).toBe(false);
+    expect(
+      flowsConfigSchema.safeParse({ ...bad, decoyShares: { smsAndEmail: 0.7, smsOnly: 0.3 } }).success,
+    ).toBe(true);
+  });
+
+  it('move each shape to the share configured for it', () => {
+    const changed: Partial<DecoyShares> = {
+      smsAndEmail: 0.85,
+      smsOnly: 0.05,
+      alternateMobile: 0.3,
+      secondEmail: 0.4,
+      enrollment: 0.5,
+      profileSource: 0.6,
+      defaultRegion: 0.2,
+      nationalEmailDomain: 0.9,
+    };
+    const shares = { ...defaultDecoyShares, ...changed };
+    for (const [field, test] of Object.entries(tests)) {
+      const measured = shareOf(shares, test);
+      const before = shareOf(defaultDecoyShares, test);
+      // Shapes the defaults rarely show become common, and the reverse (within sampling error and
+      // the names a policy's required count or a missing kind moves).
+      expect(Math.abs(measured - before), field).toBeGreaterThan(0.1);
+      if (field === 'smsAndEmail' || field === 'alternateMobile' || field === 'enrollment') {
+        const want = changed[field as keyof DecoyShares] ?? 0;
+        expect(measured, field).toBeGreaterThan(want - 0.05);
+        expect(measured, field).toBeLessThan(want + 0.05);
+      }
+    }
+  });
+
+  it('move only the names across a changed share: a larger share keeps every name a smaller one picked', () => {
+    const picked = (alternateMobile: number) =>
+      new Set(
+        sample.filter((n) =>
+          tests.alternateMobile?.(
+            decoyMethods(key, n, 'DK', countries, wideOffer, undefined, {
+              ...defaultDecoyShares,
+              alternateMobile,
+            }),
+          ),
+        ),
+      );
+    const small = picked(0.05);
+    const large = picked(0.12);
+    expect(large.size).toBeGreaterThan(small.size);
+    for (const n of small) expect(large.has(n)).toBe(true);
+    // Nothing but that shape moves: every other name's list is the same.
+    for (const n of sample.slice(0, 500).filter((x) => !large.has(x) || small.has(x))) {
+      expect(
+        decoyMethods(key, n, 'DK', countries, wideOffer, undefined, {
+          ...defaultDecoyShares,
+          alternateMobile: 0.12,
+        }),
+      ).toEqual(decoyMethods(key, n, 'DK', countries, wideOffer));
+    }
+  });
+
+  it('put the configured share of names under the last policy', () => {
+    const reachable = [
+      policySchema.parse({ name: 'two', groups: [g2] }),
+      policySchema.parse({ name: 'default' }),
+    ];
+    const lastShare = (lastPolicy: number) =>
+      sample.filter(
+        (n) => decoyPolicy(key, n, reachable, { ...defaultDecoyShares, lastPolicy })?.name === 'default',
+      ).length / sample.length;
+    expect(lastShare(1)).toBe(1);
+    expect(lastShare(0)).toBe(0);
+    expect(Math.abs(lastShare(0.4) - 0.4)).toBeLessThan(0.04);
+    expect(Math.abs(lastShare(0.75) - 0.75)).toBeLessThan(0.04);
   });
 });
