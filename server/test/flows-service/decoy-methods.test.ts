@@ -1,6 +1,7 @@
 // Decoys show only what some real user could be shown through the same door (T2): the kinds the
 // policies allow and delivery can send, second methods of a kind and enrollments where real users
 // may have them, enrollments in resets only, and e-mail hints that end in a national domain too.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { defaultSmsCountries } from '../../src/delivery/delivery-config.js';
@@ -10,6 +11,7 @@ import {
   defaultDecoyShares,
   decoyOffer,
   decoyPolicy,
+  fullDecoyOffer,
   offerServes,
   type DecoyOffer,
 } from '../../src/flows-service/decoy-methods.js';
@@ -514,5 +516,36 @@ describe('decoy shares (flows.decoyShares)', () => {
     expect(lastShare(0)).toBe(0);
     expect(Math.abs(lastShare(0.4) - 0.4)).toBeLessThan(0.04);
     expect(Math.abs(lastShare(0.75) - 0.75)).toBeLessThan(0.04);
+  });
+});
+
+describe('decoys across versions', () => {
+  it('stay what they were: a name whose decoy changes in an upgrade shows it is not a user', () => {
+    // A digest of 2000 names' lists and home policies, recorded when the shares became configurable
+    // (the same before it). Change it only on purpose, and say in the release notes that decoys move.
+    const wideTwo = decoyOffer(
+      policySchema.parse({
+        name: 'wide',
+        methodsRequired: 2,
+        methods: {
+          sms: { sources: ['registered', 'enrolled', 'profile'] },
+          email: { sources: ['registered', 'enrolled', 'profile'] },
+        },
+      }),
+      'reset',
+      both,
+    );
+    const policies = [policySchema.parse({ name: 'a', groups: [g1] }), policySchema.parse({ name: 'b' })];
+    const hash = createHash('sha256');
+    for (const n of names(2000)) {
+      hash.update(
+        JSON.stringify([
+          decoyMethods(key, n, 'DK', ['DK', 'SE', 'GB'], fullDecoyOffer),
+          decoyMethods(key, n, 'DE', ['DE', 'AT'], wideTwo),
+          decoyPolicy(key, n, policies)?.name,
+        ]),
+      );
+    }
+    expect(hash.digest('hex')).toBe('8fdf0a6cca9d1877280feab8bfdf4e21f2cde160730be7070165d071b4d7a391');
   });
 });
