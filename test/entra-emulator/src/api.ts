@@ -8,6 +8,8 @@ export interface EmulatorOptions {
   ca?: KeyAndCertificate;
   /** The demo tenant (default), optionally plus N generated users for benchmarks. */
   generatedUsers?: number;
+  /** Users of shapes a test controls, seeded after the demo tenant (and any generated users). */
+  extraUsers?: EmulatorSeedUser[];
   /** Override the application permissions (app roles) granted to the API app; defaults to the least-privileged set of entra.md. */
   apiAppRoles?: string[];
   /** Only '127.0.0.1' is accepted (the default); anything else throws: the emulator never leaves loopback. */
@@ -24,6 +26,25 @@ export interface EmulatorOptions {
   deviceCodeIntervalSeconds?: number;
   /** Lifetime of a device code (default 900 s, as Entra). */
   deviceCodeLifetimeSeconds?: number;
+}
+
+/** A user a test seeds beside the demo tenant, with exactly the methods and profile fields it names. */
+export interface EmulatorSeedUser {
+  /** Local part of the user principal name (…@contoso.example); the id is derived from it. */
+  upnLocal: string;
+  /** ISO 3166 region, or null (default null). */
+  usageLocation?: string | null;
+  /** Registered phone methods as Graph lists them, e.g. { phoneNumber: '+45 20123456', phoneType: 'mobile' }. */
+  phoneMethods?: { phoneNumber: string; phoneType: 'mobile' | 'alternateMobile' | 'office' }[];
+  /** Registered e-mail method addresses (Graph allows one; more are accepted for tests). */
+  emailMethods?: string[];
+  /** Profile mobilePhone (default null). */
+  mobilePhone?: string | null;
+  otherMails?: string[];
+  /** Display names of groups the user is a direct member of; a name no group has creates a security group. */
+  groups?: string[];
+  /** Any other Graph user property (accountEnabled, userType, onPremisesSyncEnabled…). */
+  extra?: Record<string, unknown>;
 }
 
 /** Company branding as stored: the default (null when none) and the localizations by locale id. */

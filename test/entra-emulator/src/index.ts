@@ -164,6 +164,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const serverCert = issueServerCertificate(ca);
   const tenant = createTenant({
     generatedUsers,
+    ...(opts.extraUsers ? { extraUsers: opts.extraUsers } : {}),
     ...(opts.apiAppRoles ? { apiAppRoles: opts.apiAppRoles } : {}),
   });
   const apiApp = tenant.apps.get(API_APP_CLIENT_ID);

@@ -2,7 +2,7 @@
 // at every start. Entities are shaped with Microsoft's own Graph types.
 import { createHash, randomBytes } from 'node:crypto';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
-import type { PasswordGrantOutcome } from './api.js';
+import type { EmulatorSeedUser, PasswordGrantOutcome } from './api.js';
 import { seedBranding, type BrandingState } from './branding.js';
 import { createClientCertificate } from './ca.js';
 import {
@@ -417,6 +417,58 @@ function buildUser(seed: SeedUser, index: number): UserRecord {
   };
 }
 
+// Graph's fixed ids of the phone methods, one per phone type.
+const PHONE_METHOD_IDS: Record<string, string> = {
+  mobile: '3179e48a-750b-4051-897c-87b9720928f7',
+  alternatemobile: 'b6332ec1-7057-4abe-9331-3d72feddfe41',
+  office: 'e37fc753-ff3b-4958-9484-eaa9425c82bc',
+};
+
+/** A test's user of a controlled shape: only what the seed names, nothing derived. */
+function buildSeededUser(seed: EmulatorSeedUser): UserRecord {
+  const upn = `${seed.upnLocal}@${TENANT_DOMAIN}`;
+  const id = fixedId(`user:${upn.toLowerCase()}`);
+  const user: GraphUser = {
+    givenName: seed.upnLocal,
+    surname: null,
+    accountEnabled: true,
+    mail: upn,
+    otherMails: seed.otherMails ?? [],
+    mobilePhone: seed.mobilePhone ?? null,
+    businessPhones: [],
+    usageLocation: seed.usageLocation ?? null,
+    preferredLanguage: 'en-US',
+    employeeId: null,
+    userType: 'Member',
+    creationType: null,
+    onPremisesSyncEnabled: null,
+    passwordPolicies: null,
+    createdDateTime: '2025-09-01T10:00:00Z',
+    lastPasswordChangeDateTime: PAST,
+    ...seed.extra,
+    id,
+    userPrincipalName: upn,
+    displayName: seed.upnLocal,
+  };
+  return {
+    user,
+    password: 'Contoso-Seeded-2026!',
+    passwordGrantOutcome: 'success',
+    phoneMethods: (seed.phoneMethods ?? []).map((m) => ({
+      id: PHONE_METHOD_IDS[m.phoneType.toLowerCase()] ?? fixedId(`phoneMethod:${id}:${m.phoneType}`),
+      phoneNumber: m.phoneNumber,
+      phoneType: m.phoneType,
+      smsSignInState: 'notAllowedByPolicy',
+    })),
+    emailMethods: (seed.emailMethods ?? []).map((address, i) => ({
+      id: fixedId(`emailMethod:${id}:${i}`),
+      emailAddress: address,
+    })),
+    risk: null,
+    signInSessionsValidFromDateTime: PAST,
+  };
+}
+
 function generatedUser(n: number): SeedUser {
   const num = String(n).padStart(5, '0');
   return {
@@ -483,7 +535,9 @@ function newApp(displayName: string, clientId: string, appRoles: string[], publi
   };
 }
 
-export function createTenant(opts: { generatedUsers?: number; apiAppRoles?: string[] } = {}): Tenant {
+export function createTenant(
+  opts: { generatedUsers?: number; apiAppRoles?: string[]; extraUsers?: EmulatorSeedUser[] } = {},
+): Tenant {
   const users = new Map<string, UserRecord>();
   DEMO_USERS.forEach((seed, i) => {
     const r = buildUser(seed, i);
@@ -497,6 +551,11 @@ export function createTenant(opts: { generatedUsers?: number; apiAppRoles?: stri
     const r = buildUser(generatedUser(n), DEMO_USERS.length + (n % 200));
     users.set(r.user.id, r);
     generated.push(r.user.id);
+  }
+  for (const seed of opts.extraUsers ?? []) {
+    const r = buildSeededUser(seed);
+    if (users.has(r.user.id)) throw new Error(`seeded user ${seed.upnLocal} exists already`);
+    users.set(r.user.id, r);
   }
   const userId = (local: string): string => fixedId(`user:${local}@${TENANT_DOMAIN}`.toLowerCase());
 
@@ -540,6 +599,13 @@ export function createTenant(opts: { generatedUsers?: number; apiAppRoles?: stri
   addGroup(GROUP_NAMES.allStaff, [...DEMO_USERS.map((s) => userId(s.upnLocal))], {
     description: 'Everyone (not a licensing group)',
   });
+  for (const seed of opts.extraUsers ?? []) {
+    for (const name of seed.groups ?? []) {
+      const existing = groups.get(fixedId(`group:${name}`));
+      if (existing) existing.memberIds.add(userId(seed.upnLocal));
+      else addGroup(name, [userId(seed.upnLocal)]);
+    }
+  }
 
   const apiApp = newApp(
     'MyPass API',
