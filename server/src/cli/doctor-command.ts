@@ -9,6 +9,7 @@ import type { CliCommand, CliIo } from './cli-io.js';
 import { runDoctorChecks, type DoctorFeatures, type DoctorSettings } from './doctor-checks.js';
 import { hasFailure, type Finding } from './doctor-findings.js';
 import { connectionProbe } from './doctor-probe.js';
+import { DEFAULT_DECOY_SAMPLE, decoySharesCheck } from './doctor-decoy-shares.js';
 import { renderDoctorReport } from './doctor-report.js';
 import { AuthError } from '@azure/msal-node';
 import type { EntraConnection } from '../directory/entra-connection.js';
@@ -115,6 +116,8 @@ use, licensing (seats used and bought) and the age of the code keys.
   --probe-user UPN    a cloud-only canary account whose password is in $MYPASS_DOCTOR_PROBE_PASSWORD:
                       doctor signs it in with the password grant to see whether Conditional Access
                       lets enrollment through from this server (AADSTS53003 otherwise)
+  --decoy-sample N    read N licensed users (default ${DEFAULT_DECOY_SAMPLE}) as a reset does and compare the
+                      shapes of their method lists with the decoys' (flows.decoyShares); 0 skips it
   -h, --help          this text
 
 Exit code: 0 no failures, 1 at least one failure, 2 configuration or usage error.
@@ -144,6 +147,8 @@ export function doctorFeatures(
 export interface DoctorOptions {
   /** A real (canary) account for the password-grant check; its password comes from MYPASS_DOCTOR_PROBE_PASSWORD. */
   probeUser?: string;
+  /** Users sampled for the decoy shares (default DEFAULT_DECOY_SAMPLE); 0 skips the check. */
+  decoySample?: number;
 }
 
 export async function doctor(
@@ -243,6 +248,7 @@ export async function doctor(
         ),
       );
     }
+    findings.push(...(await decoySharesCheck(connection.value, config, now, options.decoySample)));
     io.stdout(renderDoctorReport(header, findings));
     return { exitCode: hasFailure(findings) ? 1 : 0, findings };
   } finally {
@@ -255,16 +261,27 @@ export const doctorCommand: CliCommand = {
     "check the Entra ID app registration's permissions, role, groups, credential expiry and password grant",
   usage: USAGE,
   async run(args, io) {
-    const values = parseCommandArgs('doctor', USAGE, args, io, { 'probe-user': 'string' });
+    const values = parseCommandArgs('doctor', USAGE, args, io, {
+      'probe-user': 'string',
+      'decoy-sample': 'string',
+    });
     if (typeof values === 'number') return values;
     const probeUser = typeof values['probe-user'] === 'string' ? values['probe-user'] : undefined;
+    const sampleArg = values['decoy-sample'];
+    if (typeof sampleArg === 'string' && !/^\d{1,6}$/.test(sampleArg)) {
+      io.stderr('mypass doctor: --decoy-sample takes a whole number of users (0 skips the check)\n');
+      return 2;
+    }
     if (probeUser !== undefined && !io.env['MYPASS_DOCTOR_PROBE_PASSWORD']) {
       // Never on the command line: other users of the machine can read it in the process list.
       io.stderr('mypass doctor: --probe-user needs the password in MYPASS_DOCTOR_PROBE_PASSWORD\n');
       return 2;
     }
     return (
-      await doctor(configFile(values, io), io, new Date(), probeUser !== undefined ? { probeUser } : {})
+      await doctor(configFile(values, io), io, new Date(), {
+        ...(probeUser !== undefined ? { probeUser } : {}),
+        ...(typeof sampleArg === 'string' ? { decoySample: Number(sampleArg) } : {}),
+      })
     ).exitCode;
   },
 };

@@ -44,7 +44,10 @@ export function renderDoctorReport(header: ReportHeader, findings: readonly Find
     for (const l of rest) out.push(`      ${l}`);
     for (const d of f.details ?? []) out.push(...wrap(`· ${d}`, width, '      ', '        '));
     if (f.fix !== undefined && (f.status === 'warn' || f.status === 'fail')) {
-      out.push(...wrap(`fix: ${f.fix}`, width, '      ', '           '));
+      // A fix's first line is prose; any lines after it are a block to paste (YAML), kept as they are.
+      const [prose = '', ...block] = f.fix.split('\n');
+      out.push(...wrap(`fix: ${prose}`, width, '      ', '           '));
+      for (const l of block) out.push(`        ${l}`);
     }
   }
   const count = (s: FindingStatus) => findings.filter((f) => f.status === s).length;
