@@ -273,7 +273,7 @@ export function decoyShareFindings(
     {
       check,
       status: 'warn',
-      summary: `${off.length} decoy share${off.length === 1 ? '' : 's'} differ${off.length === 1 ? 's' : ''} from a sample of ${sampleSize} served users: a name showing a shape decoys show less often than real users is probably real (T2).`,
+      summary: `${off.length} decoy share${off.length === 1 ? '' : 's'} differ${off.length === 1 ? 's' : ''} from a sample of ${sampleSize} served users: a shape more common among real users than among decoys marks a name as probably real (T2).`,
       details: [
         ...off.map(
           (o) =>
@@ -494,7 +494,7 @@ export async function decoySharesCheck(
               ...f,
               details: [
                 ...(f.details ?? []),
-                'MyPass enrollments were not read (no store): enrollment is not measured.',
+                'MyPass enrollments could not be read from the store: enrollment is not measured.',
               ],
             },
       );

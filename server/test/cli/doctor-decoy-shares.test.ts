@@ -84,7 +84,7 @@ describe('the decoy.shares finding', () => {
     const f = only(decoyShareFindings({ [field]: { value, n: 1000 } }, defaults, 1000));
     expect(f.status).toBe('warn');
     expect(f.summary).toBe(
-      '1 decoy share differs from a sample of 1000 served users: a name showing a shape decoys show less often than real users is probably real (T2).',
+      '1 decoy share differs from a sample of 1000 served users: a shape more common among real users than among decoys marks a name as probably real (T2).',
     );
     expect(f.details).toEqual([
       `${field}: configured ${p}, measured ${Math.round(value * 100) / 100} (n = 1000)`,
@@ -432,14 +432,14 @@ describe('measureDecoyShares against the emulator', () => {
 // ---------------------------------------------------------------------------------------------
 // A whole doctor run.
 
-function writeConfig(name: string, licensedGroup: string): string {
+function writeConfig(name: string, licensedGroup: string, store = storeUrl): string {
   const path = join(dir, name);
   writeFileSync(
     path,
     JSON.stringify({
       directory: emulatorDirectorySection(emu),
       access: { licensedGroups: [licensedGroup] },
-      store: { url: storeUrl, codeKeys },
+      store: { url: store, codeKeys },
       flows: { decoyKey: 'decoy-shares-test-decoy-key-0123456789abcdef' },
     }),
   );
@@ -467,7 +467,7 @@ describe('mypass doctor, decoy.shares', () => {
       check: 'decoy.shares',
       status: 'warn',
       summary:
-        '2 decoy shares differ from a sample of 40 served users: a name showing a shape decoys show less often than real users is probably real (T2).',
+        '2 decoy shares differ from a sample of 40 served users: a shape more common among real users than among decoys marks a name as probably real (T2).',
       details: [
         'smsAndEmail: configured 0.5, measured 0.75 (n = 40)',
         'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
@@ -499,6 +499,19 @@ describe('mypass doctor, decoy.shares', () => {
       status: 'pass',
       summary: 'The decoy shares match a sample of 40 served users.',
     });
+  });
+
+  it('says so when the store cannot be read, and measures everything else', async () => {
+    const run = await runDoctor(
+      writeConfig('nostore.json', emu.groups[CROWD] ?? '', `sqlite:${join(dir, 'absent.db')}`),
+    );
+    const finding = run.findings.find((f) => f.check === 'decoy.shares');
+    expect(finding?.status).toBe('warn');
+    expect(finding?.details).toEqual([
+      'smsAndEmail: configured 0.5, measured 0.75 (n = 40)',
+      'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
+      'MyPass enrollments could not be read from the store: enrollment is not measured.',
+    ]);
   });
 
   it('names no phone number, address, name or user id of the sampled users', async () => {
