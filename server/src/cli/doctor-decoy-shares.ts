@@ -8,7 +8,6 @@ import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import {
   decideEligibility,
   groupIdsOfInterest,
-  reachablePolicies,
   type CandidateMethod,
   type MethodKind,
   type MethodSource,
@@ -18,7 +17,10 @@ import type { EntraConnection } from '../directory/entra-connection.js';
 import { EntraDirectory } from '../directory/entra-directory.js';
 import { isGuid } from '../directory/odata-filter.js';
 import { checkPhoneNumber } from '../delivery/phone-numbers.js';
+import { servingPolicies } from '../flows-service/decoy-methods.js';
+import { deliverableMethods } from '../flows-service/deliverable-methods.js';
 import type { DecoyShares } from '../flows-service/flows-config.js';
+import type { Delivery } from '../delivery/delivery.js';
 import type { MyPassConfig } from '../config/schema.js';
 import { openStore } from '../store/open-store.js';
 import type { Finding } from './doctor-findings.js';
@@ -56,7 +58,7 @@ export interface MeasuredShare {
 /** What the sample measured; a field is absent when no user of the sample was about it. */
 export type MeasuredShares = Partial<Record<ShareField, MeasuredShare>>;
 
-/** One served user's real reset list, as decideEligibility built it. */
+/** One served user's real reset list, as a reset offers it (decideEligibility, then deliverable ones). */
 export interface SampledList {
   policy: Policy;
   methods: readonly CandidateMethod[];
@@ -117,10 +119,14 @@ function phoneRegion(raw: string, defaultRegion: string): string | undefined {
   return checked.region;
 }
 
-/** The sources a policy takes a kind from (none where the kind is not allowed). */
-function sourcesOf(policy: Policy, kind: MethodKind): ReadonlySet<MethodSource> {
+/** The sources a policy takes a kind from (none where the kind is not allowed or cannot be offered). */
+function sourcesOf(
+  policy: Policy,
+  kind: MethodKind,
+  canOffer: (kind: MethodKind) => boolean,
+): ReadonlySet<MethodSource> {
   const rule = policy.methods[kind];
-  return new Set(rule.allowed ? rule.sources : []);
+  return new Set(rule.allowed && canOffer(kind) ? rule.sources : []);
 }
 
 const heldByDirectory = (sources: ReadonlySet<MethodSource>): boolean =>
@@ -132,7 +138,13 @@ const heldByDirectory = (sources: ReadonlySet<MethodSource>): boolean =>
  */
 export function measureSharesOfLists(
   lists: readonly SampledList[],
-  options: { access: PoliciesConfig; defaultRegion: string; enrollmentsRead: boolean },
+  options: {
+    access: PoliciesConfig;
+    defaultRegion: string;
+    enrollmentsRead: boolean;
+    /** Kinds decoys may show (delivery sends them; SMS with a non-empty allow-list): its serving policies. */
+    canOffer?: (kind: MethodKind) => boolean;
+  },
 ): MeasuredShares {
   const tally = new Map<ShareField, { hits: number; n: number }>();
   const count = (field: ShareField, hit: boolean): void => {
@@ -141,14 +153,16 @@ export function measureSharesOfLists(
     if (hit) t.hits += 1;
     tally.set(field, t);
   };
-  // Decoys get the last policy a reset can reach, or one of the rest; with one there is no choice.
-  const reachable = reachablePolicies(options.access, 'reset', undefined);
-  const last = reachable.length >= 2 ? reachable.at(-1) : undefined;
+  // Decoys get the last policy that serves resets, or one of the rest; with one there is no choice.
+  const canOffer = options.canOffer ?? (() => true);
+  const serving = servingPolicies(options.access, 'reset', undefined, canOffer);
+  const last = serving.length >= 2 ? serving.at(-1) : undefined;
 
   for (const { policy, methods, usageLocation } of lists) {
     if (last) count('lastPolicy', policy.name === last.name);
-    const sms = sourcesOf(policy, 'sms');
-    const email = sourcesOf(policy, 'email');
+    // As decoys see a policy (decoyOffer): a kind delivery cannot send is not offered at all.
+    const sms = sourcesOf(policy, 'sms', canOffer);
+    const email = sourcesOf(policy, 'email', canOffer);
     // Decoys' shapes are drawn from what the directory holds; enrollments are drawn apart.
     const held = methods.filter((m) => m.source !== 'enrolled');
     const heldSms = held.filter((m) => m.kind === 'sms');
@@ -327,6 +341,8 @@ export interface DecoySampleOptions {
   sampleSize?: number;
   /** Without it (no store), enrollments are not measured. */
   enrollments?: EnrollmentReader;
+  /** What delivery can reach (kinds, the SMS allow-list): a reset offers only those methods. */
+  delivery: Pick<Delivery, 'canDeliver' | 'checkPhone' | 'smsCountries'>;
 }
 
 /**
@@ -402,8 +418,12 @@ export async function measureDecoyShares(options: DecoySampleOptions): Promise<D
       else enrolled = read;
     }
     const decision = decideEligibility(access, user, context.value, undefined, enrolled);
-    if (decision.eligible) {
-      lists.push({ policy: decision.policy, methods: decision.methods, usageLocation: user.usageLocation });
+    if (!decision.eligible) return null;
+    // As the flows service offers them; too few left and a reset refuses the user (no_methods).
+    const region = user.usageLocation ?? options.defaultRegion;
+    const methods = deliverableMethods(decision.methods, region, options.delivery);
+    if (methods.length >= decision.methodsRequired) {
+      lists.push({ policy: decision.policy, methods, usageLocation: user.usageLocation });
     }
     return null;
   };
@@ -420,6 +440,8 @@ export async function measureDecoyShares(options: DecoySampleOptions): Promise<D
         access,
         defaultRegion: options.defaultRegion,
         enrollmentsRead,
+        canOffer: (kind) =>
+          options.delivery.canDeliver(kind) && (kind !== 'sms' || options.delivery.smsCountries.length > 0),
       }),
       sampled: listed.value.length,
       eligible: lists.length,
@@ -466,6 +488,20 @@ export async function withEnrollmentReader<T>(
   }
 }
 
+/** What the configured delivery can reach, without starting it (doctor sends nothing). */
+export function configuredDelivery(
+  config: Pick<MyPassConfig, 'delivery'>,
+): Pick<Delivery, 'canDeliver' | 'checkPhone' | 'smsCountries'> {
+  const smsCountries = config.delivery.smsCountries;
+  const allowed = new Set(smsCountries);
+  return {
+    smsCountries,
+    canDeliver: (kind) =>
+      kind === 'sms' ? config.delivery.sms.provider !== 'none' : config.delivery.email.provider !== 'none',
+    checkPhone: (raw, region) => checkPhoneNumber(raw, region, allowed),
+  };
+}
+
 /** Doctor's `decoy.shares` check: the sample, then the finding (none when `sampleSize` is 0). */
 export async function decoySharesCheck(
   connection: EntraConnection,
@@ -479,6 +515,7 @@ export async function decoySharesCheck(
       connection,
       access: config.access,
       defaultRegion: config.flows.defaultRegion,
+      delivery: configuredDelivery(config),
       sampleSize,
       ...(enrollments ? { enrollments } : {}),
     }),

@@ -43,6 +43,7 @@ import type {
   Store,
 } from '../store/store.js';
 import { clientAddressKey } from './client-address-key.js';
+import { deliverableMethods } from './deliverable-methods.js';
 import {
   decoyListAtDoor,
   decoyMethods,
@@ -401,28 +402,13 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     region: string | null,
   ): FlowMethod[] {
     const ordinal: Record<MethodKind, number> = { sms: 0, email: 0 };
-    const out: FlowMethod[] = [];
-    for (const candidate of candidates) {
-      if (!delivery.canDeliver(candidate.kind)) continue;
-      let destination: string | null;
-      if (candidate.kind === 'sms') {
-        const checked = delivery.checkPhone(candidate.destination, region);
-        destination = checked.ok ? checked.e164 : null;
-      } else {
-        destination = normalizeConfirmation('email', candidate.destination);
-      }
-      if (!destination || out.some((m) => m.kind === candidate.kind && m.destination === destination))
-        continue;
-      ordinal[candidate.kind] += 1;
-      out.push({
-        id: `${candidate.kind}:${ordinal[candidate.kind]}`,
-        kind: candidate.kind,
-        hint: candidate.kind === 'sms' ? maskPhone(destination) : maskEmail(destination),
-        destination,
-        source: candidate.source,
-      });
-    }
-    return out;
+    return deliverableMethods(candidates, region, delivery).map(({ kind, source, destination }) => ({
+      id: `${kind}:${(ordinal[kind] += 1)}`,
+      kind,
+      hint: kind === 'sms' ? maskPhone(destination) : maskEmail(destination),
+      destination,
+      source,
+    }));
   }
 
   /** The flow dies (every later request answers attempts_exhausted). */

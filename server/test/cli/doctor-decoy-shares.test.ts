@@ -29,6 +29,7 @@ import { createEntraConnection, type EntraConnection } from '../../src/directory
 import { decoySharesSchema, type DecoyShares } from '../../src/flows-service/flows-config.js';
 import { policiesConfigSchema } from '../../src/policy/policy-config.js';
 import { openStore } from '../../src/store/open-store.js';
+import { checkPhoneNumber } from '../../src/delivery/phone-numbers.js';
 import { emulatorDirectoryConfig, emulatorDirectorySection } from '../directory/emulator-config.js';
 
 const defaults: DecoyShares = decoySharesSchema.parse(undefined);
@@ -322,6 +323,14 @@ afterAll(async () => {
   await emu.close();
 });
 
+/** Delivery of both kinds, SMS to the countries the tenant's numbers are in. */
+const delivery = (kinds: readonly ('sms' | 'email')[], smsCountries: string[]) => ({
+  smsCountries,
+  canDeliver: (kind: 'sms' | 'email') => kinds.includes(kind),
+  checkPhone: (raw: string, region?: string | null) => checkPhoneNumber(raw, region, new Set(smsCountries)),
+});
+const everywhere = delivery(['sms', 'email'], ['DK', 'SE', 'US']);
+
 const shapesAccess = () =>
   policiesConfigSchema.parse({
     licensedGroups: [emu.groups[SHAPES]],
@@ -354,6 +363,7 @@ describe('measureDecoyShares against the emulator', () => {
           connection,
           access: shapesAccess(),
           defaultRegion: 'DK',
+          delivery: everywhere,
           ...(enrollments ? { enrollments } : {}),
         }),
     );
@@ -383,11 +393,36 @@ describe('measureDecoyShares against the emulator', () => {
     });
   });
 
+  it('measures only what delivery can reach, as a reset offers it', async () => {
+    const measure = async (reach: ReturnType<typeof delivery>) => {
+      const sample = await measureDecoyShares({
+        connection,
+        access: shapesAccess(),
+        defaultRegion: 'DK',
+        delivery: reach,
+      });
+      if (!sample.ok) throw new Error(sample.code);
+      return sample.value;
+    };
+    // E-mail only: no SMS shape is measured (decoys show none), and users with SMS alone are refused.
+    const emailOnly = await measure(delivery(['email'], []));
+    for (const field of ['smsAndEmail', 'smsOnly', 'defaultRegion', 'alternateMobile'] as const) {
+      expect(emailOnly.shares[field], field).toBeUndefined();
+    }
+    expect(emailOnly.eligible).toBeLessThan(7);
+    expect(emailOnly.shares.nationalEmailDomain?.n).toBeGreaterThan(0);
+    // Danish numbers only: the Swedish and American ones are never offered, so every first number is Danish.
+    const danish = await measure(delivery(['sms', 'email'], ['DK']));
+    expect(danish.shares.defaultRegion?.value).toBe(1);
+    expect(danish.eligible).toBeLessThan(7);
+  });
+
   it('leaves enrollments out without a store, and stops at the sample size', async () => {
     const sample = await measureDecoyShares({
       connection,
       access: shapesAccess(),
       defaultRegion: 'DK',
+      delivery: everywhere,
       sampleSize: 3,
     });
     expect(sample.ok).toBe(true);
@@ -402,6 +437,7 @@ describe('measureDecoyShares against the emulator', () => {
       connection,
       access: policiesConfigSchema.parse({ policies: [{ name: 'default' }] }),
       defaultRegion: 'DK',
+      delivery: everywhere,
       sampleSize: 5,
     });
     expect(sample.ok).toBe(true);
@@ -420,6 +456,7 @@ describe('measureDecoyShares against the emulator', () => {
         connection: fresh.value,
         access: shapesAccess(),
         defaultRegion: 'DK',
+        delivery: everywhere,
       });
       await fresh.value.close();
       expect(sample).toMatchObject({ ok: false, code: 'permission_denied' });
@@ -441,6 +478,8 @@ function writeConfig(name: string, licensedGroup: string, store = storeUrl): str
       access: { licensedGroups: [licensedGroup] },
       store: { url: store, codeKeys },
       flows: { decoyKey: 'decoy-shares-test-decoy-key-0123456789abcdef' },
+      // Both kinds deliverable (demo providers), SMS to the tenant's countries: every method counts.
+      delivery: { sms: { provider: 'demo' }, email: { provider: 'demo' }, smsCountries: ['DK', 'SE', 'US'] },
     }),
   );
   return path;
