@@ -64,6 +64,8 @@ export interface SampledList {
   methods: readonly CandidateMethod[];
   /** The user's usageLocation: the default region of their numbers typed without a country code. */
   usageLocation: string | null;
+  /** Methods a reset of this user requires (the policy's count, two for at-risk or privileged users). */
+  methodsRequired: number;
 }
 
 export interface DecoySample {
@@ -158,7 +160,7 @@ export function measureSharesOfLists(
   const serving = servingPolicies(options.access, 'reset', undefined, canOffer);
   const last = serving.length >= 2 ? serving.at(-1) : undefined;
 
-  for (const { policy, methods, usageLocation } of lists) {
+  for (const { policy, methods, usageLocation, methodsRequired } of lists) {
     if (last) count('lastPolicy', policy.name === last.name);
     // As decoys see a policy (decoyOffer): a kind delivery cannot send is not offered at all.
     const sms = sourcesOf(policy, 'sms', canOffer);
@@ -168,8 +170,12 @@ export function measureSharesOfLists(
     const heldSms = held.filter((m) => m.kind === 'sms');
     const heldEmail = held.filter((m) => m.kind === 'email');
 
+    // A decoy short of a count above one is filled up to it whatever the shares say, so the
+    // shapes a share draws are measured on users who need one method, as they chose them.
+    const free = methodsRequired <= 1;
+
     // A user whose list is enrollments alone shows none of the three shapes.
-    if (heldByDirectory(sms) && heldByDirectory(email) && held.length > 0) {
+    if (free && heldByDirectory(sms) && heldByDirectory(email) && held.length > 0) {
       count('smsAndEmail', heldSms.length > 0 && heldEmail.length > 0);
       count('smsOnly', heldSms.length > 0 && heldEmail.length === 0);
     }
@@ -194,12 +200,12 @@ export function measureSharesOfLists(
     }
 
     const registeredSms = heldSms.filter((m) => m.source === 'registered');
-    if (sms.has('registered') && registeredSms.length > 0)
+    if (free && sms.has('registered') && registeredSms.length > 0)
       count('alternateMobile', registeredSms.length >= 2);
 
-    if (email.has('profile') && heldEmail.length > 0) count('secondEmail', heldEmail.length >= 2);
+    if (free && email.has('profile') && heldEmail.length > 0) count('secondEmail', heldEmail.length >= 2);
 
-    if (options.enrollmentsRead && (sms.has('enrolled') || email.has('enrolled'))) {
+    if (free && options.enrollmentsRead && (sms.has('enrolled') || email.has('enrolled'))) {
       count(
         'enrollment',
         methods.some((m) => m.source === 'enrolled'),
@@ -423,7 +429,12 @@ export async function measureDecoyShares(options: DecoySampleOptions): Promise<D
     const region = user.usageLocation ?? options.defaultRegion;
     const methods = deliverableMethods(decision.methods, region, options.delivery);
     if (methods.length >= decision.methodsRequired) {
-      lists.push({ policy: decision.policy, methods, usageLocation: user.usageLocation });
+      lists.push({
+        policy: decision.policy,
+        methods,
+        usageLocation: user.usageLocation,
+        methodsRequired: decision.methodsRequired,
+      });
     }
     return null;
   };

@@ -18,6 +18,7 @@ import {
   decoyShareFindings,
   isNationalEmailDomain,
   measureDecoyShares,
+  measureSharesOfLists,
   shareTolerance,
   withEnrollmentReader,
   type MeasuredShares,
@@ -27,7 +28,8 @@ import type { Finding } from '../../src/cli/doctor-findings.js';
 import type { MyPassConfig } from '../../src/config/schema.js';
 import { createEntraConnection, type EntraConnection } from '../../src/directory/entra-connection.js';
 import { decoySharesSchema, type DecoyShares } from '../../src/flows-service/flows-config.js';
-import { policiesConfigSchema } from '../../src/policy/policy-config.js';
+import type { CandidateMethod } from '../../src/policy/eligibility.js';
+import { policiesConfigSchema, type Policy } from '../../src/policy/policy-config.js';
 import { openStore } from '../../src/store/open-store.js';
 import { checkPhoneNumber } from '../../src/delivery/phone-numbers.js';
 import { emulatorDirectoryConfig, emulatorDirectorySection } from '../directory/emulator-config.js';
@@ -352,6 +354,31 @@ const shapesAccess = () =>
       },
     ],
   });
+
+describe('measureSharesOfLists', () => {
+  it('measures the shapes a share draws only on users who need one method', () => {
+    const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
+    const policy = access.policies[0] as Policy;
+    const both: CandidateMethod[] = [
+      { kind: 'sms', source: 'registered', destination: '+4520123456' },
+      { kind: 'email', source: 'registered', destination: 'a@web.de' },
+    ];
+    const smsAlone: CandidateMethod[] = [{ kind: 'sms', source: 'registered', destination: '+4520123457' }];
+    const lists = [
+      { policy, methods: both, usageLocation: 'DK', methodsRequired: 1 },
+      { policy, methods: smsAlone, usageLocation: 'DK', methodsRequired: 1 },
+      // At risk: two required, so a decoy would be filled to both kinds whatever the share.
+      { policy, methods: both, usageLocation: 'DK', methodsRequired: 2 },
+    ];
+    const shares = measureSharesOfLists(lists, { access, defaultRegion: 'DK', enrollmentsRead: true });
+    expect(shares.smsAndEmail).toEqual({ value: 1 / 2, n: 2 });
+    expect(shares.alternateMobile).toEqual({ value: 0, n: 2 });
+    expect(shares.enrollment).toEqual({ value: 0, n: 2 });
+    // Where the numbers and addresses are from does not depend on the count.
+    expect(shares.defaultRegion).toEqual({ value: 1, n: 3 });
+    expect(shares.nationalEmailDomain).toEqual({ value: 1, n: 2 });
+  });
+});
 
 describe('measureDecoyShares against the emulator', () => {
   it('measures each share on the served users of the licensed groups, as a reset lists them', async () => {
