@@ -1,12 +1,27 @@
 // The one configuration schema: the file (YAML or JSON) after environment overrides.
 // Sections live beside the code that owns them; this file only composes them.
 import { z } from 'zod';
+import { decoySharesFor } from '../flows-service/flows-config.js';
 import { directoryConfigSchema } from './directory-config.js';
 import { serviceSections } from './service-config.js';
 
-export const configSchema = z.strictObject({
-  directory: directoryConfigSchema,
-  ...serviceSections,
-});
+export const configSchema = z
+  .strictObject({
+    directory: directoryConfigSchema,
+    ...serviceSections,
+  })
+  // A policy's own decoy shares apply over the global ones: the pair must still leave room.
+  .superRefine((config, ctx) => {
+    config.access.policies.forEach((policy, i) => {
+      const shares = decoySharesFor(config.flows.decoyShares, policy);
+      if (shares.smsAndEmail + shares.smsOnly > 1 + 1e-9) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['access', 'policies', i, 'decoyShares', 'smsOnly'],
+          message: 'smsAndEmail and smsOnly together (with flows.decoyShares) are at most 1',
+        });
+      }
+    });
+  });
 
 export type MyPassConfig = z.infer<typeof configSchema>;

@@ -66,8 +66,12 @@ export const decoySharesSchema = z
     alternateMobile: share(0.05),
     /** Names with a second address from the profile's other addresses (where the policy allows it). */
     secondEmail: share(0.05),
-    /** Names with a MyPass enrollment (resets only); of those, the same share has another, and so on. */
+    /** Names with a MyPass enrollment (resets only). */
     enrollment: share(0.125),
+    /** Of names with enrollments, those with another one, and so on up to `enrollment.maxMethods`. */
+    anotherEnrollment: share(0.125),
+    /** Enrollments that are SMS numbers (where a policy takes both kinds from enrollments). */
+    enrolledSms: share(0.5),
     /** E-mail addresses at a national domain (hotmail.dk, web.de) rather than a global one. */
     nationalEmailDomain: share(0.3),
   })
@@ -84,10 +88,25 @@ export const decoySharesSchema = z
     alternateMobile: 0.05,
     secondEmail: 0.05,
     enrollment: 0.125,
+    anotherEnrollment: 0.125,
+    enrolledSms: 0.5,
     nationalEmailDomain: 0.3,
   });
 
 export type DecoyShares = z.infer<typeof decoySharesSchema>;
+
+/**
+ * The shares decoys shown under `policy` draw with: the policy's own (`access.policies[].decoyShares`,
+ * where its members' lists differ from the rest) over `flows.decoyShares`.
+ */
+export function decoySharesFor(
+  global: DecoyShares,
+  policy: { decoyShares?: Partial<Record<keyof DecoyShares, number | undefined>> | undefined },
+): DecoyShares {
+  if (!policy.decoyShares) return global;
+  const own = Object.entries(policy.decoyShares).filter(([, value]) => value !== undefined);
+  return own.length === 0 ? global : { ...global, ...Object.fromEntries(own) };
+}
 
 export const flowsConfigSchema = z.strictObject({
   lifetimeSeconds: z

@@ -28,6 +28,22 @@ export const defaultEnrollmentProof: EnrollmentProof = 'code-then-password';
 /** The proofs doctor reports as weaker than the default. */
 export const weakerEnrollmentProofs: readonly EnrollmentProof[] = ['code', 'password'];
 
+const optionalShare = z.number().min(0).max(1).optional();
+
+/** `flows.decoyShares`' fields that describe a member's list (which policy a name gets is not one). */
+export const policyDecoySharesSchema = z.strictObject({
+  smsAndEmail: optionalShare,
+  smsOnly: optionalShare,
+  defaultRegion: optionalShare,
+  profileSource: optionalShare,
+  alternateMobile: optionalShare,
+  secondEmail: optionalShare,
+  enrollment: optionalShare,
+  anotherEnrollment: optionalShare,
+  enrolledSms: optionalShare,
+  nationalEmailDomain: optionalShare,
+});
+
 export const policySchema = z.strictObject({
   name: z.string().min(1),
   /** Entra group object ids; an empty list matches everyone (the default policy). */
@@ -78,6 +94,12 @@ export const policySchema = z.strictObject({
   channels: z
     .strictObject({ kiosk: z.boolean().default(true), web: z.boolean().default(true) })
     .default({ kiosk: true, web: true }),
+  /**
+   * The decoy shares of this policy's members where they differ from `flows.decoyShares` (T2): a decoy
+   * shown under this policy draws its shapes with these, so its rules and its shapes go together as a
+   * member's do. `mypass doctor` measures them per policy.
+   */
+  decoyShares: policyDecoySharesSchema.optional(),
 });
 
 export type Policy = z.infer<typeof policySchema>;
