@@ -47,10 +47,12 @@ const fineByte = {
   enrollment: 9,
   nationalEnrolledEmail: 19,
   policy: 29,
+  /** Plus the enrollment's index, in a second HMAC (`sharesHmac` with `kind`). */
+  enrolledKind: 0,
 } as const;
 
-const sharesHmac = (key: string, name: string): Buffer =>
-  createHmac('sha256', key).update(`shares\0${name}`).digest();
+const sharesHmac = (key: string, name: string, part = ''): Buffer =>
+  createHmac('sha256', key).update(`shares${part}\0${name}`).digest();
 
 // Where private addresses of a typical workforce live; a real user's registered e-mail method looks the same.
 const decoyDomains = [
@@ -336,16 +338,25 @@ export function decoyMethods(
     if (kind === 'email' && (within(shares.secondEmail, extra[3], 20, fine[fineByte.secondEmail]) || force))
       add('email', 2, email(extra, 27, fineByte.nationalSecondEmail));
   };
-  // MyPass enrollments (resets only): `enrollment` of names have one (one in eight by default), the
-  // same share of those a second, and so on up to the policy's maximum, as people who enroll now and
-  // then do. Each from its own HMAC, so a name's enrollments stay fixed.
+  // MyPass enrollments (resets only): `enrollment` of names have one (one in eight by default),
+  // `anotherEnrollment` of those a second (one in eight), and so on up to the policy's maximum, as
+  // people who enroll now and then do; `enrolledSms` of them numbers where both kinds can be
+  // enrolled (half). Each from its own HMAC, so a name's enrollments stay fixed.
+  const fineKind = sharesHmac(key, normalizedName, '-kind');
   const addEnrolled = (force: () => boolean) => {
     if (offer.enrolled.length === 0) return;
     for (let i = enrolledCount; i < offer.maxEnrollments; i++) {
       const bytes =
         i === 0 ? extra : createHmac('sha256', key).update(`enrolled-${i}\0${normalizedName}`).digest();
-      if (!within(shares.enrollment, bytes[1], 8, fine[fineByte.enrollment + i]) && !force()) return;
-      const kind = offer.enrolled[(bytes[2] ?? 0) % offer.enrolled.length] as MethodKind;
+      const share = i === 0 ? shares.enrollment : shares.anotherEnrollment;
+      if (!within(share, bytes[1], 8, fine[fineByte.enrollment + i]) && !force()) return;
+      // Both kinds: the first (SMS) below the share, as `offer.enrolled[byte % 2]` picked before.
+      const kind: MethodKind =
+        offer.enrolled.length === 1
+          ? (offer.enrolled[0] as MethodKind)
+          : within(shares.enrolledSms, bytes[2], 2, fineKind[fineByte.enrolledKind + i])
+            ? 'sms'
+            : 'email';
       add(
         kind,
         1,

@@ -53,7 +53,7 @@ import {
   type DecoyOffer,
 } from './decoy-methods.js';
 import { readFlowContext, toFlowContext, type ResetFlowContext } from './flow-context.js';
-import type { FlowsConfig, LimitsConfig } from './flows-config.js';
+import { decoySharesFor, type FlowsConfig, type LimitsConfig } from './flows-config.js';
 import { hashToken, newChallengeId, newCode, newFlowId, newFlowToken } from './flow-secrets.js';
 import { checkNewPassword } from './password-rules.js';
 import {
@@ -234,7 +234,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         delivery.smsCountries,
         offerFor(policy, purpose),
         memberRegion ?? undefined,
-        flowsConfig.decoyShares,
+        decoySharesFor(flowsConfig.decoyShares, policy),
       );
     const { home, shown } = policies;
     const own = member.length > 0 ? [...member] : home ? invent(home) : [];

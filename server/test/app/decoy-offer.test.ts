@@ -463,4 +463,30 @@ describe('decoy methods through the app (T2)', () => {
     // One in twenty by default.
     expect(withAlternate).toBeLessThan(unknownNames.length / 4);
   });
+
+  it("draw a policy's own shares under that policy: its rules and its members' shapes go together", async () => {
+    // Members of the field policy (long passwords) have SMS alone; everyone else both kinds.
+    const t = await app({
+      access: withAccess({
+        policies: [
+          {
+            name: 'field',
+            groups: [groups.twoMethods],
+            password: { minLength: 14 },
+            decoyShares: { smsAndEmail: 0, smsOnly: 1, alternateMobile: 0, enrollment: 0 },
+          },
+          { name: 'default', decoyShares: { smsAndEmail: 1, smsOnly: 0, alternateMobile: 0, enrollment: 0 } },
+        ],
+      }),
+    });
+    const shown = new Map<number, Set<string>>();
+    for (const name of unknownNames) {
+      const flow = await startAs(t, name, 'reset', 'web');
+      const kinds = flow.methods.map((m) => m.kind).join();
+      const min = await minLengthOf(t, flow);
+      shown.set(min, (shown.get(min) ?? new Set()).add(kinds));
+    }
+    expect(shown.get(14)).toEqual(new Set(['sms']));
+    expect(shown.get(8)).toEqual(new Set(['sms,email']));
+  });
 });

@@ -189,3 +189,27 @@ describe('isLoopbackHost', () => {
     expect(isLoopbackHost(url)).toBe(expected);
   });
 });
+
+describe('the whole configuration', () => {
+  it("refuses a policy's decoy shares that leave no room once merged over the global ones", async () => {
+    const config = (policyShares: Record<string, number>) =>
+      JSON.stringify({
+        directory: { tenantId: TENANT, clientId: CLIENT, clientSecret: 'x' },
+        store: {
+          url: 'sqlite::memory:',
+          codeKeys: [{ id: 'k1', secret: 'load-config-code-key-0123456789abcdef' }],
+        },
+        flows: { decoyKey: 'load-config-decoy-key-0123456789abcdef', decoyShares: { smsAndEmail: 0.6 } },
+        access: { policies: [{ name: 'field', decoyShares: policyShares }] },
+      });
+    const ok = await loadFullConfig({ file: file('shares-ok.json', config({ smsOnly: 0.4 })), env: noEnv });
+    expect(ok.ok).toBe(true);
+    const over = await loadFullConfig({
+      file: file('shares-over.json', config({ smsOnly: 0.5 })),
+      env: noEnv,
+    });
+    expect(over.ok).toBe(false);
+    if (over.ok) return;
+    expect(formatConfigProblems(over.error.problems)).toContain('access.policies.0.decoyShares.smsOnly');
+  });
+});

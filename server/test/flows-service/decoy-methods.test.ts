@@ -503,6 +503,27 @@ describe('decoy shares (flows.decoyShares)', () => {
     }
   });
 
+  it('draw the number of enrollments and their kind with their own shares', () => {
+    const enrolledOf = (shares: Partial<DecoyShares>) =>
+      sample.map((n) =>
+        decoyMethods(key, n, 'DK', countries, wideOffer, undefined, {
+          ...defaultDecoyShares,
+          ...shares,
+        }).filter((m) => m.source === 'enrolled'),
+      );
+    // Many with one enrollment, none with a second, all numbers.
+    const single = enrolledOf({ enrollment: 0.6, anotherEnrollment: 0, enrolledSms: 1 });
+    const withOne = single.filter((e) => e.length > 0).length / sample.length;
+    expect(Math.abs(withOne - 0.6)).toBeLessThan(0.04);
+    expect(single.every((e) => e.length <= 1)).toBe(true);
+    expect(single.flat().every((m) => m.kind === 'sms')).toBe(true);
+    // Every enrollment an address; most with enrollments have another.
+    const many = enrolledOf({ enrollment: 0.6, anotherEnrollment: 0.8, enrolledSms: 0 });
+    expect(many.flat().every((m) => m.kind === 'email')).toBe(true);
+    const holders = many.filter((e) => e.length > 0);
+    expect(holders.filter((e) => e.length >= 2).length / holders.length).toBeGreaterThan(0.7);
+  });
+
   it('put the configured share of names under the last policy', () => {
     const reachable = [
       policySchema.parse({ name: 'two', groups: [g2] }),
