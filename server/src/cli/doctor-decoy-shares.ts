@@ -2,8 +2,10 @@
 // `flows.decoyShares`; a shape far more common among real users than among decoys makes a name that
 // shows it probably real. So doctor reads a sample of licensed users the way a reset does, builds
 // each served user's real reset list, measures every share as decoy-methods.ts uses it, and says
-// which configured values are off and what to put in. Shares and counts only ever leave this module:
-// never a number, address, name or id of a sampled user.
+// which configured values are off and what to put in: per policy where members' lists differ
+// (a policy's own `decoyShares`), else under `flows.decoyShares`. Shares, counts and country codes
+// only ever leave this module: never a number, address, name or id of a sampled user.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import {
   decideEligibility,
@@ -31,8 +33,12 @@ export const DEFAULT_DECOY_SAMPLE = 200;
 export const MIN_SHARE_SAMPLE = 30;
 /** The sample's reads run a few users at a time: fast enough, and gentle on Graph's throttling. */
 const PARALLEL_USERS = 4;
-/** Cap on listing the sample's users (one paged read). */
-const LISTING_MS = 120_000;
+/**
+ * Cap on listing the sample's users. The sample is drawn from every licensed user, so every page of
+ * every licensed group is read: a tenant of 100 000 users is about 100 pages of 999, each of which
+ * can take seconds on a large transitive listing, more when Graph throttles.
+ */
+const LISTING_MS = 300_000;
 
 /** The fields in the order of `flows.decoyShares` (reports and the fix follow it). */
 const SHARE_FIELDS = [
@@ -44,10 +50,16 @@ const SHARE_FIELDS = [
   'alternateMobile',
   'secondEmail',
   'enrollment',
+  'anotherEnrollment',
+  'enrolledSms',
   'nationalEmailDomain',
 ] as const satisfies readonly (keyof DecoyShares)[];
 
 export type ShareField = (typeof SHARE_FIELDS)[number];
+
+/** The fields a policy may carry itself (all but `lastPolicy`, which says how policies are picked). */
+type PolicyShareField = Exclude<ShareField, 'lastPolicy'>;
+const POLICY_SHARE_FIELDS = SHARE_FIELDS.filter((f): f is PolicyShareField => f !== 'lastPolicy');
 
 /** One measured share: `value` of the `n` users (or methods, addresses) it is about. */
 export interface MeasuredShare {
@@ -68,13 +80,30 @@ export interface SampledList {
   methodsRequired: number;
 }
 
-export interface DecoySample {
+/** The shares measured on one policy's served members (no `lastPolicy`: that is about all names). */
+export interface PolicyShares {
+  policy: string;
+  /** Served users of the sample under this policy. */
+  served: number;
   shares: MeasuredShares;
+}
+
+/** What the finding judges: no user, number or address, only shares, counts and regions. */
+export interface MeasuredSample {
+  /** Over every served user of the sample. */
+  shares: MeasuredShares;
+  /** Per policy that served someone of the sample, in the configuration's order. */
+  byPolicy: PolicyShares[];
+  /** Served users of the sample: the sample of shapes. */
+  eligible: number;
+  /** Served users offered an SMS method, and the regions (ISO 3166) of every number offered. */
+  sms: { users: number; regions: string[] };
+}
+
+export interface DecoySample extends MeasuredSample {
   /** Users read (licensed members, guests skipped). */
   sampled: number;
-  /** Of those, the users a reset would serve: the sample of shapes. */
-  eligible: number;
-  /** Whether MyPass enrollments were read from the store (else `enrollment` is not measured). */
+  /** Whether MyPass enrollments were read from the store (else no enrollment share is measured). */
   enrollmentsRead: boolean;
 }
 
@@ -205,11 +234,17 @@ export function measureSharesOfLists(
 
     if (free && email.has('profile') && heldEmail.length > 0) count('secondEmail', heldEmail.length >= 2);
 
+    const enrolled = methods.filter((m) => m.source === 'enrolled');
     if (free && options.enrollmentsRead && (sms.has('enrolled') || email.has('enrolled'))) {
-      count(
-        'enrollment',
-        methods.some((m) => m.source === 'enrolled'),
-      );
+      count('enrollment', enrolled.length > 0);
+      // Decoys draw a further enrollment only where the policy allows more than one.
+      if (enrolled.length > 0 && policy.enrollment.maxMethods >= 2)
+        count('anotherEnrollment', enrolled.length >= 2);
+    }
+    // Each enrollment's kind is drawn where the policy takes both kinds from enrollments, whatever
+    // the count the user needs (a decoy filled up with an enrollment draws its kind the same way).
+    if (options.enrollmentsRead && sms.has('enrolled') && email.has('enrolled')) {
+      for (const m of enrolled) count('enrolledSms', m.kind === 'sms');
     }
 
     for (const m of methods) {
@@ -225,27 +260,245 @@ export function measureSharesOfLists(
   return shares;
 }
 
-/** How far a measured share may stray from the configured one before it is reported. */
+/**
+ * Every share over the whole sample and per policy, and the regions of the numbers offered (pure).
+ * Per policy because a decoy shown under a policy draws with that policy's effective shares.
+ */
+export function measureSample(
+  lists: readonly SampledList[],
+  options: Parameters<typeof measureSharesOfLists>[1],
+): MeasuredSample {
+  const byPolicy: PolicyShares[] = [];
+  for (const policy of options.access.policies) {
+    const own = lists.filter((l) => l.policy.name === policy.name);
+    if (own.length === 0) continue;
+    const { lastPolicy: _all, ...shares } = measureSharesOfLists(own, options);
+    byPolicy.push({ policy: policy.name, served: own.length, shares });
+  }
+  const regions = new Set<string>();
+  let smsUsers = 0;
+  for (const { methods, usageLocation } of lists) {
+    const numbers = methods.filter((m) => m.kind === 'sms');
+    if (numbers.length > 0) smsUsers += 1;
+    for (const m of numbers) {
+      const region = phoneRegion(m.destination, usageLocation ?? options.defaultRegion);
+      if (region !== undefined) regions.add(region);
+    }
+  }
+  return {
+    shares: measureSharesOfLists(lists, options),
+    byPolicy,
+    eligible: lists.length,
+    sms: { users: smsUsers, regions: [...regions].sort() },
+  };
+}
+
+/**
+ * How far a measured share may stray from the configured one before it is reported: twice the
+ * standard error, at least 0.01, so a shape real users never show (0 of 300) is not passed as 0.05.
+ */
 export function shareTolerance(configured: number, n: number): number {
-  return Math.max(0.05, 2 * Math.sqrt((configured * (1 - configured)) / n));
+  return Math.max(0.01, 2 * Math.sqrt((configured * (1 - configured)) / n));
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
-function isFailure(value: MeasuredShares | DirectoryFailure): value is DirectoryFailure {
+function isFailure(value: MeasuredSample | DirectoryFailure): value is DirectoryFailure {
   return (value as Partial<DirectoryFailure>).ok === false;
+}
+
+/** What the finding compares the sample with: the configuration's shares, policies and SMS reach. */
+export interface ShareSettings {
+  /** `flows.decoyShares`. */
+  decoyShares: DecoyShares;
+  /** `access.policies` (a policy's own `decoyShares` apply over the global ones). */
+  policies: readonly Pick<Policy, 'name' | 'decoyShares'>[];
+  /** `flows.defaultRegion`. */
+  defaultRegion: string;
+  /** `delivery.smsCountries`. */
+  smsCountries: readonly string[];
+}
+
+type ShareValues = Map<ShareField, number>;
+
+/** One measured share pooled over several policies' members (each user is under one policy). */
+function pooled(parts: readonly PolicyShares[], field: PolicyShareField): MeasuredShare | undefined {
+  let hits = 0;
+  let n = 0;
+  for (const part of parts) {
+    const m = part.shares[field];
+    if (!m) continue;
+    hits += m.value * m.n;
+    n += m.n;
+  }
+  return n > 0 ? { value: hits / n, n } : undefined;
+}
+
+const fits = (m: MeasuredShare, configured: number): boolean =>
+  Math.abs(m.value - configured) <= shareTolerance(configured, m.n);
+
+/**
+ * smsAndEmail and smsOnly together stay at most 1 where `values` apply over `effective` (the schema
+ * refuses more): where one moves, the other comes along when needed, from `measured` where known.
+ */
+function settlePair(
+  values: ShareValues,
+  effective: (field: 'smsAndEmail' | 'smsOnly') => number,
+  measured: (field: 'smsAndEmail' | 'smsOnly') => MeasuredShare | undefined,
+): void {
+  const value = (f: 'smsAndEmail' | 'smsOnly') => values.get(f) ?? effective(f);
+  if (value('smsAndEmail') + value('smsOnly') <= 1 + 1e-9) return;
+  // The unchanged partner, or rounding, pushed the pair over 1: both take their measured values,
+  // and smsOnly at most the remainder.
+  const m = (f: 'smsAndEmail' | 'smsOnly') => {
+    const share = measured(f);
+    return share ? round2(share.value) : undefined;
+  };
+  const only = values.get('smsOnly') ?? m('smsOnly') ?? effective('smsOnly');
+  const both = values.get('smsAndEmail') ?? m('smsAndEmail') ?? round2(1 - only);
+  const settled = { smsAndEmail: both, smsOnly: Math.min(only, round2(1 - both)) };
+  for (const f of ['smsAndEmail', 'smsOnly'] as const) {
+    if (values.has(f) || settled[f] !== effective(f)) values.set(f, settled[f]);
+  }
+}
+
+interface Judged {
+  /** One line per share that is off: where, configured, measured. */
+  off: string[];
+  /** Shares measured on too few users to judge. */
+  tooFew: string[];
+  /** What to put under `flows.decoyShares`. */
+  global: ShareValues;
+  /** What to put under each policy's own `decoyShares`, by policy name. */
+  perPolicy: Map<string, ShareValues>;
+}
+
+/**
+ * Judges every share where decoys use it: `lastPolicy` over the whole sample; every other field per
+ * policy with at least MIN_SHARE_SAMPLE served members against its effective value, and the members
+ * of smaller policies that take the global value together against it. A new value goes under
+ * `flows.decoyShares` where one value fits every policy that is off and takes the global one, else
+ * under each policy that is off (and policies that fit the old global value but not the new one keep
+ * the old one).
+ */
+function judgeShares(sample: MeasuredSample, settings: ShareSettings): Judged {
+  const judged: Judged = { off: [], tooFew: [], global: new Map(), perPolicy: new Map() };
+  const several = settings.policies.length > 1;
+  const where = (policy: string) => (several ? `policy "${policy}" ` : '');
+  const configured = settings.decoyShares;
+  const ownOf = (name: string) => settings.policies.find((p) => p.name === name)?.decoyShares;
+  const overrides = (name: string, field: PolicyShareField) => ownOf(name)?.[field] !== undefined;
+  const setFor = (name: string, field: ShareField, value: number) => {
+    const values = judged.perPolicy.get(name) ?? new Map<ShareField, number>();
+    values.set(field, value);
+    judged.perPolicy.set(name, values);
+  };
+  const describe = (label: string, p: number, m: MeasuredShare) =>
+    `${label}: configured ${p}, measured ${round2(m.value)} (n = ${m.n})`;
+
+  const last = sample.shares.lastPolicy;
+  if (last && last.n < MIN_SHARE_SAMPLE) judged.tooFew.push(`lastPolicy (n = ${last.n})`);
+  else if (last && !fits(last, configured.lastPolicy)) {
+    judged.off.push(describe('lastPolicy', configured.lastPolicy, last));
+    judged.global.set('lastPolicy', round2(last.value));
+  }
+
+  const big = sample.byPolicy.filter((p) => p.served >= MIN_SHARE_SAMPLE);
+  const small = sample.byPolicy.filter((p) => p.served < MIN_SHARE_SAMPLE);
+  for (const p of small) judged.tooFew.push(`policy "${p.policy}" alone (${p.served} served)`);
+
+  for (const field of POLICY_SHARE_FIELDS) {
+    const g = configured[field];
+    const effective = (name: string) => ownOf(name)?.[field] ?? g;
+    const units = big.flatMap((p) => {
+      const m = p.shares[field];
+      if (!m) return [];
+      if (m.n < MIN_SHARE_SAMPLE) {
+        judged.tooFew.push(`${where(p.policy)}${field} (n = ${m.n})`);
+        return [];
+      }
+      return [{ policy: p.policy, m, off: !fits(m, effective(p.policy)) }];
+    });
+    // Members of the smaller policies that take the global value, together.
+    const rest = pooled(
+      small.filter((p) => !overrides(p.policy, field)),
+      field,
+    );
+    const restJudged = rest !== undefined && rest.n >= MIN_SHARE_SAMPLE && big.length > 0;
+    const restOff = restJudged && !fits(rest, g);
+    if (restOff)
+      judged.off.push(describe(`${field} (policies with fewer than ${MIN_SHARE_SAMPLE} served)`, g, rest));
+
+    let newGlobal: number | undefined;
+    const offGlobal = units.filter((u) => u.off && !overrides(u.policy, field));
+    if (restOff) newGlobal = rest.value;
+    else if (big.length === 0 && rest !== undefined && rest.n >= MIN_SHARE_SAMPLE && !fits(rest, g)) {
+      // Every policy is small: their members together are the only measure of the global value.
+      judged.off.push(describe(field, g, rest));
+      newGlobal = rest.value;
+    } else if (!restJudged && offGlobal.length > 0) {
+      const candidate = pooled(
+        sample.byPolicy.filter((p) => !overrides(p.policy, field)),
+        field,
+      );
+      if (candidate && offGlobal.some((u) => fits(u.m, candidate.value))) newGlobal = candidate.value;
+    }
+    if (newGlobal !== undefined && round2(newGlobal) === g) newGlobal = undefined;
+    if (newGlobal !== undefined) judged.global.set(field, round2(newGlobal));
+
+    for (const u of units) {
+      if (u.off) judged.off.push(describe(`${where(u.policy)}${field}`, effective(u.policy), u.m));
+      if (overrides(u.policy, field) || newGlobal === undefined) {
+        if (u.off) setFor(u.policy, field, round2(u.m.value));
+      } else if (!fits(u.m, newGlobal)) {
+        // Off: its own value; fitting the old global value: keep that, its decoys stay.
+        setFor(u.policy, field, u.off ? round2(u.m.value) : g);
+      }
+    }
+  }
+
+  // The pair, for the global block and then for every policy as its shares merge.
+  const newGlobalOf = (f: 'smsAndEmail' | 'smsOnly') => judged.global.get(f) ?? configured[f];
+  if (judged.global.has('smsAndEmail') || judged.global.has('smsOnly')) {
+    settlePair(
+      judged.global,
+      (f) => configured[f],
+      (f) =>
+        pooled(
+          sample.byPolicy.filter((p) => !overrides(p.policy, f)),
+          f,
+        ),
+    );
+  }
+  for (const policy of settings.policies) {
+    const values = judged.perPolicy.get(policy.name) ?? new Map<ShareField, number>();
+    const measured = sample.byPolicy.find((p) => p.policy === policy.name)?.shares;
+    settlePair(
+      values,
+      (f) => policy.decoyShares?.[f] ?? newGlobalOf(f),
+      (f) => measured?.[f],
+    );
+    if (values.size > 0) judged.perPolicy.set(policy.name, values);
+  }
+  return judged;
+}
+
+/** Allow-list countries (but the default region) that no sampled number is from, when enough say so. */
+function unusedSmsCountries(sample: MeasuredSample, settings: ShareSettings): string[] {
+  if (sample.sms.users < MIN_SHARE_SAMPLE) return [];
+  const seen = new Set(sample.sms.regions);
+  return settings.smsCountries.filter((c) => c !== settings.defaultRegion && !seen.has(c));
 }
 
 /**
  * The `decoy.shares` finding: `warn` with the configuration to paste where some share measured on at
  * least MIN_SHARE_SAMPLE users strays from the configured one by more than chance explains
- * (shareTolerance), `pass` otherwise, `info` when the sample is too small or could not be read.
- * Advice only, never `fail`.
+ * (shareTolerance), or where the SMS allow-list has countries no sampled number is from; `pass`
+ * otherwise, `info` when the sample is too small or could not be read. Advice only, never `fail`.
  */
 export function decoyShareFindings(
-  measured: MeasuredShares | DirectoryFailure,
-  configured: DecoyShares,
-  sampleSize: number,
+  measured: MeasuredSample | DirectoryFailure,
+  settings: ShareSettings,
 ): Finding[] {
   const check = 'decoy.shares';
   if (isFailure(measured)) {
@@ -257,6 +510,7 @@ export function decoyShareFindings(
       },
     ];
   }
+  const sampleSize = measured.eligible;
   if (sampleSize < MIN_SHARE_SAMPLE) {
     return [
       {
@@ -266,20 +520,11 @@ export function decoyShareFindings(
       },
     ];
   }
-  const off: { field: ShareField; configured: number; measured: MeasuredShare }[] = [];
-  const unjudged: string[] = [];
-  for (const field of SHARE_FIELDS) {
-    const m = measured[field];
-    if (!m) continue;
-    if (m.n < MIN_SHARE_SAMPLE) {
-      unjudged.push(`${field} (n = ${m.n})`);
-      continue;
-    }
-    const p = configured[field];
-    if (Math.abs(m.value - p) > shareTolerance(p, m.n)) off.push({ field, configured: p, measured: m });
-  }
-  const tooFew = unjudged.length > 0 ? [`Too few users to judge: ${unjudged.join(', ')}.`] : ([] as string[]);
-  if (off.length === 0) {
+  const judged = judgeShares(measured, settings);
+  const unused = unusedSmsCountries(measured, settings);
+  const tooFew =
+    judged.tooFew.length > 0 ? [`Too few users to judge: ${judged.tooFew.join(', ')}.`] : ([] as string[]);
+  if (judged.off.length === 0 && unused.length === 0) {
     return [
       {
         check,
@@ -289,48 +534,67 @@ export function decoyShareFindings(
       },
     ];
   }
+  const n = judged.off.length;
+  const summaries = [
+    ...(n > 0
+      ? [
+          `${n} decoy share${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''} from a sample of ${sampleSize} served users: a shape more common among real users than among decoys marks a name as probably real (T2).`,
+        ]
+      : []),
+    ...(unused.length > 0
+      ? [
+          `${unused.length} ${unused.length === 1 ? 'country' : 'countries'} on the SMS allow-list ${unused.length === 1 ? 'is' : 'are'} not where any of ${measured.sms.users} sampled users' numbers ${measured.sms.users === 1 ? 'is' : 'are'} from: a decoy number from ${unused.length === 1 ? 'it' : 'one'} marks the name as unknown (T2).`,
+        ]
+      : []),
+  ];
+  const countriesLine = `SMS allow-list countries no sampled number is from: ${unused.join(', ')}`;
   return [
     {
       check,
       status: 'warn',
-      summary: `${off.length} decoy share${off.length === 1 ? '' : 's'} differ${off.length === 1 ? 's' : ''} from a sample of ${sampleSize} served users: a shape more common among real users than among decoys marks a name as probably real (T2).`,
-      details: [
-        ...off.map(
-          (o) =>
-            `${o.field}: configured ${o.configured}, measured ${round2(o.measured.value)} (n = ${o.measured.n})`,
-        ),
-        ...tooFew,
-      ],
-      fix: `Put the measured values in the configuration, then run doctor again:\n${fixBlock(off, measured, configured)}`,
+      summary: summaries.join(' '),
+      details: [...judged.off, ...(unused.length > 0 ? [countriesLine] : []), ...tooFew],
+      fix: [
+        ...(n > 0 ? [sharesFix(judged, settings)] : []),
+        ...(unused.length > 0 ? [countriesFix(unused, settings)] : []),
+      ].join('\n'),
     },
   ];
 }
 
 /**
- * The YAML to paste, the measured values rounded to 2 decimals. smsAndEmail and smsOnly together
- * stay at most 1 (the schema refuses more): where one moves, the other comes along when needed.
+ * The values to paste, rounded to 2 decimals: a YAML block for `flows.decoyShares`, a line per
+ * policy for its own `decoyShares`, and why to apply them before users come, or rarely.
  */
-function fixBlock(
-  off: readonly { field: ShareField; measured: MeasuredShare }[],
-  measured: MeasuredShares,
-  configured: DecoyShares,
-): string {
-  const values = new Map<ShareField, number>(off.map((o) => [o.field, round2(o.measured.value)]));
-  if (
-    (values.get('smsAndEmail') ?? configured.smsAndEmail) + (values.get('smsOnly') ?? configured.smsOnly) >
-    1 + 1e-9
-  ) {
-    // The unchanged partner, or rounding, pushed the pair over 1: both take their measured values,
-    // and smsOnly at most the remainder.
-    const only = values.get('smsOnly') ?? (measured.smsOnly ? round2(measured.smsOnly.value) : undefined);
-    const both =
-      values.get('smsAndEmail') ??
-      (measured.smsAndEmail ? round2(measured.smsAndEmail.value) : round2(1 - (only ?? 0)));
-    values.set('smsAndEmail', both);
-    values.set('smsOnly', Math.min(only ?? 1, round2(1 - both)));
+function sharesFix(judged: Judged, settings: ShareSettings): string {
+  const lines = ['Put the measured values in the configuration, then run doctor again:'];
+  const globalFields = SHARE_FIELDS.filter((f) => judged.global.has(f));
+  if (globalFields.length > 0) {
+    lines.push('flows:', '  decoyShares:', ...globalFields.map((f) => `    ${f}: ${judged.global.get(f)}`));
   }
-  const lines = SHARE_FIELDS.filter((f) => values.has(f)).map((f) => `    ${f}: ${values.get(f)}`);
-  return ['flows:', '  decoyShares:', ...lines].join('\n');
+  const policyLines = settings.policies.flatMap((policy, i) => {
+    const values = judged.perPolicy.get(policy.name);
+    if (!values) return [];
+    const fields = SHARE_FIELDS.filter((f) => values.has(f)).map((f) => `${f}: ${values.get(f)}`);
+    return [`access.policies[${i}] "${policy.name}" → decoyShares: { ${fields.join(', ')} }`];
+  });
+  if (policyLines.length > 0) {
+    lines.push('In these policies (their own decoyShares, beside any they already have):', ...policyLines);
+  }
+  lines.push(
+    "Applying new shares is visible: many decoys change at once while real users' lists stay, so anyone who looked at the same names before and after learns which are unknown. Tune them before the service is open to users, or change them rarely.",
+  );
+  return lines.join('\n');
+}
+
+/** Advice to drop the allow-list countries no sampled number is from, with the list to keep. */
+function countriesFix(unused: readonly string[], settings: ShareSettings): string {
+  const keep = settings.smsCountries.filter((c) => !unused.includes(c));
+  return [
+    `Decoys draw their foreign numbers evenly over the SMS allow-list, so a country no real user's number is from marks every decoy that shows it. Drop ${unused.join(', ')} from delivery.smsCountries unless real users abroad need ${unused.length === 1 ? 'it' : 'them'} (a shorter list also narrows SMS pumping, T4):`,
+    'delivery:',
+    `  smsCountries: [${keep.join(', ')}]`,
+  ].join('\n');
 }
 
 /** Usable MyPass enrollments of one user (confirmed, hold over), or null when they cannot be read. */
@@ -351,40 +615,69 @@ export interface DecoySampleOptions {
   delivery: Pick<Delivery, 'canDeliver' | 'checkPhone' | 'smsCountries'>;
 }
 
+/** A user listed for the sample. */
+export interface ListedUser {
+  id: string;
+  userPrincipalName: string;
+}
+
 /**
- * The first `limit` licensed users (members of the licensed groups through nested groups, each once),
- * or the first of `/users` without licensed groups; guests skipped (MyPass never serves them).
+ * A uniformly random sample of `limit` licensed users: every page of every licensed group's members
+ * through nested groups (or of `/users` without licensed groups), guests skipped (MyPass never
+ * serves them). Bottom-k sampling: each user gets a priority from an HMAC of their id under a key
+ * drawn for this run, and the `limit` lowest are kept. Unlike a reservoir it needs no record of
+ * who was seen for a user in several groups to count once (same id, same priority), so memory stays
+ * at `limit` users however large the tenant; and unlike the first `limit` listed, a second group
+ * that differs from the first is in the sample.
  */
-function listSample(
+export function sampleLicensedUsers(
   connection: EntraConnection,
   licensedGroups: readonly string[],
   limit: number,
-): Promise<DirectoryResult<{ id: string; userPrincipalName: string }[]>> {
+): Promise<DirectoryResult<ListedUser[]>> {
   return connection.run(async (deadline) => {
-    const picked = new Map<string, { id: string; userPrincipalName: string }>();
-    const select = `$select=id,userPrincipalName,userType&$top=${Math.min(999, limit)}`;
+    if (licensedGroups.some((id) => !isGuid(id))) return { ok: false, code: 'not_found' };
+    const runKey = randomBytes(32);
+    const priorityOf = (id: string) =>
+      createHmac('sha256', runKey).update(id.toLowerCase()).digest().readUIntBE(0, 6);
+    const kept = new Map<string, { priority: number; user: ListedUser }>();
+    let highest: { key: string; priority: number } | undefined;
+    const keep = (user: ListedUser) => {
+      const key = user.id.toLowerCase();
+      if (kept.has(key)) return;
+      const priority = priorityOf(key);
+      if (kept.size >= limit) {
+        if (!highest || priority >= highest.priority) return;
+        kept.delete(highest.key);
+      }
+      kept.set(key, { priority, user });
+      highest = undefined;
+      for (const [k, entry] of kept) {
+        if (!highest || entry.priority > highest.priority) highest = { key: k, priority: entry.priority };
+      }
+    };
+    const select = '$select=id,userPrincipalName,userType&$top=999';
     const starts =
       licensedGroups.length > 0
         ? licensedGroups.map((id) => `/groups/${id}/transitiveMembers/microsoft.graph.user?${select}`)
         : [`/users?${select}`];
-    if (licensedGroups.some((id) => !isGuid(id))) return { ok: false, code: 'not_found' };
     for (const start of starts) {
       let next: string | undefined = start;
-      while (next !== undefined && picked.size < limit) {
+      while (next !== undefined) {
         const page = (await connection.api(next, deadline).get()) as {
           value?: { id?: string; userPrincipalName?: string; userType?: string | null }[];
           '@odata.nextLink'?: string;
         };
         for (const user of page.value ?? []) {
-          if (picked.size >= limit) break;
           if (typeof user.id !== 'string' || typeof user.userPrincipalName !== 'string') continue;
           if ((user.userType ?? '').toLowerCase() === 'guest') continue;
-          picked.set(user.id.toLowerCase(), { id: user.id, userPrincipalName: user.userPrincipalName });
+          keep({ id: user.id, userPrincipalName: user.userPrincipalName });
         }
         next = page['@odata.nextLink'];
       }
     }
-    return { ok: true, value: [...picked.values()] };
+    const sample = [...kept.values()].sort((a, b) => a.priority - b.priority).map((e) => e.user);
+    return { ok: true, value: sample };
   }, LISTING_MS);
 }
 
@@ -395,7 +688,7 @@ function listSample(
  */
 export async function measureDecoyShares(options: DecoySampleOptions): Promise<DirectoryResult<DecoySample>> {
   const { connection, access } = options;
-  const listed = await listSample(
+  const listed = await sampleLicensedUsers(
     connection,
     access.licensedGroups,
     options.sampleSize ?? DEFAULT_DECOY_SAMPLE,
@@ -406,10 +699,7 @@ export async function measureDecoyShares(options: DecoySampleOptions): Promise<D
   let enrollmentsRead = options.enrollments !== undefined;
   const lists: SampledList[] = [];
 
-  const readOne = async (entry: {
-    id: string;
-    userPrincipalName: string;
-  }): Promise<DirectoryFailure | null> => {
+  const readOne = async (entry: ListedUser): Promise<DirectoryFailure | null> => {
     const lookup = await directory.lookupUser(entry.userPrincipalName);
     if (!lookup.ok) return lookup.code === 'not_found' ? null : lookup;
     // A name that finds nobody, or several, gets a decoy: not a served user.
@@ -447,7 +737,7 @@ export async function measureDecoyShares(options: DecoySampleOptions): Promise<D
   return {
     ok: true,
     value: {
-      shares: measureSharesOfLists(lists, {
+      ...measureSample(lists, {
         access,
         defaultRegion: options.defaultRegion,
         enrollmentsRead,
@@ -455,7 +745,6 @@ export async function measureDecoyShares(options: DecoySampleOptions): Promise<D
           options.delivery.canDeliver(kind) && (kind !== 'sms' || options.delivery.smsCountries.length > 0),
       }),
       sampled: listed.value.length,
-      eligible: lists.length,
       enrollmentsRead,
     },
   };
@@ -531,8 +820,14 @@ export async function decoySharesCheck(
       ...(enrollments ? { enrollments } : {}),
     }),
   );
-  if (!sample.ok) return decoyShareFindings(sample, config.flows.decoyShares, 0);
-  const findings = decoyShareFindings(sample.value.shares, config.flows.decoyShares, sample.value.eligible);
+  const settings: ShareSettings = {
+    decoyShares: config.flows.decoyShares,
+    policies: config.access.policies,
+    defaultRegion: config.flows.defaultRegion,
+    smsCountries: config.delivery.smsCountries,
+  };
+  if (!sample.ok) return decoyShareFindings(sample, settings);
+  const findings = decoyShareFindings(sample.value, settings);
   return sample.value.enrollmentsRead
     ? findings
     : findings.map((f) =>
@@ -542,7 +837,7 @@ export async function decoySharesCheck(
               ...f,
               details: [
                 ...(f.details ?? []),
-                'MyPass enrollments could not be read from the store: enrollment is not measured.',
+                'MyPass enrollments could not be read from the store: enrollment, anotherEnrollment and enrolledSms are not measured.',
               ],
             },
       );

@@ -1,7 +1,7 @@
 // Doctor's `decoy.shares` check (T2): the finding on its own (thresholds, each field, rounding, the
 // YAML to paste), then the sample read from the emulator as a reset reads it, with a tenant whose
 // shapes the test controls, then a whole doctor run, whose report names no sampled user.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,14 +15,18 @@ import { parse as parseYaml } from 'yaml';
 import { runCli } from '../../src/cli/commands.js';
 import { doctor } from '../../src/cli/doctor-command.js';
 import {
+  DEFAULT_DECOY_SAMPLE,
   decoyShareFindings,
   isNationalEmailDomain,
   measureDecoyShares,
   measureSharesOfLists,
+  sampleLicensedUsers,
   shareTolerance,
   withEnrollmentReader,
+  type MeasuredSample,
   type MeasuredShares,
   type ShareField,
+  type ShareSettings,
 } from '../../src/cli/doctor-decoy-shares.js';
 import type { Finding } from '../../src/cli/doctor-findings.js';
 import type { MyPassConfig } from '../../src/config/schema.js';
@@ -40,43 +44,109 @@ const only = (finding: Finding[]): Finding => {
   expect(finding).toHaveLength(1);
   return finding[0] as Finding;
 };
-/** The YAML block of a warn's fix, parsed, as an administrator would paste it. */
+/** The `flows.decoyShares` block of a warn's fix, parsed, as an administrator would paste it. */
 const pasted = (f: Finding): Record<string, number> => {
-  const block = (f.fix ?? '').split('\n').slice(1).join('\n');
-  return (parseYaml(block) as { flows: { decoyShares: Record<string, number> } }).flows.decoyShares;
+  const lines = (f.fix ?? '').split('\n');
+  const at = lines.indexOf('flows:');
+  if (at < 0) return {};
+  const block = [
+    lines[at],
+    ...lines.slice(at + 1).filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('  '))),
+  ];
+  return (parseYaml(block.join('\n')) as { flows: { decoyShares: Record<string, number> } }).flows
+    .decoyShares;
 };
+/** The per-policy lines of a warn's fix, parsed: policy name → its own decoyShares. */
+const pastedPolicies = (f: Finding): Record<string, Record<string, number>> =>
+  Object.fromEntries(
+    (f.fix ?? '').split('\n').flatMap((line) => {
+      const m = /^access\.policies\[\d+\] "(.+)" → decoyShares: (\{.*\})$/.exec(line);
+      return m ? [[m[1], parseYaml(m[2] ?? '') as Record<string, number>]] : [];
+    }),
+  );
+const VISIBLE =
+  "Applying new shares is visible: many decoys change at once while real users' lists stay, so anyone who looked at the same names before and after learns which are unknown. Tune them before the service is open to users, or change them rarely.";
+
+const one = { name: 'default' } as const;
+const settingsOf = (
+  policies: readonly Pick<Policy, 'name' | 'decoyShares'>[] = [one],
+  extra: Partial<ShareSettings> = {},
+): ShareSettings => ({
+  decoyShares: defaults,
+  policies,
+  defaultRegion: 'DK',
+  smsCountries: ['DK'],
+  ...extra,
+});
+/** A sample of `n` served users under one policy named "default". */
+const single = (measured: MeasuredShares, n: number): MeasuredSample => {
+  const { lastPolicy: _all, ...shares } = measured;
+  return {
+    shares: measured,
+    byPolicy: [{ policy: 'default', served: n, shares }],
+    eligible: n,
+    sms: { users: 0, regions: [] },
+  };
+};
+/** A sample of several policies (served, shares); the overall shares are not needed by the finding but lastPolicy. */
+const several = (
+  parts: { policy: string; served: number; shares: MeasuredShares }[],
+  extra: Partial<MeasuredSample> = {},
+): MeasuredSample => ({
+  shares: {},
+  byPolicy: parts,
+  eligible: parts.reduce((sum, p) => sum + p.served, 0),
+  sms: { users: 0, regions: [] },
+  ...extra,
+});
 
 describe('the decoy.shares finding', () => {
   it('passes when every share is within its tolerance, saying the sample size', () => {
     const measured: MeasuredShares = Object.fromEntries(
       fields.map((f) => [f, { value: defaults[f], n: 500 }]),
     );
-    expect(only(decoyShareFindings(measured, defaults, 500))).toEqual({
+    expect(only(decoyShareFindings(single(measured, 500), settingsOf()))).toEqual({
       check: 'decoy.shares',
       status: 'pass',
       summary: 'The decoy shares match a sample of 500 served users.',
     });
   });
 
-  it('uses max(0.05, 2·√(p(1−p)/n)) as the tolerance', () => {
+  it('uses max(0.01, 2·√(p(1−p)/n)) as the tolerance', () => {
     expect(shareTolerance(0.5, 100)).toBeCloseTo(0.1, 10);
-    expect(shareTolerance(0.05, 400)).toBe(0.05);
+    expect(shareTolerance(0.05, 400)).toBeCloseTo(2 * Math.sqrt((0.05 * 0.95) / 400), 10);
+    expect(shareTolerance(0, 300)).toBe(0.01);
+    expect(shareTolerance(1, 300)).toBe(0.01);
     // p = 0.5, n = 100: 0.1 either side.
     const at = (value: number) =>
-      only(decoyShareFindings({ smsAndEmail: { value, n: 100 } }, defaults, 100)).status;
+      only(decoyShareFindings(single({ smsAndEmail: { value, n: 100 } }, 100), settingsOf())).status;
     expect(at(0.59)).toBe('pass');
     expect(at(0.41)).toBe('pass');
     expect(at(0.61)).toBe('warn');
     expect(at(0.39)).toBe('warn');
-    // p = 0.05, n = 400: the floor of 0.05 applies (the statistical one is 0.022).
-    const alt = (value: number) =>
-      only(decoyShareFindings({ alternateMobile: { value, n: 400 } }, defaults, 400)).status;
-    expect(alt(0.09)).toBe('pass');
-    expect(alt(0.11)).toBe('warn');
+    // p = 0.05, n = 400: the statistical tolerance (0.022) applies, not a floor of 0.05.
+    const alt = (value: number, n = 400) =>
+      only(decoyShareFindings(single({ alternateMobile: { value, n } }, n), settingsOf())).status;
+    expect(alt(0.07)).toBe('pass');
+    expect(alt(0.075)).toBe('warn');
+    expect(alt(0.03)).toBe('pass');
+    // No alternate mobile among 300 users: decoys showing one in twenty would mark themselves.
+    expect(alt(0, 300)).toBe('warn');
+    // A configured 0 or 1 tolerates 0.01 of noise and no more.
+    const never = { ...defaults, secondEmail: 0 };
+    const second = (value: number) =>
+      only(
+        decoyShareFindings(single({ secondEmail: { value, n: 300 } }, 300), {
+          ...settingsOf(),
+          decoyShares: never,
+        }),
+      ).status;
+    expect(second(0.01)).toBe('pass');
+    expect(second(0.02)).toBe('warn');
   });
 
   it('judges no share measured on fewer than 30 users, and says so', () => {
-    const f = only(decoyShareFindings({ secondEmail: { value: 0.9, n: 29 } }, defaults, 200));
+    const f = only(decoyShareFindings(single({ secondEmail: { value: 0.9, n: 29 } }, 200), settingsOf()));
     expect(f.status).toBe('pass');
     expect(f.details).toEqual(['Too few users to judge: secondEmail (n = 29).']);
   });
@@ -84,7 +154,7 @@ describe('the decoy.shares finding', () => {
   it.each(fields)('reports %s alone when only it is off, with a fix that pastes', (field) => {
     const p = defaults[field];
     const value = p > 0.5 ? p - 0.4 : p + 0.4;
-    const f = only(decoyShareFindings({ [field]: { value, n: 1000 } }, defaults, 1000));
+    const f = only(decoyShareFindings(single({ [field]: { value, n: 1000 } }, 1000), settingsOf()));
     expect(f.status).toBe('warn');
     expect(f.summary).toBe(
       '1 decoy share differs from a sample of 1000 served users: a shape more common among real users than among decoys marks a name as probably real (T2).',
@@ -101,20 +171,26 @@ describe('the decoy.shares finding', () => {
           ? { smsAndEmail: 0.3, smsOnly: 0.7 }
           : { [field]: Math.round(value * 100) / 100 },
     );
+    // One policy: everything goes under flows.decoyShares.
+    expect(pastedPolicies(f)).toEqual({});
     // What doctor says to paste is a valid configuration.
     expect(decoySharesSchema.safeParse({ ...defaults, ...values }).success).toBe(true);
+    // And applying it is visible to anyone who looks at the same names before and after.
+    expect(f.fix?.split('\n').at(-1)).toBe(VISIBLE);
   });
 
   it('rounds to two decimals and keeps smsAndEmail + smsOnly at most 1 after rounding', () => {
     const f = only(
       decoyShareFindings(
-        {
-          smsAndEmail: { value: 0.625, n: 800 },
-          smsOnly: { value: 0.375, n: 800 },
-          defaultRegion: { value: 0.87654, n: 800 },
-        },
-        defaults,
-        800,
+        single(
+          {
+            smsAndEmail: { value: 0.625, n: 800 },
+            smsOnly: { value: 0.375, n: 800 },
+            defaultRegion: { value: 0.87654, n: 800 },
+          },
+          800,
+        ),
+        settingsOf(),
       ),
     );
     expect(f.status).toBe('warn');
@@ -131,13 +207,14 @@ describe('the decoy.shares finding', () => {
         '    smsAndEmail: 0.63',
         '    smsOnly: 0.37',
         '    defaultRegion: 0.88',
+        VISIBLE,
       ].join('\n'),
     );
     expect(decoySharesSchema.safeParse({ ...defaults, ...pasted(f) }).success).toBe(true);
   });
 
   it('is info, never fail, when the sample is too small or the directory could not be read', () => {
-    const small = only(decoyShareFindings({ smsAndEmail: { value: 1, n: 29 } }, defaults, 29));
+    const small = only(decoyShareFindings(single({ smsAndEmail: { value: 1, n: 29 } }, 29), settingsOf()));
     expect(small).toEqual({
       check: 'decoy.shares',
       status: 'info',
@@ -146,14 +223,192 @@ describe('the decoy.shares finding', () => {
     const failed = only(
       decoyShareFindings(
         { ok: false, code: 'permission_denied', upstreamCode: 'Authorization_RequestDenied' },
-        defaults,
-        0,
+        settingsOf(),
       ),
     );
     expect(failed.status).toBe('info');
     expect(failed.summary).toBe(
       'The decoy shares could not be measured: the directory could not be read (Authorization_RequestDenied).',
     );
+  });
+});
+
+describe('the decoy.shares finding, per policy', () => {
+  const field: Pick<Policy, 'name' | 'decoyShares'> = { name: 'field' };
+  const office: Pick<Policy, 'name' | 'decoyShares'> = { name: 'office' };
+
+  it('gives each policy its own shares where their members differ, and lastPolicy globally', () => {
+    const f = only(
+      decoyShareFindings(
+        several(
+          [
+            {
+              policy: 'field',
+              served: 60,
+              shares: { smsAndEmail: { value: 0, n: 60 }, smsOnly: { value: 1, n: 60 } },
+            },
+            {
+              policy: 'office',
+              served: 140,
+              shares: { smsAndEmail: { value: 1, n: 140 }, smsOnly: { value: 0, n: 140 } },
+            },
+          ],
+          { shares: { lastPolicy: { value: 0.7, n: 200 } } },
+        ),
+        settingsOf([field, office]),
+      ),
+    );
+    expect(f.status).toBe('warn');
+    expect(f.details).toEqual([
+      'policy "field" smsAndEmail: configured 0.5, measured 0 (n = 60)',
+      'policy "office" smsAndEmail: configured 0.5, measured 1 (n = 140)',
+      'policy "field" smsOnly: configured 0.3, measured 1 (n = 60)',
+      'policy "office" smsOnly: configured 0.3, measured 0 (n = 140)',
+    ]);
+    // No single value fits both (pooled, 0.7 fits neither): each its own, nothing global.
+    expect(pasted(f)).toEqual({});
+    expect(pastedPolicies(f)).toEqual({
+      field: { smsAndEmail: 0, smsOnly: 1 },
+      office: { smsAndEmail: 1, smsOnly: 0 },
+    });
+    expect(f.fix).toContain('access.policies[0] "field" → decoyShares: { smsAndEmail: 0, smsOnly: 1 }');
+    expect(f.fix).toContain('access.policies[1] "office" → decoyShares: { smsAndEmail: 1, smsOnly: 0 }');
+  });
+
+  it('puts a value every policy shares under flows.decoyShares, with lastPolicy', () => {
+    const f = only(
+      decoyShareFindings(
+        several(
+          [
+            { policy: 'field', served: 60, shares: { defaultRegion: { value: 1, n: 60 } } },
+            { policy: 'office', served: 140, shares: { defaultRegion: { value: 0.99, n: 140 } } },
+          ],
+          { shares: { lastPolicy: { value: 0.5, n: 200 } } },
+        ),
+        settingsOf([field, office]),
+      ),
+    );
+    expect(f.details).toEqual([
+      'lastPolicy: configured 0.75, measured 0.5 (n = 200)',
+      'policy "field" defaultRegion: configured 0.7, measured 1 (n = 60)',
+      'policy "office" defaultRegion: configured 0.7, measured 0.99 (n = 140)',
+    ]);
+    expect(pasted(f)).toEqual({ lastPolicy: 0.5, defaultRegion: 0.99 });
+    expect(pastedPolicies(f)).toEqual({});
+  });
+
+  it('judges a policy against its own shares, and keeps the old global value for one that fits it', () => {
+    const own = { name: 'field', decoyShares: { smsOnly: 1, smsAndEmail: 0 } };
+    const judge = (officeEmails: number, fieldEmails: number) =>
+      only(
+        decoyShareFindings(
+          several([
+            // Matches its own shares: nothing to say, though the global ones differ.
+            {
+              policy: 'field',
+              served: 60,
+              shares: {
+                smsAndEmail: { value: 0, n: 60 },
+                smsOnly: { value: 1, n: 60 },
+                ...(fieldEmails > 0 ? { nationalEmailDomain: { value: 0.3, n: fieldEmails } } : {}),
+              },
+            },
+            {
+              policy: 'office',
+              served: officeEmails,
+              shares: {
+                smsAndEmail: { value: 0.5, n: officeEmails },
+                smsOnly: { value: 0.3, n: officeEmails },
+                nationalEmailDomain: { value: 0.9, n: officeEmails },
+              },
+            },
+          ]),
+          settingsOf([own, office]),
+        ),
+      );
+    // "field" has no addresses: office's value is everyone's, under flows.decoyShares.
+    const alone = judge(300, 0);
+    expect(alone.details).toEqual([
+      'policy "office" nationalEmailDomain: configured 0.3, measured 0.9 (n = 300)',
+    ]);
+    expect(pasted(alone)).toEqual({ nationalEmailDomain: 0.9 });
+    expect(pastedPolicies(alone)).toEqual({});
+    // Pooled with field's 0.3 the value (0.89) still fits "office", so it goes global; "field" fits
+    // the old 0.3, not 0.89: it keeps 0.3, and its decoys stay.
+    const both = judge(3000, 30);
+    expect(pasted(both)).toEqual({ nationalEmailDomain: 0.89 });
+    expect(pastedPolicies(both)).toEqual({ field: { nationalEmailDomain: 0.3 } });
+    // Pooled (0.8) fits neither: "office" gets its own value, the global one stays.
+    const apart = judge(300, 60);
+    expect(pasted(apart)).toEqual({});
+    expect(pastedPolicies(apart)).toEqual({ office: { nationalEmailDomain: 0.9 } });
+  });
+
+  it('judges the members of small policies together against the global values', () => {
+    const f = only(
+      decoyShareFindings(
+        several([
+          { policy: 'a', served: 20, shares: { smsAndEmail: { value: 1, n: 20 } } },
+          { policy: 'b', served: 20, shares: { smsAndEmail: { value: 1, n: 20 } } },
+          { policy: 'office', served: 100, shares: { smsAndEmail: { value: 0.5, n: 100 } } },
+        ]),
+        settingsOf([{ name: 'a' }, { name: 'b' }, office]),
+      ),
+    );
+    expect(f.details).toEqual([
+      'smsAndEmail (policies with fewer than 30 served): configured 0.5, measured 1 (n = 40)',
+      'Too few users to judge: policy "a" alone (20 served), policy "b" alone (20 served).',
+    ]);
+    // The small ones take the global value (the pair at most 1); "office" keeps the old one it fits.
+    expect(pasted(f)).toEqual({ smsAndEmail: 1, smsOnly: 0 });
+    expect(pastedPolicies(f)).toEqual({ office: { smsAndEmail: 0.5 } });
+  });
+
+  it('keeps smsAndEmail + smsOnly at most 1 in every policy after the merge', () => {
+    // "field" keeps smsOnly 0.6 of its own; the global smsAndEmail moving to 0.7 would make 1.3.
+    const own = { name: 'field', decoyShares: { smsOnly: 0.6 } };
+    const f = only(
+      decoyShareFindings(
+        several([
+          { policy: 'field', served: 10, shares: {} },
+          {
+            policy: 'office',
+            served: 300,
+            shares: { smsAndEmail: { value: 0.7, n: 300 }, smsOnly: { value: 0.3, n: 300 } },
+          },
+        ]),
+        settingsOf([own, office]),
+      ),
+    );
+    expect(pasted(f)).toEqual({ smsAndEmail: 0.7 });
+    expect(pastedPolicies(f)).toEqual({ field: { smsAndEmail: 0.4 } });
+  });
+
+  it('lists SMS countries no sampled number is from, once 30 sampled users have numbers', () => {
+    const settings = settingsOf([one], { smsCountries: ['DK', 'SE', 'NO', 'FI'] });
+    const sample = (users: number): MeasuredSample => ({
+      ...single({ defaultRegion: { value: 0.7, n: users } }, 100),
+      sms: { users, regions: ['DK', 'SE'] },
+    });
+    const f = only(decoyShareFindings(sample(30), settings));
+    expect(f).toEqual({
+      check: 'decoy.shares',
+      status: 'warn',
+      summary:
+        "2 countries on the SMS allow-list are not where any of 30 sampled users' numbers are from: a decoy number from one marks the name as unknown (T2).",
+      details: ['SMS allow-list countries no sampled number is from: NO, FI'],
+      fix: [
+        "Decoys draw their foreign numbers evenly over the SMS allow-list, so a country no real user's number is from marks every decoy that shows it. Drop NO, FI from delivery.smsCountries unless real users abroad need them (a shorter list also narrows SMS pumping, T4):",
+        'delivery:',
+        '  smsCountries: [DK, SE]',
+      ].join('\n'),
+    });
+    expect(only(decoyShareFindings(sample(29), settings)).status).toBe('pass');
+    // The default region is never advised away, even where no number is from it.
+    const home = only(
+      decoyShareFindings({ ...sample(40), sms: { users: 40, regions: ['SE', 'NO', 'FI'] } }, settings),
+    );
+    expect(home.status).toBe('pass');
   });
 });
 
@@ -270,6 +525,44 @@ const crowd: EmulatorSeedUser[] = Array.from({ length: 40 }, (_, i) => {
   };
 });
 
+// Two licensed groups of different shapes, listed one after the other: 150 Danes with a number and
+// a national address, 150 Swedes with a number alone (ten of them in both groups), and a guest.
+const DANES = 'Decoy Danes';
+const SWEDES = 'Decoy Swedes';
+const twoGroups: EmulatorSeedUser[] = [
+  ...Array.from({ length: 150 }, (_, i) => ({
+    upnLocal: `dane.${i}`,
+    usageLocation: 'DK',
+    phoneMethods: [{ phoneNumber: `+45 40${String(100000 + i)}`, phoneType: 'mobile' as const }],
+    emailMethods: [`dane${i}@hotmail.dk`],
+    groups: [DANES],
+  })),
+  ...Array.from({ length: 150 }, (_, i) => ({
+    upnLocal: `swede.${i}`,
+    usageLocation: 'SE',
+    phoneMethods: [{ phoneNumber: `+46 70${String(1000000 + i)}`, phoneType: 'mobile' as const }],
+    groups: i < 10 ? [SWEDES, DANES] : [SWEDES],
+  })),
+  {
+    upnLocal: 'dane.guest',
+    usageLocation: 'DK',
+    phoneMethods: [{ phoneNumber: '+45 40999999', phoneType: 'mobile' }],
+    groups: [DANES],
+    extra: { userType: 'Guest' },
+  },
+];
+
+// Two policies whose members differ (R11's loop): 40 field workers with a number alone, 40 office
+// workers with a number and an address.
+const TEAM = 'Decoy Team';
+const TEAM_FIELD = 'Decoy Team Field';
+const team: EmulatorSeedUser[] = Array.from({ length: 80 }, (_, i) => ({
+  upnLocal: `team.${i}`,
+  usageLocation: 'DK',
+  phoneMethods: [{ phoneNumber: `+45 50${String(100000 + i)}`, phoneType: 'mobile' as const }],
+  ...(i < 40 ? { groups: [TEAM, TEAM_FIELD] } : { emailMethods: [`team${i}@gmail.com`], groups: [TEAM] }),
+}));
+
 let emu: RunningEmulator;
 let connection: EntraConnection;
 const dir = mkdtempSync(join(tmpdir(), 'mypass-decoy-shares-'));
@@ -303,7 +596,7 @@ async function enroll(
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ extraUsers: [...shapes, ...crowd] });
+  emu = await startEmulator({ extraUsers: [...shapes, ...crowd, ...twoGroups, ...team] });
   const created = await createEntraConnection(emulatorDirectoryConfig(emu));
   if (!created.ok) throw new Error(`connector: ${created.code}`);
   connection = created.value;
@@ -378,6 +671,60 @@ describe('measureSharesOfLists', () => {
     expect(shares.defaultRegion).toEqual({ value: 1, n: 3 });
     expect(shares.nationalEmailDomain).toEqual({ value: 1, n: 2 });
   });
+
+  it('measures how many enrollments users hold, and of which kind', () => {
+    const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
+    const policy = access.policies[0] as Policy;
+    const sms = (n: number): CandidateMethod => ({
+      kind: 'sms',
+      source: 'enrolled',
+      destination: `+452012345${n}`,
+    });
+    const email = (n: number): CandidateMethod => ({
+      kind: 'email',
+      source: 'enrolled',
+      destination: `e${n}@x.io`,
+    });
+    const registered: CandidateMethod = { kind: 'sms', source: 'registered', destination: '+4520123450' };
+    const lists = [
+      { policy, methods: [registered, sms(1), email(1)], usageLocation: 'DK', methodsRequired: 1 },
+      { policy, methods: [sms(2)], usageLocation: 'DK', methodsRequired: 1 },
+      { policy, methods: [registered], usageLocation: 'DK', methodsRequired: 1 },
+      // Two required: the count is not the user's choice, the kinds are.
+      { policy, methods: [email(3), email(4)], usageLocation: 'DK', methodsRequired: 2 },
+    ];
+    const shares = measureSharesOfLists(lists, { access, defaultRegion: 'DK', enrollmentsRead: true });
+    expect(shares.enrollment).toEqual({ value: 2 / 3, n: 3 });
+    // Of the two who need one method and hold an enrollment, one holds another.
+    expect(shares.anotherEnrollment).toEqual({ value: 1 / 2, n: 2 });
+    // sms(1), sms(2) of the five enrollments.
+    expect(shares.enrolledSms).toEqual({ value: 2 / 5, n: 5 });
+
+    // One enrollment at most, SMS alone from enrollments: decoys draw neither share there.
+    const narrow = policiesConfigSchema.parse({
+      policies: [
+        {
+          name: 'narrow',
+          methods: { email: { sources: ['registered'] } },
+          enrollment: { maxMethods: 1 },
+        },
+      ],
+    });
+    const narrowShares = measureSharesOfLists(
+      lists.map((l) => ({ ...l, policy: narrow.policies[0] as Policy })),
+      { access: narrow, defaultRegion: 'DK', enrollmentsRead: true },
+    );
+    expect(narrowShares.enrollment?.n).toBe(3);
+    expect(narrowShares.anotherEnrollment).toBeUndefined();
+    expect(narrowShares.enrolledSms).toBeUndefined();
+    // Without the store nothing about enrollments is measured.
+    const unread = measureSharesOfLists(lists, { access, defaultRegion: 'DK', enrollmentsRead: false });
+    expect([unread.enrollment, unread.anotherEnrollment, unread.enrolledSms]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
 });
 
 describe('measureDecoyShares against the emulator', () => {
@@ -399,6 +746,14 @@ describe('measureDecoyShares against the emulator', () => {
     // 9 licensed members read (the guest skipped, the outsider not listed); u9 (disabled) and u11
     // (no method) refused.
     expect(sample.value).toMatchObject({ sampled: 9, eligible: 7, enrollmentsRead: true });
+    // Served users per policy; numbers from DK, SE and US (only the countries leave).
+    expect(sample.value.byPolicy.map((p) => [p.policy, p.served])).toEqual([
+      ['field', 3],
+      ['default', 4],
+    ]);
+    expect(sample.value.byPolicy[0]?.shares.smsAndEmail).toEqual({ value: 2 / 3, n: 3 });
+    expect(sample.value.byPolicy[1]?.shares.lastPolicy).toBeUndefined();
+    expect(sample.value.sms).toEqual({ users: 6, regions: ['DK', 'SE', 'US'] });
     expect(sample.value.shares).toEqual({
       // u4–u7 under the last of the two policies.
       lastPolicy: { value: 4 / 7, n: 7 },
@@ -415,6 +770,10 @@ describe('measureDecoyShares against the emulator', () => {
       secondEmail: { value: 2 / 4, n: 4 },
       // The catch-all takes enrollments: u5 and u6 hold a usable one of u4–u7.
       enrollment: { value: 2 / 4, n: 4 },
+      // Neither holds a second usable one (u6's second is still in its hold).
+      anotherEnrollment: { value: 0, n: 2 },
+      // u6's number and u5's address: the catch-all takes both kinds from enrollments.
+      enrolledSms: { value: 1 / 2, n: 2 },
       // web.de, hotmail.dk, mail.co.uk of the 7 addresses (example.io is global).
       nationalEmailDomain: { value: 3 / 7, n: 7 },
     });
@@ -459,7 +818,52 @@ describe('measureDecoyShares against the emulator', () => {
     expect(sample.value.shares.lastPolicy?.n).toBe(sample.value.eligible);
   });
 
-  it('samples the first users of /users without licensed groups', async () => {
+  it('samples every licensed group at random, each user once, guests skipped', async () => {
+    const groups = [emu.groups[DANES] ?? '', emu.groups[SWEDES] ?? ''];
+    const all = await sampleLicensedUsers(connection, groups, 1000);
+    if (!all.ok) throw new Error(all.code);
+    // 300 people: the ten Swedes in both groups once, the guest not at all.
+    expect(all.value).toHaveLength(300);
+    expect(new Set(all.value.map((u) => u.id)).size).toBe(300);
+    expect(all.value.some((u) => u.userPrincipalName.startsWith('dane.guest'))).toBe(false);
+    // A sample smaller than the tenant draws from both groups, and differs from run to run.
+    const ids = async () => {
+      const some = await sampleLicensedUsers(connection, groups, 50);
+      if (!some.ok) throw new Error(some.code);
+      expect(some.value).toHaveLength(50);
+      return some.value.map((u) => u.userPrincipalName);
+    };
+    const first = await ids();
+    const second = await ids();
+    expect(first.some((upn) => upn.startsWith('dane.'))).toBe(true);
+    expect(first.some((upn) => upn.startsWith('swede.'))).toBe(true);
+    expect(new Set([...first, ...second]).size).toBeGreaterThan(50);
+  });
+
+  it('measures both of two licensed groups of different shapes (R11: the first group alone was read)', async () => {
+    const sample = await measureDecoyShares({
+      connection,
+      access: policiesConfigSchema.parse({
+        licensedGroups: [emu.groups[DANES] ?? '', emu.groups[SWEDES] ?? ''],
+        policies: [{ name: 'default' }],
+      }),
+      defaultRegion: 'DK',
+      delivery: everywhere,
+    });
+    if (!sample.ok) throw new Error(sample.code);
+    // The default sample (200) of 300: half Danes, half Swedes, give or take a few.
+    expect(sample.value).toMatchObject({ sampled: DEFAULT_DECOY_SAMPLE, eligible: DEFAULT_DECOY_SAMPLE });
+    const { defaultRegion, smsOnly, nationalEmailDomain } = sample.value.shares;
+    expect(defaultRegion?.value).toBeGreaterThan(0.3);
+    expect(defaultRegion?.value).toBeLessThan(0.7);
+    expect(smsOnly?.value).toBeGreaterThan(0.3);
+    expect(smsOnly?.value).toBeLessThan(0.7);
+    // Every address is a Dane's, at a national domain.
+    expect(nationalEmailDomain?.value).toBe(1);
+    expect(sample.value.sms.regions).toEqual(['DK', 'SE']);
+  });
+
+  it('samples /users without licensed groups', async () => {
     const sample = await measureDecoyShares({
       connection,
       access: policiesConfigSchema.parse({ policies: [{ name: 'default' }] }),
@@ -496,17 +900,29 @@ describe('measureDecoyShares against the emulator', () => {
 // ---------------------------------------------------------------------------------------------
 // A whole doctor run.
 
-function writeConfig(name: string, licensedGroup: string, store = storeUrl): string {
+function writeConfig(
+  name: string,
+  licensedGroup: string,
+  store = storeUrl,
+  more: { policies?: unknown[]; decoyShares?: Record<string, number>; smsCountries?: string[] } = {},
+): string {
   const path = join(dir, name);
   writeFileSync(
     path,
     JSON.stringify({
       directory: emulatorDirectorySection(emu),
-      access: { licensedGroups: [licensedGroup] },
+      access: { licensedGroups: [licensedGroup], ...(more.policies ? { policies: more.policies } : {}) },
       store: { url: store, codeKeys },
-      flows: { decoyKey: 'decoy-shares-test-decoy-key-0123456789abcdef' },
-      // Both kinds deliverable (demo providers), SMS to the tenant's countries: every method counts.
-      delivery: { sms: { provider: 'demo' }, email: { provider: 'demo' }, smsCountries: ['DK', 'SE', 'US'] },
+      flows: {
+        decoyKey: 'decoy-shares-test-decoy-key-0123456789abcdef',
+        ...(more.decoyShares ? { decoyShares: more.decoyShares } : {}),
+      },
+      // Both kinds deliverable (demo providers), SMS to the tenant's countries and the US.
+      delivery: {
+        sms: { provider: 'demo' },
+        email: { provider: 'demo' },
+        smsCountries: more.smsCountries ?? ['DK', 'SE', 'US'],
+      },
     }),
   );
   return path;
@@ -524,6 +940,14 @@ async function runDoctor(file: string, options: { decoySample?: number } = {}) {
   return { ...result, stdout, stderr };
 }
 
+const crowdCountries = [
+  "Decoys draw their foreign numbers evenly over the SMS allow-list, so a country no real user's number is from marks every decoy that shows it. Drop US from delivery.smsCountries unless real users abroad need it (a shorter list also narrows SMS pumping, T4):",
+  'delivery:',
+  '  smsCountries: [DK, SE]',
+];
+// Five of the crowd hold one enrollment each: too few to say how many or which kind.
+const crowdTooFew = 'Too few users to judge: anotherEnrollment (n = 5), enrolledSms (n = 5).';
+
 describe('mypass doctor, decoy.shares', () => {
   it('warns where the tenant differs from the configured shares, with the YAML to paste', async () => {
     const file = writeConfig('crowd.json', emu.groups[CROWD] ?? '');
@@ -533,10 +957,12 @@ describe('mypass doctor, decoy.shares', () => {
       check: 'decoy.shares',
       status: 'warn',
       summary:
-        '2 decoy shares differ from a sample of 40 served users: a shape more common among real users than among decoys marks a name as probably real (T2).',
+        "2 decoy shares differ from a sample of 40 served users: a shape more common among real users than among decoys marks a name as probably real (T2). 1 country on the SMS allow-list is not where any of 40 sampled users' numbers are from: a decoy number from it marks the name as unknown (T2).",
       details: [
         'smsAndEmail: configured 0.5, measured 0.75 (n = 40)',
         'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
+        'SMS allow-list countries no sampled number is from: US',
+        crowdTooFew,
       ],
       fix: [
         'Put the measured values in the configuration, then run doctor again:',
@@ -545,6 +971,8 @@ describe('mypass doctor, decoy.shares', () => {
         '    smsAndEmail: 0.75',
         '    smsOnly: 0.25',
         '    defaultRegion: 0.9',
+        VISIBLE,
+        ...crowdCountries,
       ].join('\n'),
     });
     // Advice: the exit code is that of the other checks.
@@ -554,16 +982,70 @@ describe('mypass doctor, decoy.shares', () => {
       '        flows:\n          decoyShares:\n            smsAndEmail: 0.75\n            smsOnly: 0.25\n            defaultRegion: 0.9\n',
     );
 
-    // Pasted into the configuration, the same tenant passes (enrollment: 5 of 40, as configured).
-    const fixed = join(dir, 'crowd-fixed.json');
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as { flows: Record<string, unknown> };
-    raw.flows['decoyShares'] = pasted(finding as Finding);
-    writeFileSync(fixed, JSON.stringify(raw));
+    // Pasted into the configuration, the US dropped, the same tenant passes (enrollment: 5 of 40, as configured).
+    const fixed = writeConfig('crowd-fixed.json', emu.groups[CROWD] ?? '', storeUrl, {
+      decoyShares: pasted(finding as Finding),
+      smsCountries: ['DK', 'SE'],
+    });
     const again = await runDoctor(fixed);
     expect(again.findings.find((f) => f.check === 'decoy.shares')).toEqual({
       check: 'decoy.shares',
       status: 'pass',
       summary: 'The decoy shares match a sample of 40 served users.',
+      details: [crowdTooFew],
+    });
+  });
+
+  it('proposes shares per policy where members differ, and passes once they are applied (R11 loop)', async () => {
+    const policies = [
+      { name: 'field', groups: [emu.groups[TEAM_FIELD] ?? ''], password: { minLength: 12 } },
+      { name: 'default' },
+    ];
+    const file = writeConfig('team.json', emu.groups[TEAM] ?? '', storeUrl, {
+      policies,
+      smsCountries: ['DK'],
+    });
+    const run = await runDoctor(file);
+    const finding = run.findings.find((f) => f.check === 'decoy.shares') as Finding;
+    expect(finding.status).toBe('warn');
+    expect(finding.details).toEqual([
+      'lastPolicy: configured 0.75, measured 0.5 (n = 80)',
+      'policy "field" smsAndEmail: configured 0.5, measured 0 (n = 40)',
+      'policy "default" smsAndEmail: configured 0.5, measured 1 (n = 40)',
+      'policy "field" smsOnly: configured 0.3, measured 1 (n = 40)',
+      'policy "default" smsOnly: configured 0.3, measured 0 (n = 40)',
+      'policy "field" defaultRegion: configured 0.7, measured 1 (n = 40)',
+      'policy "default" defaultRegion: configured 0.7, measured 1 (n = 40)',
+      'policy "field" enrollment: configured 0.125, measured 0 (n = 40)',
+      'policy "default" enrollment: configured 0.125, measured 0 (n = 40)',
+      'policy "default" nationalEmailDomain: configured 0.3, measured 0 (n = 40)',
+    ]);
+    // What both policies' members share goes under flows.decoyShares; the shapes that differ, per policy.
+    expect(pasted(finding)).toEqual({
+      lastPolicy: 0.5,
+      defaultRegion: 1,
+      enrollment: 0,
+      nationalEmailDomain: 0,
+    });
+    const perPolicy = pastedPolicies(finding);
+    expect(perPolicy).toEqual({
+      field: { smsAndEmail: 0, smsOnly: 1 },
+      default: { smsAndEmail: 1, smsOnly: 0 },
+    });
+    expect(finding.fix).toContain(
+      'access.policies[0] "field" → decoyShares: { smsAndEmail: 0, smsOnly: 1 }\naccess.policies[1] "default" → decoyShares: { smsAndEmail: 1, smsOnly: 0 }',
+    );
+
+    const applied = writeConfig('team-fixed.json', emu.groups[TEAM] ?? '', storeUrl, {
+      policies: policies.map((p) => ({ ...p, decoyShares: perPolicy[p.name] })),
+      decoyShares: pasted(finding),
+      smsCountries: ['DK'],
+    });
+    const again = await runDoctor(applied);
+    expect(again.findings.find((f) => f.check === 'decoy.shares')).toEqual({
+      check: 'decoy.shares',
+      status: 'pass',
+      summary: 'The decoy shares match a sample of 80 served users.',
     });
   });
 
@@ -576,7 +1058,8 @@ describe('mypass doctor, decoy.shares', () => {
     expect(finding?.details).toEqual([
       'smsAndEmail: configured 0.5, measured 0.75 (n = 40)',
       'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
-      'MyPass enrollments could not be read from the store: enrollment is not measured.',
+      'SMS allow-list countries no sampled number is from: US',
+      'MyPass enrollments could not be read from the store: enrollment, anotherEnrollment and enrolledSms are not measured.',
     ]);
   });
 
