@@ -611,6 +611,8 @@ export interface DecoySampleOptions {
   sampleSize?: number;
   /** Without it (no store), enrollments are not measured. */
   enrollments?: EnrollmentReader;
+  /** Picks the sample (see sampleLicensedUsers); the same key, the same users. Random when absent. */
+  sampleKey?: Buffer;
   /** What delivery can reach (kinds, the SMS allow-list): a reset offers only those methods. */
   delivery: Pick<Delivery, 'canDeliver' | 'checkPhone' | 'smsCountries'>;
 }
@@ -624,22 +626,22 @@ export interface ListedUser {
 /**
  * A uniformly random sample of `limit` licensed users: every page of every licensed group's members
  * through nested groups (or of `/users` without licensed groups), guests skipped (MyPass never
- * serves them). Bottom-k sampling: each user gets a priority from an HMAC of their id under a key
- * drawn for this run, and the `limit` lowest are kept. Unlike a reservoir it needs no record of
- * who was seen for a user in several groups to count once (same id, same priority), so memory stays
- * at `limit` users however large the tenant; and unlike the first `limit` listed, a second group
- * that differs from the first is in the sample.
+ * serves them). Bottom-k sampling: each user gets a priority from an HMAC of their id under
+ * `sampleKey` (secret; drawn per call when not given), and the `limit` lowest are kept. Unlike a
+ * reservoir it needs no record of who was seen for a user in several groups to count once (same id,
+ * same priority), so memory stays at `limit` users however large the tenant; and unlike the first
+ * `limit` listed, a second group that differs from the first is in the sample.
  */
 export function sampleLicensedUsers(
   connection: EntraConnection,
   licensedGroups: readonly string[],
   limit: number,
+  sampleKey: Buffer = randomBytes(32),
 ): Promise<DirectoryResult<ListedUser[]>> {
   return connection.run(async (deadline) => {
     if (licensedGroups.some((id) => !isGuid(id))) return { ok: false, code: 'not_found' };
-    const runKey = randomBytes(32);
     const priorityOf = (id: string) =>
-      createHmac('sha256', runKey).update(id.toLowerCase()).digest().readUIntBE(0, 6);
+      createHmac('sha256', sampleKey).update(id.toLowerCase()).digest().readUIntBE(0, 6);
     const kept = new Map<string, { priority: number; user: ListedUser }>();
     let highest: { key: string; priority: number } | undefined;
     const keep = (user: ListedUser) => {
@@ -692,6 +694,7 @@ export async function measureDecoyShares(options: DecoySampleOptions): Promise<D
     connection,
     access.licensedGroups,
     options.sampleSize ?? DEFAULT_DECOY_SAMPLE,
+    ...(options.sampleKey ? [options.sampleKey] : []),
   );
   if (!listed.ok) return listed;
   const directory = new EntraDirectory(connection);
@@ -802,6 +805,15 @@ export function configuredDelivery(
   };
 }
 
+/**
+ * The key doctor picks its sample with, from the secret decoy key: a random sample of the tenant,
+ * but the same one run after run (as long as the members stay), so pasting the measured values
+ * and running doctor again passes, instead of a fresh sample's chance differences warning anew.
+ */
+export function doctorSampleKey(decoyKey: string): Buffer {
+  return createHmac('sha256', decoyKey).update('doctor-decoy-sample').digest();
+}
+
 /** Doctor's `decoy.shares` check: the sample, then the finding (none when `sampleSize` is 0). */
 export async function decoySharesCheck(
   connection: EntraConnection,
@@ -817,6 +829,7 @@ export async function decoySharesCheck(
       defaultRegion: config.flows.defaultRegion,
       delivery: configuredDelivery(config),
       sampleSize,
+      sampleKey: doctorSampleKey(config.flows.decoyKey),
       ...(enrollments ? { enrollments } : {}),
     }),
   );

@@ -17,6 +17,7 @@ import { doctor } from '../../src/cli/doctor-command.js';
 import {
   DEFAULT_DECOY_SAMPLE,
   decoyShareFindings,
+  doctorSampleKey,
   isNationalEmailDomain,
   measureDecoyShares,
   measureSharesOfLists,
@@ -838,6 +839,15 @@ describe('measureDecoyShares against the emulator', () => {
     expect(first.some((upn) => upn.startsWith('dane.'))).toBe(true);
     expect(first.some((upn) => upn.startsWith('swede.'))).toBe(true);
     expect(new Set([...first, ...second]).size).toBeGreaterThan(50);
+    // Doctor's key (from the decoy key) picks the same users run after run, another key others.
+    const keyed = async (decoyKey: string) => {
+      const some = await sampleLicensedUsers(connection, groups, 50, doctorSampleKey(decoyKey));
+      if (!some.ok) throw new Error(some.code);
+      return some.value.map((u) => u.id).sort();
+    };
+    const key = 'decoy-shares-test-decoy-key-0123456789abcdef';
+    expect(await keyed(key)).toEqual(await keyed(key));
+    expect(await keyed(key)).not.toEqual(await keyed(`${key}-other`));
   });
 
   it('measures both of two licensed groups of different shapes (R11: the first group alone was read)', async () => {
@@ -902,7 +912,7 @@ describe('measureDecoyShares against the emulator', () => {
 
 function writeConfig(
   name: string,
-  licensedGroup: string,
+  licensedGroup: string | string[],
   store = storeUrl,
   more: { policies?: unknown[]; decoyShares?: Record<string, number>; smsCountries?: string[] } = {},
 ): string {
@@ -911,7 +921,10 @@ function writeConfig(
     path,
     JSON.stringify({
       directory: emulatorDirectorySection(emu),
-      access: { licensedGroups: [licensedGroup], ...(more.policies ? { policies: more.policies } : {}) },
+      access: {
+        licensedGroups: [licensedGroup].flat(),
+        ...(more.policies ? { policies: more.policies } : {}),
+      },
       store: { url: store, codeKeys },
       flows: {
         decoyKey: 'decoy-shares-test-decoy-key-0123456789abcdef',
@@ -1047,6 +1060,25 @@ describe('mypass doctor, decoy.shares', () => {
       status: 'pass',
       summary: 'The decoy shares match a sample of 80 served users.',
     });
+  });
+
+  it('samples both licensed groups, and the same users again after the values are pasted', async () => {
+    const groups = [emu.groups[DANES] ?? '', emu.groups[SWEDES] ?? ''];
+    const file = writeConfig('two-groups.json', groups, storeUrl, { smsCountries: ['DK', 'SE'] });
+    // 100 of 300: a sample of the tenant, not of its first group.
+    const run = await runDoctor(file, { decoySample: 100 });
+    const finding = run.findings.find((f) => f.check === 'decoy.shares') as Finding;
+    expect(finding.status).toBe('warn');
+    const values = pasted(finding);
+    expect(values['defaultRegion']).toBeGreaterThan(0.3);
+    expect(values['defaultRegion']).toBeLessThan(0.7);
+    // Pasted, the next run reads the same users (doctor's sample key) and passes.
+    const fixed = writeConfig('two-groups-fixed.json', groups, storeUrl, {
+      decoyShares: values,
+      smsCountries: ['DK', 'SE'],
+    });
+    const again = await runDoctor(fixed, { decoySample: 100 });
+    expect(again.findings.find((f) => f.check === 'decoy.shares')?.status).toBe('pass');
   });
 
   it('says so when the store cannot be read, and measures everything else', async () => {
