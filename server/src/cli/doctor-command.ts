@@ -116,8 +116,10 @@ use, licensing (seats used and bought) and the age of the code keys.
   --probe-user UPN    a cloud-only canary account whose password is in $MYPASS_DOCTOR_PROBE_PASSWORD:
                       doctor signs it in with the password grant to see whether Conditional Access
                       lets enrollment through from this server (AADSTS53003 otherwise)
-  --decoy-sample N    read N licensed users (default ${DEFAULT_DECOY_SAMPLE}) as a reset does and compare the
-                      shapes of their method lists with the decoys' (flows.decoyShares); 0 skips it
+  --decoy-sample N    read N licensed users, drawn at random (default ${DEFAULT_DECOY_SAMPLE}), as a reset does and
+                      compare the shapes of their method lists with the decoys' (flows.decoyShares and
+                      each policy's decoyShares), and name SMS countries none of their numbers is from;
+                      0 skips it
   -h, --help          this text
 
 Exit code: 0 no failures, 1 at least one failure, 2 configuration or usage error.
