@@ -347,9 +347,11 @@ function settlePair(
   measured: (field: 'smsAndEmail' | 'smsOnly') => MeasuredShare | undefined,
 ): void {
   const value = (f: 'smsAndEmail' | 'smsOnly') => values.get(f) ?? effective(f);
-  if (value('smsAndEmail') + value('smsOnly') <= 1 + 1e-9) return;
-  // The unchanged partner, or rounding, pushed the pair over 1: both take their measured values,
-  // and smsOnly at most the remainder.
+  const advised = values.has('smsAndEmail') || values.has('smsOnly');
+  if (!advised && value('smsAndEmail') + value('smsOnly') <= 1 + 1e-9) return;
+  // One of the pair moves: both take their measured values (the partner, though within its own
+  // tolerance, would leave the rest, e-mail alone, at a share no real list shows), and smsOnly at
+  // most the remainder.
   const m = (f: 'smsAndEmail' | 'smsOnly') => {
     const share = measured(f);
     return share ? round2(share.value) : undefined;

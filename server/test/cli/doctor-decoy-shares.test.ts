@@ -214,6 +214,19 @@ describe('the decoy.shares finding', () => {
     expect(decoySharesSchema.safeParse({ ...defaults, ...pasted(f) }).success).toBe(true);
   });
 
+  it('advises both of smsAndEmail and smsOnly when one moves, so e-mail alone keeps its measured share', () => {
+    // smsAndEmail alone is within its tolerance; smsOnly is not. Beside 0.5, 0.49 would leave 1 %
+    // of decoys with e-mail alone where no real list has it.
+    const f = only(
+      decoyShareFindings(
+        single({ smsAndEmail: { value: 0.51, n: 500 }, smsOnly: { value: 0.49, n: 500 } }, 500),
+        settingsOf(),
+      ),
+    );
+    expect(f.status).toBe('warn');
+    expect(pasted(f)).toEqual({ smsAndEmail: 0.51, smsOnly: 0.49 });
+  });
+
   it('is info, never fail, when the sample is too small or the directory could not be read', () => {
     const small = only(decoyShareFindings(single({ smsAndEmail: { value: 1, n: 29 } }, 29), settingsOf()));
     expect(small).toEqual({
