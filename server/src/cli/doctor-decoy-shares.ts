@@ -98,6 +98,18 @@ export interface MeasuredSample {
   eligible: number;
   /** Served users offered an SMS method, and the regions (ISO 3166) of every number offered. */
   sms: { users: number; regions: string[] };
+  /**
+   * Per policy, of members with a number who could have both kinds: how many have an e-mail method
+   * beside it, for numbers from the default region and from elsewhere. Decoys draw the country and
+   * the kinds apart, so where real users' kinds depend on their country, shares alone cannot match.
+   */
+  kindsByCountry?: { policy: string; home: Tally; abroad: Tally }[];
+}
+
+/** `hits` of `n`. */
+export interface Tally {
+  hits: number;
+  n: number;
 }
 
 export interface DecoySample extends MeasuredSample {
@@ -290,7 +302,56 @@ export function measureSample(
     byPolicy,
     eligible: lists.length,
     sms: { users: smsUsers, regions: [...regions].sort() },
+    kindsByCountry: kindsByCountry(lists, options),
   };
+}
+
+/** MeasuredSample `kindsByCountry`: the kinds shares draw, split by where the first number is from. */
+function kindsByCountry(
+  lists: readonly SampledList[],
+  options: Parameters<typeof measureSharesOfLists>[1],
+): { policy: string; home: Tally; abroad: Tally }[] {
+  const canOffer = options.canOffer ?? (() => true);
+  const out = new Map<string, { policy: string; home: Tally; abroad: Tally }>();
+  for (const { policy, methods, usageLocation, methodsRequired } of lists) {
+    const bothKinds =
+      heldByDirectory(sourcesOf(policy, 'sms', canOffer)) &&
+      heldByDirectory(sourcesOf(policy, 'email', canOffer));
+    const held = methods.filter((m) => m.source !== 'enrolled');
+    const firstSms = held.find((m) => m.kind === 'sms');
+    if (methodsRequired > 1 || !bothKinds || !firstSms) continue;
+    const region = phoneRegion(firstSms.destination, usageLocation ?? options.defaultRegion);
+    if (region === undefined) continue;
+    const entry = out.get(policy.name) ?? {
+      policy: policy.name,
+      home: { hits: 0, n: 0 },
+      abroad: { hits: 0, n: 0 },
+    };
+    const tally = region === options.defaultRegion ? entry.home : entry.abroad;
+    tally.n += 1;
+    if (held.some((m) => m.kind === 'email')) tally.hits += 1;
+    out.set(policy.name, entry);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Policies whose members' kinds depend on the country of their number beyond chance (both sides
+ * measured on at least MIN_SHARE_SAMPLE users, apart by more than 0.1 and three standard errors).
+ */
+function countryDependentKinds(sample: MeasuredSample): string[] {
+  return (sample.kindsByCountry ?? []).flatMap(({ policy, home, abroad }) => {
+    if (home.n < MIN_SHARE_SAMPLE || abroad.n < MIN_SHARE_SAMPLE) return [];
+    const p1 = home.hits / home.n;
+    const p2 = abroad.hits / abroad.n;
+    const p = (home.hits + abroad.hits) / (home.n + abroad.n);
+    const se = Math.sqrt(p * (1 - p) * (1 / home.n + 1 / abroad.n));
+    return Math.abs(p1 - p2) > Math.max(0.1, 3 * se)
+      ? [
+          `policy "${policy}": an e-mail method beside the number for ${round2(p1)} of ${home.n} users with numbers from the default region, ${round2(p2)} of ${abroad.n} with numbers from elsewhere`,
+        ]
+      : [];
+  });
 }
 
 /**
@@ -524,9 +585,10 @@ export function decoyShareFindings(
   }
   const judged = judgeShares(measured, settings);
   const unused = unusedSmsCountries(measured, settings);
+  const dependent = countryDependentKinds(measured);
   const tooFew =
     judged.tooFew.length > 0 ? [`Too few users to judge: ${judged.tooFew.join(', ')}.`] : ([] as string[]);
-  if (judged.off.length === 0 && unused.length === 0) {
+  if (judged.off.length === 0 && unused.length === 0 && dependent.length === 0) {
     return [
       {
         check,
@@ -548,6 +610,11 @@ export function decoyShareFindings(
           `${unused.length} ${unused.length === 1 ? 'country' : 'countries'} on the SMS allow-list ${unused.length === 1 ? 'is' : 'are'} not where any of ${measured.sms.users} sampled users' numbers ${measured.sms.users === 1 ? 'is' : 'are'} from: a decoy number from ${unused.length === 1 ? 'it' : 'one'} marks the name as unknown (T2).`,
         ]
       : []),
+    ...(dependent.length > 0
+      ? [
+          "Real users' methods depend on the country of their number, which decoys draw apart from their methods: a decoy whose country and methods no member combines marks the name as unknown (T2).",
+        ]
+      : []),
   ];
   const countriesLine = `SMS allow-list countries no sampled number is from: ${unused.join(', ')}`;
   return [
@@ -555,10 +622,15 @@ export function decoyShareFindings(
       check,
       status: 'warn',
       summary: summaries.join(' '),
-      details: [...judged.off, ...(unused.length > 0 ? [countriesLine] : []), ...tooFew],
+      details: [...judged.off, ...(unused.length > 0 ? [countriesLine] : []), ...dependent, ...tooFew],
       fix: [
         ...(n > 0 ? [sharesFix(judged, settings)] : []),
         ...(unused.length > 0 ? [countriesFix(unused, settings)] : []),
+        ...(dependent.length > 0
+          ? [
+              "Give the users of each country (their groups) a policy of their own, with the same rules, so each carries its own decoyShares; then run doctor again for each policy's values.",
+            ]
+          : []),
       ].join('\n'),
     },
   ];

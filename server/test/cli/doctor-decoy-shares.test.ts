@@ -20,6 +20,7 @@ import {
   doctorSampleKey,
   isNationalEmailDomain,
   measureDecoyShares,
+  measureSample,
   measureSharesOfLists,
   sampleLicensedUsers,
   shareTolerance,
@@ -225,6 +226,55 @@ describe('the decoy.shares finding', () => {
     );
     expect(f.status).toBe('warn');
     expect(pasted(f)).toEqual({ smsAndEmail: 0.51, smsOnly: 0.49 });
+  });
+
+  it("warns where real users' kinds depend on the country of their number, which shares cannot express", () => {
+    const withKinds = (home: { hits: number; n: number }, abroad: { hits: number; n: number }) => ({
+      ...single({}, 300),
+      kindsByCountry: [{ policy: 'default', home, abroad }],
+    });
+    // Danes have an address beside their number, Swedes never: decoys would pair them the other way too.
+    const apart = only(
+      decoyShareFindings(withKinds({ hits: 150, n: 150 }, { hits: 0, n: 150 }), settingsOf()),
+    );
+    expect(apart.status).toBe('warn');
+    expect(apart.details).toContain(
+      'policy "default": an e-mail method beside the number for 1 of 150 users with numbers from the default region, 0 of 150 with numbers from elsewhere',
+    );
+    expect(apart.fix).toContain('a policy of their own');
+    // Within chance, or too few abroad to say: nothing.
+    expect(
+      only(decoyShareFindings(withKinds({ hits: 75, n: 150 }, { hits: 80, n: 150 }), settingsOf())).status,
+    ).toBe('pass');
+    expect(
+      only(decoyShareFindings(withKinds({ hits: 150, n: 150 }, { hits: 0, n: 29 }), settingsOf())).status,
+    ).toBe('pass');
+  });
+
+  it('splits the kinds by the country of the first number, per policy, for users who need one method', () => {
+    const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
+    const policy = access.policies[0] as Policy;
+    const list = (number: string, email: boolean, methodsRequired = 1) => ({
+      policy,
+      usageLocation: null,
+      methodsRequired,
+      methods: [
+        { kind: 'sms' as const, source: 'registered' as const, destination: number },
+        ...(email ? [{ kind: 'email' as const, source: 'registered' as const, destination: 'a@b.dk' }] : []),
+      ],
+    });
+    const sample = measureSample(
+      [
+        list('+4520123456', true),
+        list('+4520123457', false),
+        list('+46701234567', false),
+        list('+46701234568', true, 2),
+      ],
+      { access, defaultRegion: 'DK', enrollmentsRead: false },
+    );
+    expect(sample.kindsByCountry).toEqual([
+      { policy: 'default', home: { hits: 1, n: 2 }, abroad: { hits: 0, n: 1 } },
+    ]);
   });
 
   it('is info, never fail, when the sample is too small or the directory could not be read', () => {
@@ -1085,13 +1135,21 @@ describe('mypass doctor, decoy.shares', () => {
     const values = pasted(finding);
     expect(values['defaultRegion']).toBeGreaterThan(0.3);
     expect(values['defaultRegion']).toBeLessThan(0.7);
-    // Pasted, the next run reads the same users (doctor's sample key) and passes.
+    // Pasted, the next run reads the same users (doctor's sample key) and finds every share fitting;
+    // but Danes have an address and Swedes never (R12), which no share can make decoys do: it says
+    // so, and to give each country's group a policy of its own.
     const fixed = writeConfig('two-groups-fixed.json', groups, storeUrl, {
       decoyShares: values,
       smsCountries: ['DK', 'SE'],
     });
     const again = await runDoctor(fixed, { decoySample: 100 });
-    expect(again.findings.find((f) => f.check === 'decoy.shares')?.status).toBe('pass');
+    const left = again.findings.find((f) => f.check === 'decoy.shares') as Finding;
+    expect(left.status).toBe('warn');
+    expect(left.details?.filter((d) => d.includes('configured'))).toEqual([]);
+    expect(
+      left.details?.some((d) => d.startsWith('policy "default": an e-mail method beside the number')),
+    ).toBe(true);
+    expect(left.fix).toContain('a policy of their own');
   });
 
   it('says so when the store cannot be read, and measures everything else', async () => {
