@@ -16,7 +16,7 @@ import type { EntraConnection } from '../directory/entra-connection.js';
 import { aadstsNumber } from '../directory/graph-errors.js';
 import { countLicensedUsers } from '../policy/licensing.js';
 import type { MyPassConfig } from '../config/schema.js';
-import { openStore } from '../store/open-store.js';
+import { openExistingStore } from '../store/open-store.js';
 import type { SealedKeyUsage } from '../store/maintenance-repository.js';
 import type { Store } from '../store/store.js';
 import {
@@ -43,17 +43,9 @@ async function readStore(
   now: Date,
   options: { auditRefusals: boolean },
 ): Promise<{ refusals: number | null; sealed: SealedKeyUsage | null }> {
-  let store: Store;
-  try {
-    // Doctor only reads: it never creates a database where none is.
-    store = await openStore(config.store.url, {
-      keys: config.store.codeKeys,
-      poolSize: 1,
-      existingOnly: true,
-    });
-  } catch {
-    return { refusals: null, sealed: null };
-  }
+  // Doctor only reads: it never creates a database where none is.
+  const store = await openExistingStore(config.store.url, config.store.codeKeys);
+  if (!store) return { refusals: null, sealed: null };
   try {
     const refusals = options.auditRefusals ? await conditionalAccessRefusals(store, now) : null;
     const sealed = await store.maintenance.sealedKeyUsage({ now }).catch(() => null);

@@ -24,7 +24,7 @@ import { deliverableMethods } from '../flows-service/deliverable-methods.js';
 import type { DecoyShares } from '../flows-service/flows-config.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { MyPassConfig } from '../config/schema.js';
-import { openStore } from '../store/open-store.js';
+import { openExistingStore } from '../store/open-store.js';
 import type { Finding } from './doctor-findings.js';
 
 /** Users sampled when `--decoy-sample` is not given. */
@@ -836,16 +836,8 @@ export async function withEnrollmentReader<T>(
   now: Date,
   fn: (reader: EnrollmentReader | undefined) => Promise<T>,
 ): Promise<T> {
-  let store: Awaited<ReturnType<typeof openStore>>;
-  try {
-    store = await openStore(config.store.url, {
-      keys: config.store.codeKeys,
-      poolSize: 1,
-      existingOnly: true,
-    });
-  } catch {
-    return fn(undefined);
-  }
+  const store = await openExistingStore(config.store.url, config.store.codeKeys);
+  if (!store) return fn(undefined);
   try {
     return await fn(async (userId) => {
       try {

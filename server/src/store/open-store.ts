@@ -99,6 +99,18 @@ function guarded(repositories: Repositories): Repositories {
   };
 }
 
+/**
+ * The configured store for reading only (doctor): null where no database exists yet or it cannot
+ * be opened. Never creates or migrates one.
+ */
+export async function openExistingStore(url: string, keys: OpenStoreOptions['keys']): Promise<Store | null> {
+  try {
+    return await openStore(url, { keys, poolSize: 1, existingOnly: true });
+  } catch {
+    return null;
+  }
+}
+
 export async function openStore(url: string, options: OpenStoreOptions): Promise<Store> {
   const keyring: CodeKeyring = 'codeHmac' in options.keys ? options.keys : createCodeKeyring(options.keys);
   const clock = options.clock ?? systemClock;
