@@ -346,6 +346,25 @@ export const GROUP_NAMES = {
 
 const PAST = '2026-03-02T08:15:00Z';
 
+// Graph's fixed ids of the phone methods, one per phone type.
+const PHONE_METHOD_IDS: Record<string, string> = {
+  mobile: '3179e48a-750b-4051-897c-87b9720928f7',
+  alternatemobile: 'b6332ec1-7057-4abe-9331-3d72feddfe41',
+  office: 'e37fc753-ff3b-4958-9484-eaa9425c82bc',
+};
+
+/** What every seeded member has unless its seed says otherwise. */
+const memberDefaults = {
+  businessPhones: [],
+  preferredLanguage: 'en-US',
+  employeeId: null,
+  userType: 'Member',
+  creationType: null,
+  onPremisesSyncEnabled: null,
+  passwordPolicies: null,
+  createdDateTime: '2025-09-01T10:00:00Z',
+} satisfies Partial<GraphUser>;
+
 function buildUser(seed: SeedUser, index: number): UserRecord {
   const upn = `${seed.upnLocal}@${TENANT_DOMAIN}`;
   const id = fixedId(`user:${upn.toLowerCase()}`);
@@ -364,15 +383,8 @@ function buildUser(seed: SeedUser, index: number): UserRecord {
         : seed.mobile
           ? `+${DIAL[seed.country]}${seed.mobile}`
           : null,
-    businessPhones: [],
+    ...memberDefaults,
     usageLocation: seed.country,
-    preferredLanguage: 'en-US',
-    employeeId: null,
-    userType: 'Member',
-    creationType: null,
-    onPremisesSyncEnabled: null,
-    passwordPolicies: null,
-    createdDateTime: '2025-09-01T10:00:00Z',
     // Staggered past dates, so "changed since" checks have something to compare against.
     lastPasswordChangeDateTime: new Date(Date.parse(PAST) + index * 86_400_000)
       .toISOString()
@@ -389,8 +401,7 @@ function buildUser(seed: SeedUser, index: number): UserRecord {
     phoneMethods: seed.mobile
       ? [
           {
-            // Graph's fixed id for the primary mobile method.
-            id: '3179e48a-750b-4051-897c-87b9720928f7',
+            id: PHONE_METHOD_IDS['mobile'] as string,
             phoneNumber: `+${DIAL[seed.country]} ${seed.mobile}`,
             phoneType: 'mobile',
             smsSignInState: 'notAllowedByPolicy',
@@ -417,13 +428,6 @@ function buildUser(seed: SeedUser, index: number): UserRecord {
   };
 }
 
-// Graph's fixed ids of the phone methods, one per phone type.
-const PHONE_METHOD_IDS: Record<string, string> = {
-  mobile: '3179e48a-750b-4051-897c-87b9720928f7',
-  alternatemobile: 'b6332ec1-7057-4abe-9331-3d72feddfe41',
-  office: 'e37fc753-ff3b-4958-9484-eaa9425c82bc',
-};
-
 /** A test's user of a controlled shape: only what the seed names, nothing derived. */
 function buildSeededUser(seed: EmulatorSeedUser): UserRecord {
   const upn = `${seed.upnLocal}@${TENANT_DOMAIN}`;
@@ -435,15 +439,8 @@ function buildSeededUser(seed: EmulatorSeedUser): UserRecord {
     mail: upn,
     otherMails: seed.otherMails ?? [],
     mobilePhone: seed.mobilePhone ?? null,
-    businessPhones: [],
+    ...memberDefaults,
     usageLocation: seed.usageLocation ?? null,
-    preferredLanguage: 'en-US',
-    employeeId: null,
-    userType: 'Member',
-    creationType: null,
-    onPremisesSyncEnabled: null,
-    passwordPolicies: null,
-    createdDateTime: '2025-09-01T10:00:00Z',
     lastPasswordChangeDateTime: PAST,
     ...seed.extra,
     id,
