@@ -19,9 +19,19 @@ import type { EntraConnection } from '../directory/entra-connection.js';
 import { EntraDirectory } from '../directory/entra-directory.js';
 import { isGuid } from '../directory/odata-filter.js';
 import { checkPhoneNumber } from '../delivery/phone-numbers.js';
-import { servingPolicies } from '../flows-service/decoy-methods.js';
+import {
+  decoyDomainWeights,
+  isNationalEmailDomain,
+  nationalEnding,
+  servingPolicies,
+} from '../flows-service/decoy-methods.js';
 import { deliverableMethods } from '../flows-service/deliverable-methods.js';
-import type { DecoyShares } from '../flows-service/flows-config.js';
+import {
+  defaultDecoyEmailDomains,
+  emailDomainSchema,
+  type DecoyEmailDomains,
+  type DecoyShares,
+} from '../flows-service/flows-config.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { MyPassConfig } from '../config/schema.js';
 import { openExistingStore } from '../store/open-store.js';
@@ -31,6 +41,11 @@ import type { Finding } from './doctor-findings.js';
 export const DEFAULT_DECOY_SAMPLE = 200;
 /** Below this many users a share says nothing (and below this many served users, no share is judged). */
 export const MIN_SHARE_SAMPLE = 30;
+/**
+ * Users an e-mail domain (or a first letter and ending) must be seen with before doctor names it:
+ * a domain only one family uses is theirs, and never leaves this module.
+ */
+export const MIN_DOMAIN_USERS = 5;
 /** The sample's reads run a few users at a time: fast enough, and gentle on Graph's throttling. */
 const PARALLEL_USERS = 4;
 /**
@@ -104,6 +119,24 @@ export interface MeasuredSample {
    * the kinds apart, so where real users' kinds depend on their country, shares alone cannot match.
    */
   kindsByCountry?: { policy: string; home: Tally; abroad: Tally }[];
+  /** The domains of served users' addresses (`flows.decoyEmailDomains`). */
+  emailDomains?: EmailDomainTally;
+}
+
+/**
+ * The domains of served users' addresses, k-anonymous: every entry is shared by at least
+ * MIN_DOMAIN_USERS sampled users.
+ */
+export interface EmailDomainTally {
+  /** Addresses in served users' lists. */
+  addresses: number;
+  /**
+   * A domain, or a one-letter name such as `s.com` for the rarer domains of one first letter and
+   * ending (all the hint shows), with the addresses at it; most first.
+   */
+  entries: { domain: string; addresses: number }[];
+  /** Addresses at domains whose first letter and ending fewer users share: counted, never named. */
+  leftOut: number;
 }
 
 /** `hits` of `n`. */
@@ -117,43 +150,6 @@ export interface DecoySample extends MeasuredSample {
   sampled: number;
   /** Whether MyPass enrollments were read from the store (else no enrollment share is measured). */
   enrollmentsRead: boolean;
-}
-
-/**
- * Two-letter top-level domains that work as global ones: Google's list of "generic ccTLDs" (country
- * codes it treats like .com because most registrants are not in the country: .io, .co, .me, .tv…,
- * plus .ai), and .eu, a region rather than a country. Decoys' national addresses end in their
- * region's country code (hotmail.dk, web.de); these are not what they imitate.
- */
-const GLOBAL_TWO_LETTER_TLDS: ReadonlySet<string> = new Set([
-  'ad',
-  'ai',
-  'as',
-  'bz',
-  'cc',
-  'cd',
-  'co',
-  'dj',
-  'eu',
-  'fm',
-  'gg',
-  'io',
-  'la',
-  'me',
-  'ms',
-  'nu',
-  'sc',
-  'sr',
-  'su',
-  'tk',
-  'tv',
-  'ws',
-]);
-
-/** Whether an address is at a national domain (its top-level domain is a country code: .dk, .co.uk…). */
-export function isNationalEmailDomain(address: string): boolean {
-  const tld = /\.([a-z]+)$/i.exec(address.trim())?.[1]?.toLowerCase();
-  return tld !== undefined && tld.length === 2 && !GLOBAL_TWO_LETTER_TLDS.has(tld);
 }
 
 /** The region of a valid number (as delivery parses it), whether or not the SMS allow-list has it. */
@@ -303,6 +299,64 @@ export function measureSample(
     eligible: lists.length,
     sms: { users: smsUsers, regions: [...regions].sort() },
     kindsByCountry: kindsByCountry(lists, options),
+    emailDomains: emailDomainTally(lists),
+  };
+}
+
+/** The part of an address after its last @, lower-cased. */
+const domainOf = (address: string): string =>
+  address
+    .trim()
+    .slice(address.trim().lastIndexOf('@') + 1)
+    .toLowerCase();
+
+const isConfigurableDomain = (domain: string): boolean => emailDomainSchema.safeParse(domain).success;
+
+/**
+ * MeasuredSample `emailDomains`: a domain shared by MIN_DOMAIN_USERS users is named; the others
+ * are pooled by first letter and ending (what the hint shows) under a one-letter name where enough
+ * users share that, and only counted where not.
+ */
+function emailDomainTally(lists: readonly SampledList[]): EmailDomainTally {
+  const users = new Map<string, Set<number>>();
+  const addressesAt = new Map<string, number>();
+  let addresses = 0;
+  lists.forEach(({ methods }, user) => {
+    for (const m of methods) {
+      if (m.kind !== 'email') continue;
+      const domain = domainOf(m.destination);
+      addresses += 1;
+      addressesAt.set(domain, (addressesAt.get(domain) ?? 0) + 1);
+      users.set(domain, (users.get(domain) ?? new Set()).add(user));
+    }
+  });
+  const entries = new Map<string, number>();
+  const rare = new Map<string, { users: Set<number>; addresses: number }>();
+  for (const [domain, who] of users) {
+    const count = addressesAt.get(domain) ?? 0;
+    if (who.size >= MIN_DOMAIN_USERS && isConfigurableDomain(domain)) {
+      entries.set(domain, (entries.get(domain) ?? 0) + count);
+      continue;
+    }
+    const labels = domain.split('.');
+    const shape = `${Array.from(labels[0] ?? '')[0] ?? ''}.${labels.at(-1) ?? ''}`;
+    const pool = rare.get(shape) ?? { users: new Set<number>(), addresses: 0 };
+    for (const u of who) pool.users.add(u);
+    pool.addresses += count;
+    rare.set(shape, pool);
+  }
+  let leftOut = 0;
+  for (const [shape, pool] of rare) {
+    if (pool.users.size >= MIN_DOMAIN_USERS && isConfigurableDomain(shape)) {
+      entries.set(shape, (entries.get(shape) ?? 0) + pool.addresses);
+    } else leftOut += pool.addresses;
+  }
+  return {
+    addresses,
+    entries: [...entries]
+      .map(([domain, n]) => ({ domain, addresses: n }))
+      .sort((a, b) => b.addresses - a.addresses || a.domain.localeCompare(b.domain)),
+    leftOut,
   };
 }
 
@@ -378,6 +432,8 @@ export interface ShareSettings {
   defaultRegion: string;
   /** `delivery.smsCountries`. */
   smsCountries: readonly string[];
+  /** `flows.decoyEmailDomains` (the defaults where absent). */
+  decoyEmailDomains?: DecoyEmailDomains;
 }
 
 type ShareValues = Map<ShareField, number>;
@@ -546,6 +602,86 @@ function judgeShares(sample: MeasuredSample, settings: ShareSettings): Judged {
   return judged;
 }
 
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** What the e-mail domains of the sample say about `flows.decoyEmailDomains`. */
+interface JudgedDomains {
+  /** One line per domain whose share is off: configured, measured. */
+  off: string[];
+  /** Lines that say what was not judged or named. */
+  notes: string[];
+  /** Whether enough addresses were measured to judge the list. */
+  judged: boolean;
+  /** The list to paste (measured shares, most first) where some domain is off. */
+  advised?: [string, number][];
+}
+
+/**
+ * Judged as decoys draw: within the addresses not at a national domain, and within those at the
+ * national domains of each country code, each domain's share of the named addresses against its
+ * share of the configured weights (or the providers', for an ending the list has none of), within
+ * shareTolerance: a domain real users use and decoys never show (or the reverse) is off. A group is
+ * judged on at least MIN_SHARE_SAMPLE named addresses; the advice is the whole measured list.
+ */
+function judgeEmailDomains(
+  tally: EmailDomainTally | undefined,
+  configured: DecoyEmailDomains,
+): JudgedDomains {
+  const judged: JudgedDomains = { off: [], notes: [], judged: false };
+  if (!tally || tally.addresses === 0) return judged;
+  if (tally.leftOut > 0) {
+    judged.notes.push(
+      `${tally.leftOut} of ${tally.addresses} addresses are at domains whose first letter and ending fewer than ${MIN_DOMAIN_USERS} sampled users share: not named, and decoys do not show them`,
+    );
+  }
+  const groups = new Map<string, { domain: string; addresses: number }[]>();
+  for (const entry of tally.entries) {
+    const ending = nationalEnding(`@${entry.domain}`) ?? '';
+    groups.set(ending, [...(groups.get(ending) ?? []), entry]);
+  }
+  const tooFew: string[] = [];
+  for (const [ending, entries] of groups) {
+    const named = entries.reduce((sum, e) => sum + e.addresses, 0);
+    const label = ending === '' ? 'not national' : `.${ending}`;
+    if (named < MIN_SHARE_SAMPLE) {
+      tooFew.push(`${label} (n = ${named})`);
+      continue;
+    }
+    judged.judged = true;
+    const weights = decoyDomainWeights(configured, ending === '' ? undefined : ending);
+    const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
+    const measured = new Map(entries.map((e) => [e.domain, e.addresses / named]));
+    const of = ending === '' ? '' : ` (of addresses ending in .${ending})`;
+    for (const domain of new Set([...measured.keys(), ...weights.keys()])) {
+      const q = total > 0 ? (weights.get(domain) ?? 0) / total : 0;
+      const p = measured.get(domain) ?? 0;
+      if (Math.abs(p - q) > shareTolerance(q, named)) {
+        judged.off.push(
+          `e-mail domain ${domain}${of}: configured ${round3(q)}, measured ${round3(p)} (n = ${named})`,
+        );
+      }
+    }
+  }
+  if (tooFew.length > 0) {
+    judged.notes.push(`Too few addresses to judge decoyEmailDomains: ${tooFew.join(', ')}.`);
+  }
+  if (judged.off.length > 0) {
+    const named = tally.addresses - tally.leftOut;
+    judged.advised = tally.entries.map((e) => [e.domain, Math.max(0.001, round3(e.addresses / named))]);
+  }
+  return judged;
+}
+
+/** The `flows.decoyEmailDomains` block to paste. */
+function domainsFix(advised: readonly [string, number][]): string {
+  return [
+    'Put the measured domains in the configuration (they replace the list; a one-letter name such as s.com stands for rarer domains with that first letter and ending, all a hint shows), then run doctor again:',
+    'flows:',
+    '  decoyEmailDomains:',
+    ...advised.map(([domain, share]) => `    ${domain}: ${share}`),
+  ].join('\n');
+}
+
 /** Allow-list countries (but the default region) that no sampled number is from, when enough say so. */
 function unusedSmsCountries(sample: MeasuredSample, settings: ShareSettings): string[] {
   if (sample.sms.users < MIN_SHARE_SAMPLE) return [];
@@ -584,16 +720,22 @@ export function decoyShareFindings(
     ];
   }
   const judged = judgeShares(measured, settings);
+  const domains = judgeEmailDomains(
+    measured.emailDomains,
+    settings.decoyEmailDomains ?? defaultDecoyEmailDomains,
+  );
   const unused = unusedSmsCountries(measured, settings);
   const dependent = countryDependentKinds(measured);
-  const tooFew =
-    judged.tooFew.length > 0 ? [`Too few users to judge: ${judged.tooFew.join(', ')}.`] : ([] as string[]);
-  if (judged.off.length === 0 && unused.length === 0 && dependent.length === 0) {
+  const tooFew = [
+    ...(judged.tooFew.length > 0 ? [`Too few users to judge: ${judged.tooFew.join(', ')}.`] : []),
+    ...domains.notes,
+  ];
+  if (judged.off.length === 0 && domains.off.length === 0 && unused.length === 0 && dependent.length === 0) {
     return [
       {
         check,
         status: 'pass',
-        summary: `The decoy shares match a sample of ${sampleSize} served users.`,
+        summary: `The decoy shares${domains.judged ? ' and e-mail domains' : ''} match a sample of ${sampleSize} served users.`,
         ...(tooFew.length > 0 ? { details: tooFew } : {}),
       },
     ];
@@ -603,6 +745,11 @@ export function decoyShareFindings(
     ...(n > 0
       ? [
           `${n} decoy share${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''} from a sample of ${sampleSize} served users: a shape more common among real users than among decoys marks a name as probably real (T2).`,
+        ]
+      : []),
+    ...(domains.off.length > 0
+      ? [
+          "The domains of decoys' e-mail addresses differ from real users': an ending and first letter of a domain that decoys show far less often than real users marks a name as probably real, one no real user has marks it unknown (T2).",
         ]
       : []),
     ...(unused.length > 0
@@ -622,9 +769,16 @@ export function decoyShareFindings(
       check,
       status: 'warn',
       summary: summaries.join(' '),
-      details: [...judged.off, ...(unused.length > 0 ? [countriesLine] : []), ...dependent, ...tooFew],
+      details: [
+        ...judged.off,
+        ...domains.off,
+        ...(unused.length > 0 ? [countriesLine] : []),
+        ...dependent,
+        ...tooFew,
+      ],
       fix: [
         ...(n > 0 ? [sharesFix(judged, settings)] : []),
+        ...(domains.advised ? [domainsFix(domains.advised)] : []),
         ...(unused.length > 0 ? [countriesFix(unused, settings)] : []),
         ...(dependent.length > 0
           ? [
@@ -901,6 +1055,7 @@ export async function decoySharesCheck(
   );
   const settings: ShareSettings = {
     decoyShares: config.flows.decoyShares,
+    decoyEmailDomains: config.flows.decoyEmailDomains,
     policies: config.access.policies,
     defaultRegion: config.flows.defaultRegion,
     smsCountries: config.delivery.smsCountries,

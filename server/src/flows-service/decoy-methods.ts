@@ -16,7 +16,12 @@ import type { ClientChannel } from '../policy/client-channel.js';
 import { reachablePolicies, type MethodSource } from '../policy/eligibility.js';
 import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import type { FlowMethod, FlowPurpose, MethodKind } from '../store/store.js';
-import { decoySharesSchema, type DecoyShares } from './flows-config.js';
+import {
+  decoySharesSchema,
+  defaultDecoyEmailDomains,
+  type DecoyEmailDomains,
+  type DecoyShares,
+} from './flows-config.js';
 
 /** The shares a configuration without `flows.decoyShares` gets. */
 export const defaultDecoyShares: DecoyShares = decoySharesSchema.parse(undefined);
@@ -54,16 +59,6 @@ const fineByte = {
 const sharesHmac = (key: string, name: string, part = ''): Buffer =>
   createHmac('sha256', key).update(`shares${part}\0${name}`).digest();
 
-// Where private addresses of a typical workforce live; a real user's registered e-mail method looks the same.
-const decoyDomains = [
-  'gmail.com',
-  'outlook.com',
-  'hotmail.com',
-  'yahoo.com',
-  'icloud.com',
-  'live.com',
-  'gmx.net',
-];
 // Providers with national domains in many countries (hotmail.dk, web.de, yahoo.fr…): three decoy
 // addresses in ten end in the decoy's country code, as people's private addresses often do.
 const nationalProviders = ['hotmail', 'live', 'yahoo', 'outlook', 'gmx', 'web', 'mail', 'online'];
@@ -204,22 +199,145 @@ function decoyPhone(bytes: Buffer, region: string, from: number): string {
 }
 
 /**
- * Two letters, an x, and a domain; `bytes[from…from+4]` choose them, `nationalShare` of them (with
- * `fine`) at a national domain.
+ * Two-letter top-level domains that work as global ones: Google's list of "generic ccTLDs" (country
+ * codes it treats like .com because most registrants are not in the country: .io, .co, .me, .tv…,
+ * plus .ai), and .eu, a region rather than a country. Decoys' national addresses end in their
+ * region's country code (hotmail.dk, web.de); these are not what they imitate.
  */
-function decoyEmail(
-  bytes: Buffer,
-  region: string,
-  from: number,
-  nationalShare: number,
-  fine: number | undefined,
-): string {
+const GLOBAL_TWO_LETTER_TLDS: ReadonlySet<string> = new Set([
+  'ad',
+  'ai',
+  'as',
+  'bz',
+  'cc',
+  'cd',
+  'co',
+  'dj',
+  'eu',
+  'fm',
+  'gg',
+  'io',
+  'la',
+  'me',
+  'ms',
+  'nu',
+  'sc',
+  'sr',
+  'su',
+  'tk',
+  'tv',
+  'ws',
+]);
+
+/** The country code an address's domain ends in (dk for hotmail.dk, uk for mail.co.uk), else undefined. */
+export function nationalEnding(address: string): string | undefined {
+  const tld = /\.([a-z]+)$/i.exec(address.trim())?.[1]?.toLowerCase();
+  return tld !== undefined && tld.length === 2 && !GLOBAL_TWO_LETTER_TLDS.has(tld) ? tld : undefined;
+}
+
+/** Whether an address is at a national domain (its top-level domain is a country code: .dk, .co.uk…). */
+export const isNationalEmailDomain = (address: string): boolean => nationalEnding(address) !== undefined;
+
+/** Domains with cumulative weights, the last one the whole. */
+interface WeightedDomains {
+  domains: readonly string[];
+  cumulative: readonly number[];
+}
+
+/** `flows.decoyEmailDomains` as decoys draw from it. */
+interface DomainDraw {
+  /** Domains that are not national. */
+  global: WeightedDomains;
+  /** National domains by country-code ending (dk, uk…). */
+  national: ReadonlyMap<string, WeightedDomains>;
+  /** The default list, drawn as before it was configurable (`byte % 7`), so no default decoy moves. */
+  legacy: boolean;
+}
+
+const drawCache = new WeakMap<DecoyEmailDomains, DomainDraw>();
+
+function weighted(entries: readonly [string, number][]): WeightedDomains {
+  let total = 0;
+  return { domains: entries.map(([d]) => d), cumulative: entries.map(([, w]) => (total += w)) };
+}
+
+function domainDraw(weights: DecoyEmailDomains): DomainDraw {
+  let draw = drawCache.get(weights);
+  if (!draw) {
+    const entries = Object.entries(weights);
+    const defaults = Object.entries(defaultDecoyEmailDomains);
+    const byEnding = new Map<string, [string, number][]>();
+    for (const entry of entries) {
+      const ending = nationalEnding(`@${entry[0]}`);
+      if (ending !== undefined) byEnding.set(ending, [...(byEnding.get(ending) ?? []), entry]);
+    }
+    draw = {
+      global: weighted(entries.filter(([d]) => nationalEnding(`@${d}`) === undefined)),
+      national: new Map([...byEnding].map(([ending, list]) => [ending, weighted(list)])),
+      legacy:
+        entries.length === defaults.length &&
+        entries.every(([domain, weight], i) => defaults[i]?.[0] === domain && weight === entries[0]?.[1]),
+    };
+    drawCache.set(weights, draw);
+  }
+  return draw;
+}
+
+/**
+ * The domains decoys draw from, with their weights, for addresses not at a national domain
+ * (`ending` undefined) or at one ending in a country code: the configured ones, or the providers'.
+ */
+export function decoyDomainWeights(weights: DecoyEmailDomains, ending?: string): Map<string, number> {
+  const { global, national } = domainDraw(weights);
+  const list = ending === undefined ? global : national.get(ending);
+  if (!list) return new Map(nationalProviders.map((p) => [`${p}.${ending}`, 1]));
+  return new Map(list.domains.map((d, i) => [d, (list.cumulative[i] ?? 0) - (list.cumulative[i - 1] ?? 0)]));
+}
+
+/**
+ * One of `list`, as often as its weight says: from a 16-bit number of `byte` and `fine` (a byte
+ * alone would favour the first domains of a long list).
+ */
+function pickDomain(list: WeightedDomains, byte: number, fine: number): string | undefined {
+  const point = (((byte << 8) | fine) / 65536) * (list.cumulative.at(-1) ?? 0);
+  const index = list.cumulative.findIndex((upTo) => point < upTo);
+  return list.domains[index === -1 ? list.domains.length - 1 : index];
+}
+
+/** Where an address comes from: its bytes, and the shares and domains it draws with. */
+interface EmailDraw {
+  bytes: Buffer;
+  from: number;
+  /** The share of addresses at a national domain, and the fine byte that places this one. */
+  nationalShare: number;
+  nationalFine: number | undefined;
+  domains: DecoyEmailDomains;
+  domainFine: number | undefined;
+}
+
+/**
+ * Two letters, an x, and a domain; `bytes[from…from+4]` choose them. `nationalShare` of them are at
+ * a national domain of the decoy's country: one of the list's that end in its country code, by
+ * weight, or else a provider's (hotmail.dk, web.de); the rest at one of the list's other domains.
+ */
+function decoyEmail(region: string, draw: EmailDraw): string {
+  const { bytes, from } = draw;
   const local = letters[(bytes[from] ?? 0) % letters.length] ?? 'a';
   const local2 = letters[(bytes[from + 1] ?? 0) % letters.length] ?? 'b';
-  const national = within(nationalShare, bytes[from + 3], 10, fine);
-  const domain = national
-    ? `${nationalProviders[(bytes[from + 4] ?? 0) % nationalProviders.length] ?? 'mail'}.${countryDomain(region)}`
-    : (decoyDomains[(bytes[from + 2] ?? 0) % decoyDomains.length] ?? 'gmail.com');
+  const { global, national, legacy } = domainDraw(draw.domains);
+  const fine = draw.domainFine ?? 0;
+  const ending = countryDomain(region);
+  const nationalDomain = () =>
+    pickDomain(national.get(ending) ?? { domains: [], cumulative: [] }, bytes[from + 4] ?? 0, fine) ??
+    `${nationalProviders[(bytes[from + 4] ?? 0) % nationalProviders.length] ?? 'mail'}.${ending}`;
+  const globalDomain = () =>
+    legacy
+      ? (global.domains[(bytes[from + 2] ?? 0) % global.domains.length] ?? 'gmail.com')
+      : // A list of national domains alone: every address is national.
+        (pickDomain(global, bytes[from + 2] ?? 0, fine) ?? nationalDomain());
+  const domain = within(draw.nationalShare, bytes[from + 3], 10, draw.nationalFine)
+    ? nationalDomain()
+    : globalDomain();
   return `${local}${local2}x@${domain}`;
 }
 
@@ -264,6 +382,8 @@ export function decoyMethods(
   /** The region of every number drawn (a member's own, for their top-up); else drawn per name. */
   fixedRegion?: string,
   shares: DecoyShares = defaultDecoyShares,
+  /** `flows.decoyEmailDomains`. */
+  emailDomains: DecoyEmailDomains = defaultDecoyEmailDomains,
 ): FlowMethod[] {
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
@@ -282,8 +402,17 @@ export function decoyMethods(
     ranks.length === 1 || !within(shares.profileSource, byte, 4, fine[fineAt])
       ? (ranks[0] ?? 0)
       : (ranks.at(-1) ?? 0);
-  const email = (from: Buffer, at: number, nationalAt: number) =>
-    decoyEmail(from, region, at, shares.nationalEmailDomain, fine[nationalAt]);
+  // One fine byte per address for its domain; only a configured list needs it.
+  const domainFine = domainDraw(emailDomains).legacy ? undefined : sharesHmac(key, normalizedName, '-domain');
+  const email = (from: Buffer, at: number, addressAt: number) =>
+    decoyEmail(region, {
+      bytes: from,
+      from: at,
+      nationalShare: shares.nationalEmailDomain,
+      nationalFine: fine[addressAt],
+      domains: emailDomains,
+      domainFine: domainFine?.[addressAt],
+    });
   // Where the policy offers only enrollments, real users show those alone: the decoy's own methods
   // stand for them. Nothing offered at all: every user is refused, any shape will do.
   const base: readonly KindSources[] =

@@ -95,6 +95,46 @@ export const decoySharesSchema = z
 
 export type DecoyShares = z.infer<typeof decoySharesSchema>;
 
+/** The global providers decoy addresses used before the list was configurable, equally often; no national ones. */
+export const defaultDecoyEmailDomains: Readonly<Record<string, number>> = {
+  'gmail.com': 1,
+  'outlook.com': 1,
+  'hotmail.com': 1,
+  'yahoo.com': 1,
+  'icloud.com': 1,
+  'live.com': 1,
+  'gmx.net': 1,
+};
+
+// Lower-case labels of letters (any script), digits and hyphens, at least two, ending in a top-level
+// domain the hint can show (letters, or an IDN's xn-- form; method-hints.ts `maskEmail`).
+export const emailDomainSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?:[\p{Ll}\p{Lo}0-9](?:[\p{Ll}\p{Lo}0-9-]{0,61}[\p{Ll}\p{Lo}0-9])?\.)+(?:[\p{Ll}\p{Lo}]{2,63}|xn--[a-z0-9-]{1,59})$/u,
+    {
+      message: 'a lower-case domain name such as gmail.com',
+    },
+  );
+
+/**
+ * Where decoy addresses live, with relative weights (T2): a hint shows the first letter of an
+ * address's domain and its ending (`a•••@g•••.com`), so decoys should show them as often as real
+ * users' addresses do. An address at a national domain (`nationalEmailDomain` of them) is at one of
+ * the entries that end in the decoy's country code (`jubii.dk` for a Danish number), or at a
+ * provider's (`hotmail.dk`) where none does; the others at one of the entries that are not
+ * national. `mypass doctor` measures them (check `decoy.shares`); a one-letter name such as `s.com`
+ * stands for rarer domains with that first letter and ending.
+ */
+export const decoyEmailDomainsSchema = z
+  .record(emailDomainSchema, z.number().positive().max(1_000_000))
+  .refine((domains) => Object.keys(domains).length > 0, { message: 'at least one domain' })
+  .refine((domains) => Object.keys(domains).length <= 200, { message: 'at most 200 domains' })
+  .default({ ...defaultDecoyEmailDomains });
+
+export type DecoyEmailDomains = z.infer<typeof decoyEmailDomainsSchema>;
+
 /**
  * The shares decoys shown under `policy` draw with: the policy's own (`access.policies[].decoyShares`,
  * where its members' lists differ from the rest) over `flows.decoyShares`.
@@ -151,6 +191,7 @@ export const flowsConfigSchema = z.strictObject({
   /** Key for decoy methods (stable per normalized name); at least 32 characters. MYPASS_DECOY_KEY. */
   decoyKey: z.string().min(32),
   decoyShares: decoySharesSchema,
+  decoyEmailDomains: decoyEmailDomainsSchema,
   /** Default region for numbers typed without a country code when the user has no usageLocation. */
   defaultRegion: z
     .string()

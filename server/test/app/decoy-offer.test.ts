@@ -464,6 +464,27 @@ describe('decoy methods through the app (T2)', () => {
     expect(withAlternate).toBeLessThan(unknownNames.length / 4);
   });
 
+  it('take their e-mail domains from flows.decoyEmailDomains', async () => {
+    const t = await buildTestApp({
+      directory: scriptedTenant(),
+      config: testConfig({
+        access: accessConfig(),
+        limits: { startsPerAddress: { max: 1000, windowSeconds: 900 } },
+        flows: {
+          decoyShares: { smsAndEmail: 1, smsOnly: 0, nationalEmailDomain: 0 },
+          decoyEmailDomains: { 'proton.me': 1, 'zoho.com': 1 },
+        },
+      }),
+    });
+    opened.push(t);
+    const hints = new Set<string>();
+    for (const name of unknownNames) {
+      for (const m of await methods(t, name)) if (m.kind === 'email') hints.add(m.hint?.split('@')[1] ?? '');
+    }
+    // Only the configured domains' first letters and endings, never a default provider's (g•••.com).
+    expect(hints).toEqual(new Set(['p•••.me', 'z•••.com']));
+  });
+
   it("draw a policy's own shares under that policy: its rules and its members' shapes go together", async () => {
     // Members of the field policy (long passwords) have SMS alone; everyone else both kinds.
     const t = await app({

@@ -18,7 +18,6 @@ import {
   DEFAULT_DECOY_SAMPLE,
   decoyShareFindings,
   doctorSampleKey,
-  isNationalEmailDomain,
   measureDecoyShares,
   measureSample,
   measureSharesOfLists,
@@ -33,7 +32,12 @@ import {
 import type { Finding } from '../../src/cli/doctor-findings.js';
 import type { MyPassConfig } from '../../src/config/schema.js';
 import { createEntraConnection, type EntraConnection } from '../../src/directory/entra-connection.js';
-import { decoySharesSchema, type DecoyShares } from '../../src/flows-service/flows-config.js';
+import { isNationalEmailDomain } from '../../src/flows-service/decoy-methods.js';
+import {
+  decoySharesSchema,
+  defaultDecoyEmailDomains,
+  type DecoyShares,
+} from '../../src/flows-service/flows-config.js';
 import type { CandidateMethod } from '../../src/policy/eligibility.js';
 import { policiesConfigSchema, type Policy } from '../../src/policy/policy-config.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -57,6 +61,16 @@ const pasted = (f: Finding): Record<string, number> => {
   ];
   return (parseYaml(block.join('\n')) as { flows: { decoyShares: Record<string, number> } }).flows
     .decoyShares;
+};
+/** The `flows.decoyEmailDomains` block of a warn's fix, parsed, as an administrator would paste it. */
+const pastedDomains = (f: Finding): Record<string, number> => {
+  const lines = (f.fix ?? '').split('\n');
+  const at = lines.indexOf('  decoyEmailDomains:');
+  if (at < 0) return {};
+  const entries = lines
+    .slice(at + 1)
+    .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('    ')));
+  return parseYaml(entries.map((l) => l.slice(4)).join('\n')) as Record<string, number>;
 };
 /** The per-policy lines of a warn's fix, parsed: policy name → its own decoyShares. */
 const pastedPolicies = (f: Finding): Record<string, Record<string, number>> =>
@@ -491,6 +505,130 @@ describe('national e-mail domains', () => {
       'x@contoso.example',
     ])
       expect(isNationalEmailDomain(a)).toBe(false);
+  });
+});
+
+describe('e-mail domains (flows.decoyEmailDomains)', () => {
+  const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
+  const policy = access.policies[0] as Policy;
+  /** One served user per address list. */
+  const listsOf = (addresses: string[][]) =>
+    addresses.map((list) => ({
+      policy,
+      usageLocation: null,
+      methodsRequired: 1,
+      methods: list.map((destination) => ({
+        kind: 'email' as const,
+        source: 'registered' as const,
+        destination,
+      })),
+    }));
+  const times = (n: number, make: (i: number) => string[]) => Array.from({ length: n }, (_, i) => make(i));
+
+  it('names a domain only when enough users share it, else its first letter and ending, else nothing', () => {
+    const sample = measureSample(
+      listsOf([
+        ...times(6, (i) => [`u${i}@gmail.com`]),
+        // Three families' own .com domains beginning with s, and two more: five users share "s….com".
+        ...times(3, (i) => [`u${i}@sol-family.com`]),
+        [`v1@sunny-home.com`],
+        [`v2@skovvej.com`],
+        // Two users at one .org domain: fewer than five share anything about it.
+        ...times(2, (i) => [`w${i}@zeta-house.org`]),
+        // Five Danes at hotmail.dk; one user with two addresses at gmail.com counts once as a user.
+        ...times(5, (i) => [`d${i}@hotmail.dk`]),
+        [`x@gmail.com`, `y@gmail.com`],
+      ]),
+      { access, defaultRegion: 'DK', enrollmentsRead: false },
+    );
+    expect(sample.emailDomains).toEqual({
+      addresses: 20,
+      entries: [
+        { domain: 'gmail.com', addresses: 8 },
+        { domain: 'hotmail.dk', addresses: 5 },
+        { domain: 's.com', addresses: 5 },
+      ],
+      leftOut: 2,
+    });
+    const shown = JSON.stringify(sample);
+    for (const own of ['sol-family', 'sunny-home', 'skovvej', 'zeta-house', '.org'])
+      expect(shown).not.toContain(own);
+  });
+
+  const tally = (entries: [string, number][], leftOut = 0): MeasuredSample => ({
+    ...single({}, 300),
+    emailDomains: {
+      addresses: entries.reduce((sum, [, n]) => sum + n, 0) + leftOut,
+      entries: entries.map(([domain, addresses]) => ({ domain, addresses })),
+      leftOut,
+    },
+  });
+
+  it('passes when each domain is as common as its weight, within the tolerance', () => {
+    const equal = tally(Object.keys(defaultDecoyEmailDomains).map((d) => [d, 30]));
+    expect(only(decoyShareFindings(equal, settingsOf()))).toEqual({
+      check: 'decoy.shares',
+      status: 'pass',
+      summary: 'The decoy shares and e-mail domains match a sample of 300 served users.',
+    });
+    const configured = { 'gmail.com': 0.6, 'yahoo.com': 0.4 };
+    const near = tally([
+      ['gmail.com', 124],
+      ['yahoo.com', 76],
+    ]);
+    expect(only(decoyShareFindings(near, settingsOf([one], { decoyEmailDomains: configured }))).status).toBe(
+      'pass',
+    );
+  });
+
+  it('warns where real users’ domains differ, with the whole measured list to paste', () => {
+    const measured = tally(
+      [
+        ['gmail.com', 120],
+        ['s.com', 30],
+        ['jubii.dk', 40],
+        ['hotmail.dk', 10],
+      ],
+      7,
+    );
+    const finding = only(
+      decoyShareFindings(measured, settingsOf([one], { decoyEmailDomains: { 'gmail.com': 1 } })),
+    );
+    expect(finding.status).toBe('warn');
+    expect(finding.summary).toContain("The domains of decoys' e-mail addresses differ from real users'");
+    expect(finding.details).toEqual([
+      'e-mail domain gmail.com: configured 1, measured 0.8 (n = 150)',
+      'e-mail domain s.com: configured 0, measured 0.2 (n = 150)',
+      // No .dk entry configured: decoys spread Danish addresses over eight providers evenly.
+      'e-mail domain jubii.dk (of addresses ending in .dk): configured 0, measured 0.8 (n = 50)',
+      // hotmail.dk: 0.2 measured against 0.125, within 2·√(0.125·0.875/50) = 0.094.
+      ...['live', 'yahoo', 'outlook', 'gmx', 'web', 'mail', 'online'].map(
+        (p) => `e-mail domain ${p}.dk (of addresses ending in .dk): configured 0.125, measured 0 (n = 50)`,
+      ),
+      '7 of 207 addresses are at domains whose first letter and ending fewer than 5 sampled users share: not named, and decoys do not show them',
+    ]);
+    const advised = pastedDomains(finding);
+    expect(advised).toEqual({ 'gmail.com': 0.6, 'jubii.dk': 0.2, 's.com': 0.15, 'hotmail.dk': 0.05 });
+    // Pasted, the same sample passes; a share of all addresses keeps each group's proportions.
+    expect(only(decoyShareFindings(measured, settingsOf([one], { decoyEmailDomains: advised }))).status).toBe(
+      'pass',
+    );
+  });
+
+  it('judges a group only on enough named addresses, and says which were too few', () => {
+    const few = tally([
+      ['gmail.com', 29],
+      ['hotmail.dk', 8],
+    ]);
+    const finding = only(
+      decoyShareFindings(few, settingsOf([one], { decoyEmailDomains: { 'yahoo.com': 1 } })),
+    );
+    expect(finding).toEqual({
+      check: 'decoy.shares',
+      status: 'pass',
+      summary: 'The decoy shares match a sample of 300 served users.',
+      details: ['Too few addresses to judge decoyEmailDomains: not national (n = 29), .dk (n = 8).'],
+    });
   });
 });
 
@@ -977,7 +1115,12 @@ function writeConfig(
   name: string,
   licensedGroup: string | string[],
   store = storeUrl,
-  more: { policies?: unknown[]; decoyShares?: Record<string, number>; smsCountries?: string[] } = {},
+  more: {
+    policies?: unknown[];
+    decoyShares?: Record<string, number>;
+    decoyEmailDomains?: Record<string, number>;
+    smsCountries?: string[];
+  } = {},
 ): string {
   const path = join(dir, name);
   writeFileSync(
@@ -992,6 +1135,7 @@ function writeConfig(
       flows: {
         decoyKey: 'decoy-shares-test-decoy-key-0123456789abcdef',
         ...(more.decoyShares ? { decoyShares: more.decoyShares } : {}),
+        ...(more.decoyEmailDomains ? { decoyEmailDomains: more.decoyEmailDomains } : {}),
       },
       // Both kinds deliverable (demo providers), SMS to the tenant's countries and the US.
       delivery: {
@@ -1021,8 +1165,10 @@ const crowdCountries = [
   'delivery:',
   '  smsCountries: [DK, SE]',
 ];
-// Five of the crowd hold one enrollment each: too few to say how many or which kind.
+// Five of the crowd hold one enrollment each: too few to say how many or which kind; 21 hold an
+// address at Gmail and 9 at hotmail.dk, too few to judge the domains.
 const crowdTooFew = 'Too few users to judge: anotherEnrollment (n = 5), enrolledSms (n = 5).';
+const crowdFewDomains = 'Too few addresses to judge decoyEmailDomains: not national (n = 21), .dk (n = 9).';
 
 describe('mypass doctor, decoy.shares', () => {
   it('warns where the tenant differs from the configured shares, with the YAML to paste', async () => {
@@ -1039,6 +1185,7 @@ describe('mypass doctor, decoy.shares', () => {
         'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
         'SMS allow-list countries no sampled number is from: US',
         crowdTooFew,
+        crowdFewDomains,
       ],
       fix: [
         'Put the measured values in the configuration, then run doctor again:',
@@ -1068,7 +1215,7 @@ describe('mypass doctor, decoy.shares', () => {
       check: 'decoy.shares',
       status: 'pass',
       summary: 'The decoy shares match a sample of 40 served users.',
-      details: [crowdTooFew],
+      details: [crowdTooFew, crowdFewDomains],
     });
   });
 
@@ -1095,7 +1242,13 @@ describe('mypass doctor, decoy.shares', () => {
       'policy "field" enrollment: configured 0.125, measured 0 (n = 40)',
       'policy "default" enrollment: configured 0.125, measured 0 (n = 40)',
       'policy "default" nationalEmailDomain: configured 0.3, measured 0 (n = 40)',
+      // The default list's seven providers, equally often; the office workers' addresses are all at Gmail.
+      'e-mail domain gmail.com: configured 0.143, measured 1 (n = 40)',
+      ...['outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'live.com', 'gmx.net'].map(
+        (d) => `e-mail domain ${d}: configured 0.143, measured 0 (n = 40)`,
+      ),
     ]);
+    expect(pastedDomains(finding)).toEqual({ 'gmail.com': 1 });
     // What both policies' members share goes under flows.decoyShares; the shapes that differ, per policy.
     expect(pasted(finding)).toEqual({
       lastPolicy: 0.5,
@@ -1115,13 +1268,14 @@ describe('mypass doctor, decoy.shares', () => {
     const applied = writeConfig('team-fixed.json', emu.groups[TEAM] ?? '', storeUrl, {
       policies: policies.map((p) => ({ ...p, decoyShares: perPolicy[p.name] })),
       decoyShares: pasted(finding),
+      decoyEmailDomains: pastedDomains(finding),
       smsCountries: ['DK'],
     });
     const again = await runDoctor(applied);
     expect(again.findings.find((f) => f.check === 'decoy.shares')).toEqual({
       check: 'decoy.shares',
       status: 'pass',
-      summary: 'The decoy shares match a sample of 80 served users.',
+      summary: 'The decoy shares and e-mail domains match a sample of 80 served users.',
     });
   });
 
@@ -1138,8 +1292,11 @@ describe('mypass doctor, decoy.shares', () => {
     // Pasted, the next run reads the same users (doctor's sample key) and finds every share fitting;
     // but Danes have an address and Swedes never (R12), which no share can make decoys do: it says
     // so, and to give each country's group a policy of its own.
+    // The Danes' addresses are all at hotmail.dk, not spread over eight providers' .dk domains.
+    expect(pastedDomains(finding)).toEqual({ 'hotmail.dk': 1 });
     const fixed = writeConfig('two-groups-fixed.json', groups, storeUrl, {
       decoyShares: values,
+      decoyEmailDomains: pastedDomains(finding),
       smsCountries: ['DK', 'SE'],
     });
     const again = await runDoctor(fixed, { decoySample: 100 });
@@ -1162,6 +1319,7 @@ describe('mypass doctor, decoy.shares', () => {
       'smsAndEmail: configured 0.5, measured 0.75 (n = 40)',
       'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
       'SMS allow-list countries no sampled number is from: US',
+      crowdFewDomains,
       'MyPass enrollments could not be read from the store: enrollment, anotherEnrollment and enrolledSms are not measured.',
     ]);
   });

@@ -15,7 +15,11 @@ import {
   offerServes,
   type DecoyOffer,
 } from '../../src/flows-service/decoy-methods.js';
-import { flowsConfigSchema, type DecoyShares } from '../../src/flows-service/flows-config.js';
+import {
+  defaultDecoyEmailDomains,
+  flowsConfigSchema,
+  type DecoyShares,
+} from '../../src/flows-service/flows-config.js';
 import { reachablePolicies } from '../../src/policy/eligibility.js';
 import { policiesConfigSchema, policySchema } from '../../src/policy/policy-config.js';
 import type { FlowMethod } from '../../src/store/store.js';
@@ -537,6 +541,86 @@ describe('decoy shares (flows.decoyShares)', () => {
     expect(lastShare(0)).toBe(0);
     expect(Math.abs(lastShare(0.4) - 0.4)).toBeLessThan(0.04);
     expect(Math.abs(lastShare(0.75) - 0.75)).toBeLessThan(0.04);
+  });
+});
+
+describe('decoy e-mail domains (flows.decoyEmailDomains)', () => {
+  const sample = names(4000);
+  // E-mail alone, never at a national domain: every address from the list.
+  const globalOnly = { ...defaultDecoyShares, nationalEmailDomain: 0, smsAndEmail: 0, smsOnly: 0 };
+  const addressesOf = (n: string, domains?: Record<string, number>) =>
+    decoyMethods(key, n, 'DK', ['DK'], fullDecoyOffer, undefined, globalOnly, domains).filter(
+      (m) => m.kind === 'email',
+    );
+  const domainsOf = (domains?: Record<string, number>) =>
+    sample.flatMap((n) => addressesOf(n, domains).map((m) => m.destination.split('@')[1] ?? ''));
+  const shareIn = (all: string[], domain: string) => all.filter((d) => d === domain).length / all.length;
+
+  it('default to the seven global providers, equally often, and the schema gives them', () => {
+    expect(flowsConfigSchema.parse({ decoyKey: key }).decoyEmailDomains).toEqual(defaultDecoyEmailDomains);
+    const all = domainsOf();
+    expect(new Set(all)).toEqual(new Set(Object.keys(defaultDecoyEmailDomains)));
+    for (const domain of Object.keys(defaultDecoyEmailDomains)) {
+      expect(Math.abs(shareIn(all, domain) - 1 / 7), domain).toBeLessThan(0.03);
+    }
+  });
+
+  it('show each configured domain as often as its weight says, and no other', () => {
+    // A tenant whose people use Gmail and Yahoo; `s.com` stands for rarer s….com domains.
+    const weights = { 'gmail.com': 6, 'yahoo.com': 2, 's.com': 2 };
+    const all = domainsOf(weights);
+    expect(new Set(all)).toEqual(new Set(Object.keys(weights)));
+    expect(Math.abs(shareIn(all, 'gmail.com') - 0.6)).toBeLessThan(0.03);
+    expect(Math.abs(shareIn(all, 'yahoo.com') - 0.2)).toBeLessThan(0.03);
+    expect(Math.abs(shareIn(all, 's.com') - 0.2)).toBeLessThan(0.03);
+    // The hint shows the domain's first letter and its ending, never the rest.
+    const hints = sample.slice(0, 50).flatMap((n) => addressesOf(n, weights).map((m) => m.hint));
+    expect(
+      hints.every((h) => /^[a-z]•••@[gys]•••\.com$/.test(h)),
+      hints.join(),
+    ).toBe(true);
+  });
+
+  it('take national addresses from the entries of the decoy country’s ending, else from providers', () => {
+    const weights = { 'gmail.com': 1, 'jubii.dk': 3, 'stofanet.dk': 1 };
+    const national = (region: string) =>
+      sample.flatMap((n) =>
+        decoyMethods(
+          key,
+          n,
+          region,
+          [region],
+          fullDecoyOffer,
+          undefined,
+          { ...globalOnly, nationalEmailDomain: 1 },
+          weights,
+        ).flatMap((m) => (m.kind === 'email' ? [m.destination.split('@')[1] ?? ''] : [])),
+      );
+    const danish = national('DK');
+    expect(new Set(danish)).toEqual(new Set(['jubii.dk', 'stofanet.dk']));
+    expect(Math.abs(shareIn(danish, 'jubii.dk') - 0.75)).toBeLessThan(0.03);
+    // No entry ends in .se: a provider's Swedish domain, as before.
+    const swedish = national('SE');
+    expect(swedish.every((d) => /^(hotmail|live|yahoo|outlook|gmx|web|mail|online)\.se$/.test(d))).toBe(true);
+    // The addresses that are not national never take a national entry.
+    expect(new Set(domainsOf(weights))).toEqual(new Set(['gmail.com']));
+  });
+
+  it('keep every name’s draw: the same domain, run after run', () => {
+    const weights = { 'gmail.com': 3, 'yahoo.com': 1 };
+    expect(domainsOf(weights)).toEqual(domainsOf({ ...weights }));
+  });
+
+  it('refuse what is not a lower-case domain, a weight that is not positive, and an empty list', () => {
+    const parse = (decoyEmailDomains: unknown) =>
+      flowsConfigSchema.safeParse({ decoyKey: key, decoyEmailDomains }).success;
+    expect(parse({ 'gmail.com': 1, 'øst.dk': 0.5, 'xn--80ak6aa92e.com': 1, 'mail.xn--p1ai': 1 })).toBe(true);
+    expect(parse({ 'Gmail.com': 1 })).toBe(false);
+    expect(parse({ 'a@gmail.com': 1 })).toBe(false);
+    expect(parse({ gmail: 1 })).toBe(false);
+    expect(parse({ 'gmail.com': 0 })).toBe(false);
+    expect(parse({ 'gmail.com': -1 })).toBe(false);
+    expect(parse({})).toBe(false);
   });
 });
 
