@@ -28,8 +28,10 @@ import {
 import { deliverableMethods } from '../flows-service/deliverable-methods.js';
 import {
   defaultDecoyEmailDomains,
+  defaultDecoyEmailInitials,
   emailDomainSchema,
   type DecoyEmailDomains,
+  type DecoyEmailInitials,
   type DecoyShares,
 } from '../flows-service/flows-config.js';
 import type { Delivery } from '../delivery/delivery.js';
@@ -121,6 +123,18 @@ export interface MeasuredSample {
   kindsByCountry?: { policy: string; home: Tally; abroad: Tally }[];
   /** The domains of served users' addresses (`flows.decoyEmailDomains`). */
   emailDomains?: EmailDomainTally;
+  /** The first characters of served users' addresses (`flows.decoyEmailInitials`). */
+  emailInitials?: EmailInitialTally;
+}
+
+/** The first characters of served users' addresses: one is named only when MIN_DOMAIN_USERS users share it. */
+export interface EmailInitialTally {
+  /** Addresses in served users' lists. */
+  addresses: number;
+  /** A lower-case letter or digit, with the addresses that begin with it; most first. */
+  entries: { initial: string; addresses: number }[];
+  /** Addresses beginning with a character fewer users share, or that a hint does not show as a letter. */
+  leftOut: number;
 }
 
 /**
@@ -300,6 +314,7 @@ export function measureSample(
     sms: { users: smsUsers, regions: [...regions].sort() },
     kindsByCountry: kindsByCountry(lists, options),
     emailDomains: emailDomainTally(lists),
+    emailInitials: emailInitialTally(lists),
   };
 }
 
@@ -358,6 +373,34 @@ function emailDomainTally(lists: readonly SampledList[]): EmailDomainTally {
       .sort((a, b) => b.addresses - a.addresses || a.domain.localeCompare(b.domain)),
     leftOut,
   };
+}
+
+const isConfigurableInitial = (initial: string): boolean => /^[\p{Ll}\p{Lo}0-9]$/u.test(initial);
+
+/** MeasuredSample `emailInitials`: each first character as a hint shows it, named when enough users share it. */
+function emailInitialTally(lists: readonly SampledList[]): EmailInitialTally {
+  const users = new Map<string, Set<number>>();
+  const addressesWith = new Map<string, number>();
+  let addresses = 0;
+  lists.forEach(({ methods }, user) => {
+    for (const m of methods) {
+      if (m.kind !== 'email') continue;
+      const initial = (Array.from(m.destination.trim())[0] ?? '').toLowerCase();
+      addresses += 1;
+      addressesWith.set(initial, (addressesWith.get(initial) ?? 0) + 1);
+      users.set(initial, (users.get(initial) ?? new Set()).add(user));
+    }
+  });
+  const entries: { initial: string; addresses: number }[] = [];
+  let leftOut = 0;
+  for (const [initial, who] of users) {
+    const count = addressesWith.get(initial) ?? 0;
+    if (who.size >= MIN_DOMAIN_USERS && isConfigurableInitial(initial))
+      entries.push({ initial, addresses: count });
+    else leftOut += count;
+  }
+  entries.sort((a, b) => b.addresses - a.addresses || a.initial.localeCompare(b.initial));
+  return { addresses, entries, leftOut };
 }
 
 /** MeasuredSample `kindsByCountry`: the kinds shares draw, split by where the first number is from. */
@@ -434,6 +477,8 @@ export interface ShareSettings {
   smsCountries: readonly string[];
   /** `flows.decoyEmailDomains` (the defaults where absent). */
   decoyEmailDomains?: DecoyEmailDomains;
+  /** `flows.decoyEmailInitials` (the defaults where absent). */
+  decoyEmailInitials?: DecoyEmailInitials;
 }
 
 type ShareValues = Map<ShareField, number>;
@@ -604,70 +649,119 @@ function judgeShares(sample: MeasuredSample, settings: ShareSettings): Judged {
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
-/** What the e-mail domains of the sample say about `flows.decoyEmailDomains`. */
-interface JudgedDomains {
-  /** One line per domain whose share is off: configured, measured. */
+/** What the sample's addresses say about `flows.decoyEmailDomains` or `flows.decoyEmailInitials`. */
+interface JudgedList {
+  /** One line per entry whose share is off: configured, measured. */
   off: string[];
   /** Lines that say what was not judged or named. */
   notes: string[];
   /** Whether enough addresses were measured to judge the list. */
   judged: boolean;
-  /** The list to paste (measured shares, most first) where some domain is off. */
+  /** The list to paste (measured shares of all named addresses, most first) where some entry is off. */
   advised?: [string, number][];
 }
 
 /**
+ * Lines for the entries whose measured share (of `named`) strays from their share of `weights` by
+ * more than shareTolerance: one real users have and decoys never show, or the reverse, is off.
+ */
+function offEntries(
+  measured: ReadonlyMap<string, number>,
+  weights: ReadonlyMap<string, number>,
+  named: number,
+  line: (key: string, configured: number, measured: number) => string,
+): string[] {
+  const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
+  return [...new Set([...measured.keys(), ...weights.keys()])].flatMap((key) => {
+    const q = total > 0 ? (weights.get(key) ?? 0) / total : 0;
+    const p = (measured.get(key) ?? 0) / named;
+    return Math.abs(p - q) > shareTolerance(q, named) ? [line(key, round3(q), round3(p))] : [];
+  });
+}
+
+/** The measured list to paste: each entry's share of the named addresses, at least 0.001. */
+const advisedList = (entries: readonly [string, number][], named: number): [string, number][] =>
+  entries.map(([key, n]) => [key, Math.max(0.001, round3(n / named))]);
+
+/**
  * Judged as decoys draw: within the addresses not at a national domain, and within those at the
  * national domains of each country code, each domain's share of the named addresses against its
- * share of the configured weights (or the providers', for an ending the list has none of), within
- * shareTolerance: a domain real users use and decoys never show (or the reverse) is off. A group is
- * judged on at least MIN_SHARE_SAMPLE named addresses; the advice is the whole measured list.
+ * share of the configured weights (or the providers', for an ending the list has none of). A group
+ * is judged on at least MIN_SHARE_SAMPLE named addresses; the advice is the whole measured list.
  */
-function judgeEmailDomains(
-  tally: EmailDomainTally | undefined,
-  configured: DecoyEmailDomains,
-): JudgedDomains {
-  const judged: JudgedDomains = { off: [], notes: [], judged: false };
+function judgeEmailDomains(tally: EmailDomainTally | undefined, configured: DecoyEmailDomains): JudgedList {
+  const judged: JudgedList = { off: [], notes: [], judged: false };
   if (!tally || tally.addresses === 0) return judged;
   if (tally.leftOut > 0) {
     judged.notes.push(
       `${tally.leftOut} of ${tally.addresses} addresses are at domains whose first letter and ending fewer than ${MIN_DOMAIN_USERS} sampled users share: not named, and decoys do not show them`,
     );
   }
-  const groups = new Map<string, { domain: string; addresses: number }[]>();
+  const groups = new Map<string, Map<string, number>>();
   for (const entry of tally.entries) {
     const ending = nationalEnding(`@${entry.domain}`) ?? '';
-    groups.set(ending, [...(groups.get(ending) ?? []), entry]);
+    groups.set(ending, (groups.get(ending) ?? new Map<string, number>()).set(entry.domain, entry.addresses));
   }
   const tooFew: string[] = [];
-  for (const [ending, entries] of groups) {
-    const named = entries.reduce((sum, e) => sum + e.addresses, 0);
-    const label = ending === '' ? 'not national' : `.${ending}`;
+  for (const [ending, measured] of groups) {
+    const named = [...measured.values()].reduce((sum, n) => sum + n, 0);
     if (named < MIN_SHARE_SAMPLE) {
-      tooFew.push(`${label} (n = ${named})`);
+      tooFew.push(`${ending === '' ? 'not national' : `.${ending}`} (n = ${named})`);
       continue;
     }
     judged.judged = true;
-    const weights = decoyDomainWeights(configured, ending === '' ? undefined : ending);
-    const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
-    const measured = new Map(entries.map((e) => [e.domain, e.addresses / named]));
     const of = ending === '' ? '' : ` (of addresses ending in .${ending})`;
-    for (const domain of new Set([...measured.keys(), ...weights.keys()])) {
-      const q = total > 0 ? (weights.get(domain) ?? 0) / total : 0;
-      const p = measured.get(domain) ?? 0;
-      if (Math.abs(p - q) > shareTolerance(q, named)) {
-        judged.off.push(
-          `e-mail domain ${domain}${of}: configured ${round3(q)}, measured ${round3(p)} (n = ${named})`,
-        );
-      }
-    }
+    judged.off.push(
+      ...offEntries(
+        measured,
+        decoyDomainWeights(configured, ending === '' ? undefined : ending),
+        named,
+        (domain, q, p) => `e-mail domain ${domain}${of}: configured ${q}, measured ${p} (n = ${named})`,
+      ),
+    );
   }
   if (tooFew.length > 0) {
     judged.notes.push(`Too few addresses to judge decoyEmailDomains: ${tooFew.join(', ')}.`);
   }
   if (judged.off.length > 0) {
     const named = tally.addresses - tally.leftOut;
-    judged.advised = tally.entries.map((e) => [e.domain, Math.max(0.001, round3(e.addresses / named))]);
+    judged.advised = advisedList(
+      tally.entries.map((e) => [e.domain, e.addresses]),
+      named,
+    );
+  }
+  return judged;
+}
+
+/** Each first character's share of the named addresses against its share of the configured weights. */
+function judgeEmailInitials(
+  tally: EmailInitialTally | undefined,
+  configured: DecoyEmailInitials,
+): JudgedList {
+  const judged: JudgedList = { off: [], notes: [], judged: false };
+  if (!tally || tally.addresses === 0) return judged;
+  const named = tally.addresses - tally.leftOut;
+  if (tally.leftOut > 0) {
+    judged.notes.push(
+      `${tally.leftOut} of ${tally.addresses} addresses begin with a character fewer than ${MIN_DOMAIN_USERS} sampled users' addresses begin with, or one a hint shows as no letter: not named, and decoys do not show them`,
+    );
+  }
+  if (named < MIN_SHARE_SAMPLE) {
+    judged.notes.push(`Too few addresses to judge decoyEmailInitials (n = ${named}).`);
+    return judged;
+  }
+  judged.judged = true;
+  judged.off = offEntries(
+    new Map(tally.entries.map((e) => [e.initial, e.addresses])),
+    new Map(Object.entries(configured)),
+    named,
+    (initial, q, p) => `addresses beginning with ${initial}: configured ${q}, measured ${p} (n = ${named})`,
+  );
+  if (judged.off.length > 0) {
+    judged.advised = advisedList(
+      tally.entries.map((e) => [e.initial, e.addresses]),
+      named,
+    );
   }
   return judged;
 }
@@ -679,6 +773,15 @@ function domainsFix(advised: readonly [string, number][]): string {
     'flows:',
     '  decoyEmailDomains:',
     ...advised.map(([domain, share]) => `    ${domain}: ${share}`),
+  ].join('\n');
+}
+
+/** The `flows.decoyEmailInitials` block to paste (on one line: 26 letters would fill a screen). */
+function initialsFix(advised: readonly [string, number][]): string {
+  return [
+    'Put the measured first letters in the configuration (they replace the list), then run doctor again:',
+    'flows:',
+    `  decoyEmailInitials: { ${advised.map(([initial, share]) => `${initial}: ${share}`).join(', ')} }`,
   ].join('\n');
 }
 
@@ -724,18 +827,35 @@ export function decoyShareFindings(
     measured.emailDomains,
     settings.decoyEmailDomains ?? defaultDecoyEmailDomains,
   );
+  const initials = judgeEmailInitials(
+    measured.emailInitials,
+    settings.decoyEmailInitials ?? defaultDecoyEmailInitials,
+  );
   const unused = unusedSmsCountries(measured, settings);
   const dependent = countryDependentKinds(measured);
   const tooFew = [
     ...(judged.tooFew.length > 0 ? [`Too few users to judge: ${judged.tooFew.join(', ')}.`] : []),
     ...domains.notes,
+    ...initials.notes,
   ];
-  if (judged.off.length === 0 && domains.off.length === 0 && unused.length === 0 && dependent.length === 0) {
+  if (
+    judged.off.length === 0 &&
+    domains.off.length === 0 &&
+    initials.off.length === 0 &&
+    unused.length === 0 &&
+    dependent.length === 0
+  ) {
+    const what = [
+      'decoy shares',
+      ...(domains.judged ? ['e-mail domains'] : []),
+      ...(initials.judged ? ["addresses' first letters"] : []),
+    ];
+    const listed = what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what.at(-1)}` : what[0];
     return [
       {
         check,
         status: 'pass',
-        summary: `The decoy shares${domains.judged ? ' and e-mail domains' : ''} match a sample of ${sampleSize} served users.`,
+        summary: `The ${listed} match a sample of ${sampleSize} served users.`,
         ...(tooFew.length > 0 ? { details: tooFew } : {}),
       },
     ];
@@ -750,6 +870,11 @@ export function decoyShareFindings(
     ...(domains.off.length > 0
       ? [
           "The domains of decoys' e-mail addresses differ from real users': an ending and first letter of a domain that decoys show far less often than real users marks a name as probably real, one no real user has marks it unknown (T2).",
+        ]
+      : []),
+    ...(initials.off.length > 0
+      ? [
+          "The first letters of decoys' e-mail addresses differ from real users': a first letter decoys show far less often than real users marks a name as probably real, one real users' addresses rarely begin with marks it unknown (T2).",
         ]
       : []),
     ...(unused.length > 0
@@ -772,6 +897,7 @@ export function decoyShareFindings(
       details: [
         ...judged.off,
         ...domains.off,
+        ...initials.off,
         ...(unused.length > 0 ? [countriesLine] : []),
         ...dependent,
         ...tooFew,
@@ -779,6 +905,7 @@ export function decoyShareFindings(
       fix: [
         ...(n > 0 ? [sharesFix(judged, settings)] : []),
         ...(domains.advised ? [domainsFix(domains.advised)] : []),
+        ...(initials.advised ? [initialsFix(initials.advised)] : []),
         ...(unused.length > 0 ? [countriesFix(unused, settings)] : []),
         ...(dependent.length > 0
           ? [
@@ -1056,6 +1183,7 @@ export async function decoySharesCheck(
   const settings: ShareSettings = {
     decoyShares: config.flows.decoyShares,
     decoyEmailDomains: config.flows.decoyEmailDomains,
+    decoyEmailInitials: config.flows.decoyEmailInitials,
     policies: config.access.policies,
     defaultRegion: config.flows.defaultRegion,
     smsCountries: config.delivery.smsCountries,

@@ -19,7 +19,9 @@ import type { FlowMethod, FlowPurpose, MethodKind } from '../store/store.js';
 import {
   decoySharesSchema,
   defaultDecoyEmailDomains,
+  defaultDecoyEmailInitials,
   type DecoyEmailDomains,
+  type DecoyEmailInitials,
   type DecoyShares,
 } from './flows-config.js';
 
@@ -238,34 +240,67 @@ export function nationalEnding(address: string): string | undefined {
 /** Whether an address is at a national domain (its top-level domain is a country code: .dk, .co.uk…). */
 export const isNationalEmailDomain = (address: string): boolean => nationalEnding(address) !== undefined;
 
-/** Domains with cumulative weights, the last one the whole. */
-interface WeightedDomains {
-  domains: readonly string[];
+/** Keys (domains, letters) with cumulative weights, the last one the whole. */
+interface Weighted {
+  keys: readonly string[];
   cumulative: readonly number[];
 }
+
+function weighted(entries: readonly [string, number][]): Weighted {
+  let total = 0;
+  return { keys: entries.map(([k]) => k), cumulative: entries.map(([, w]) => (total += w)) };
+}
+
+/**
+ * One of `list`, as often as its weight says: from a 16-bit number of `byte` and `fine` (a byte
+ * alone would favour the first keys of a long list). Undefined for an empty list.
+ */
+function pickWeighted(list: Weighted, byte: number, fine: number): string | undefined {
+  const point = (((byte << 8) | fine) / 65536) * (list.cumulative.at(-1) ?? 0);
+  const index = list.cumulative.findIndex((upTo) => point < upTo);
+  return list.keys[index === -1 ? list.keys.length - 1 : index];
+}
+
+/** Whether a configured list is the default one: the same keys in the same order, equally weighted. */
+function isDefaultList(
+  weights: Readonly<Record<string, number>>,
+  defaults: Readonly<Record<string, number>>,
+): boolean {
+  const entries = Object.entries(weights);
+  const keys = Object.keys(defaults);
+  return (
+    entries.length === keys.length && entries.every(([k, w], i) => keys[i] === k && w === entries[0]?.[1])
+  );
+}
+
+/** How decoy addresses look: `flows.decoyEmailDomains` and `flows.decoyEmailInitials`. */
+export interface DecoyEmailStyle {
+  domains: DecoyEmailDomains;
+  initials: DecoyEmailInitials;
+}
+
+/** The defaults: the old draws (seven global providers, a–z), evenly. */
+export const defaultDecoyEmailStyle: DecoyEmailStyle = {
+  domains: defaultDecoyEmailDomains,
+  initials: defaultDecoyEmailInitials,
+};
 
 /** `flows.decoyEmailDomains` as decoys draw from it. */
 interface DomainDraw {
   /** Domains that are not national. */
-  global: WeightedDomains;
+  global: Weighted;
   /** National domains by country-code ending (dk, uk…). */
-  national: ReadonlyMap<string, WeightedDomains>;
+  national: ReadonlyMap<string, Weighted>;
   /** The default list, drawn as before it was configurable (`byte % 7`), so no default decoy moves. */
   legacy: boolean;
 }
 
-const drawCache = new WeakMap<DecoyEmailDomains, DomainDraw>();
-
-function weighted(entries: readonly [string, number][]): WeightedDomains {
-  let total = 0;
-  return { domains: entries.map(([d]) => d), cumulative: entries.map(([, w]) => (total += w)) };
-}
+const domainDraws = new WeakMap<DecoyEmailDomains, DomainDraw>();
 
 function domainDraw(weights: DecoyEmailDomains): DomainDraw {
-  let draw = drawCache.get(weights);
+  let draw = domainDraws.get(weights);
   if (!draw) {
     const entries = Object.entries(weights);
-    const defaults = Object.entries(defaultDecoyEmailDomains);
     const byEnding = new Map<string, [string, number][]>();
     for (const entry of entries) {
       const ending = nationalEnding(`@${entry[0]}`);
@@ -274,13 +309,28 @@ function domainDraw(weights: DecoyEmailDomains): DomainDraw {
     draw = {
       global: weighted(entries.filter(([d]) => nationalEnding(`@${d}`) === undefined)),
       national: new Map([...byEnding].map(([ending, list]) => [ending, weighted(list)])),
-      legacy:
-        entries.length === defaults.length &&
-        entries.every(([domain, weight], i) => defaults[i]?.[0] === domain && weight === entries[0]?.[1]),
+      legacy: isDefaultList(weights, defaultDecoyEmailDomains),
     };
-    drawCache.set(weights, draw);
+    domainDraws.set(weights, draw);
   }
   return draw;
+}
+
+/** `flows.decoyEmailInitials` as decoys draw from it; null for the default (the old `byte % 26`). */
+const initialDraws = new WeakMap<DecoyEmailInitials, Weighted | null>();
+
+function initialDraw(weights: DecoyEmailInitials): Weighted | null {
+  let draw = initialDraws.get(weights);
+  if (draw === undefined) {
+    draw = isDefaultList(weights, defaultDecoyEmailInitials) ? null : weighted(Object.entries(weights));
+    initialDraws.set(weights, draw);
+  }
+  return draw;
+}
+
+/** Whether names need fine bytes for their addresses' domains or first letters (not for the defaults). */
+function needsFineBytes(style: DecoyEmailStyle): { domain: boolean; initial: boolean } {
+  return { domain: !domainDraw(style.domains).legacy, initial: initialDraw(style.initials) !== null };
 }
 
 /**
@@ -291,50 +341,46 @@ export function decoyDomainWeights(weights: DecoyEmailDomains, ending?: string):
   const { global, national } = domainDraw(weights);
   const list = ending === undefined ? global : national.get(ending);
   if (!list) return new Map(nationalProviders.map((p) => [`${p}.${ending}`, 1]));
-  return new Map(list.domains.map((d, i) => [d, (list.cumulative[i] ?? 0) - (list.cumulative[i - 1] ?? 0)]));
+  return new Map(list.keys.map((d, i) => [d, (list.cumulative[i] ?? 0) - (list.cumulative[i - 1] ?? 0)]));
 }
 
-/**
- * One of `list`, as often as its weight says: from a 16-bit number of `byte` and `fine` (a byte
- * alone would favour the first domains of a long list).
- */
-function pickDomain(list: WeightedDomains, byte: number, fine: number): string | undefined {
-  const point = (((byte << 8) | fine) / 65536) * (list.cumulative.at(-1) ?? 0);
-  const index = list.cumulative.findIndex((upTo) => point < upTo);
-  return list.domains[index === -1 ? list.domains.length - 1 : index];
-}
-
-/** Where an address comes from: its bytes, and the shares and domains it draws with. */
+/** Where an address comes from: its bytes, and the shares, domains and letters it draws with. */
 interface EmailDraw {
   bytes: Buffer;
   from: number;
   /** The share of addresses at a national domain, and the fine byte that places this one. */
   nationalShare: number;
   nationalFine: number | undefined;
-  domains: DecoyEmailDomains;
+  style: DecoyEmailStyle;
   domainFine: number | undefined;
+  initialFine: number | undefined;
 }
 
 /**
- * Two letters, an x, and a domain; `bytes[from…from+4]` choose them. `nationalShare` of them are at
- * a national domain of the decoy's country: one of the list's that end in its country code, by
- * weight, or else a provider's (hotmail.dk, web.de); the rest at one of the list's other domains.
+ * A first letter, a second, an x, and a domain; `bytes[from…from+4]` choose them, the first letter
+ * by the weights of `decoyEmailInitials`. `nationalShare` of them are at a national domain of the
+ * decoy's country: one of the list's that end in its country code, by weight, or else a provider's
+ * (hotmail.dk, web.de); the rest at one of the list's other domains.
  */
 function decoyEmail(region: string, draw: EmailDraw): string {
   const { bytes, from } = draw;
-  const local = letters[(bytes[from] ?? 0) % letters.length] ?? 'a';
+  const initials = initialDraw(draw.style.initials);
+  const local =
+    (initials
+      ? pickWeighted(initials, bytes[from] ?? 0, draw.initialFine ?? 0)
+      : letters[(bytes[from] ?? 0) % letters.length]) ?? 'a';
   const local2 = letters[(bytes[from + 1] ?? 0) % letters.length] ?? 'b';
-  const { global, national, legacy } = domainDraw(draw.domains);
+  const { global, national, legacy } = domainDraw(draw.style.domains);
   const fine = draw.domainFine ?? 0;
   const ending = countryDomain(region);
   const nationalDomain = () =>
-    pickDomain(national.get(ending) ?? { domains: [], cumulative: [] }, bytes[from + 4] ?? 0, fine) ??
+    pickWeighted(national.get(ending) ?? weighted([]), bytes[from + 4] ?? 0, fine) ??
     `${nationalProviders[(bytes[from + 4] ?? 0) % nationalProviders.length] ?? 'mail'}.${ending}`;
   const globalDomain = () =>
     legacy
-      ? (global.domains[(bytes[from + 2] ?? 0) % global.domains.length] ?? 'gmail.com')
+      ? (global.keys[(bytes[from + 2] ?? 0) % global.keys.length] ?? 'gmail.com')
       : // A list of national domains alone: every address is national.
-        (pickDomain(global, bytes[from + 2] ?? 0, fine) ?? nationalDomain());
+        (pickWeighted(global, bytes[from + 2] ?? 0, fine) ?? nationalDomain());
   const domain = within(draw.nationalShare, bytes[from + 3], 10, draw.nationalFine)
     ? nationalDomain()
     : globalDomain();
@@ -382,8 +428,8 @@ export function decoyMethods(
   /** The region of every number drawn (a member's own, for their top-up); else drawn per name. */
   fixedRegion?: string,
   shares: DecoyShares = defaultDecoyShares,
-  /** `flows.decoyEmailDomains`. */
-  emailDomains: DecoyEmailDomains = defaultDecoyEmailDomains,
+  /** `flows.decoyEmailDomains` and `flows.decoyEmailInitials` (the defaults where left out). */
+  emailStyle: Partial<DecoyEmailStyle> = defaultDecoyEmailStyle,
 ): FlowMethod[] {
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
@@ -402,16 +448,23 @@ export function decoyMethods(
     ranks.length === 1 || !within(shares.profileSource, byte, 4, fine[fineAt])
       ? (ranks[0] ?? 0)
       : (ranks.at(-1) ?? 0);
-  // One fine byte per address for its domain; only a configured list needs it.
-  const domainFine = domainDraw(emailDomains).legacy ? undefined : sharesHmac(key, normalizedName, '-domain');
+  // One fine byte per address for its domain and one for its first letter; only configured lists need them.
+  const style: DecoyEmailStyle = {
+    domains: emailStyle.domains ?? defaultDecoyEmailStyle.domains,
+    initials: emailStyle.initials ?? defaultDecoyEmailStyle.initials,
+  };
+  const needs = needsFineBytes(style);
+  const domainFine = needs.domain ? sharesHmac(key, normalizedName, '-domain') : undefined;
+  const initialFine = needs.initial ? sharesHmac(key, normalizedName, '-initial') : undefined;
   const email = (from: Buffer, at: number, addressAt: number) =>
     decoyEmail(region, {
       bytes: from,
       from: at,
       nationalShare: shares.nationalEmailDomain,
       nationalFine: fine[addressAt],
-      domains: emailDomains,
+      style,
       domainFine: domainFine?.[addressAt],
+      initialFine: initialFine?.[addressAt],
     });
   // Where the policy offers only enrollments, real users show those alone: the decoy's own methods
   // stand for them. Nothing offered at all: every user is refused, any shape will do.

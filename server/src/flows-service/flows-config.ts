@@ -135,6 +135,27 @@ export const decoyEmailDomainsSchema = z
 
 export type DecoyEmailDomains = z.infer<typeof decoyEmailDomainsSchema>;
 
+/** Every letter a–z, equally often: decoy addresses' first letters before they were configurable. */
+export const defaultDecoyEmailInitials: Readonly<Record<string, number>> = Object.fromEntries(
+  [...'abcdefghijklmnopqrstuvwxyz'].map((letter) => [letter, 1]),
+);
+
+/**
+ * How often decoy addresses begin with each letter, as relative weights (T2): a hint shows an
+ * address's first character (`a•••@g•••.com`), and people's addresses begin with their names'
+ * letters far more often with some (m, j) than others (x, q). `mypass doctor` measures them (check
+ * `decoy.shares`).
+ */
+export const decoyEmailInitialsSchema = z
+  .record(
+    z.string().regex(/^[\p{Ll}\p{Lo}0-9]$/u, { message: 'one lower-case letter or digit' }),
+    z.number().positive().max(1_000_000),
+  )
+  .refine((initials) => Object.keys(initials).length > 0, { message: 'at least one letter' })
+  .default({ ...defaultDecoyEmailInitials });
+
+export type DecoyEmailInitials = z.infer<typeof decoyEmailInitialsSchema>;
+
 /**
  * The shares decoys shown under `policy` draw with: the policy's own (`access.policies[].decoyShares`,
  * where its members' lists differ from the rest) over `flows.decoyShares`.
@@ -192,6 +213,7 @@ export const flowsConfigSchema = z.strictObject({
   decoyKey: z.string().min(32),
   decoyShares: decoySharesSchema,
   decoyEmailDomains: decoyEmailDomainsSchema,
+  decoyEmailInitials: decoyEmailInitialsSchema,
   /** Default region for numbers typed without a country code when the user has no usageLocation. */
   defaultRegion: z
     .string()

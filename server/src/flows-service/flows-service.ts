@@ -235,7 +235,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         offerFor(policy, purpose),
         memberRegion ?? undefined,
         decoySharesFor(flowsConfig.decoyShares, policy),
-        flowsConfig.decoyEmailDomains,
+        { domains: flowsConfig.decoyEmailDomains, initials: flowsConfig.decoyEmailInitials },
       );
     const { home, shown } = policies;
     const own = member.length > 0 ? [...member] : home ? invent(home) : [];

@@ -464,7 +464,7 @@ describe('decoy methods through the app (T2)', () => {
     expect(withAlternate).toBeLessThan(unknownNames.length / 4);
   });
 
-  it('take their e-mail domains from flows.decoyEmailDomains', async () => {
+  it('take their e-mail domains and first letters from flows.decoyEmailDomains and decoyEmailInitials', async () => {
     const t = await buildTestApp({
       directory: scriptedTenant(),
       config: testConfig({
@@ -473,16 +473,24 @@ describe('decoy methods through the app (T2)', () => {
         flows: {
           decoyShares: { smsAndEmail: 1, smsOnly: 0, nationalEmailDomain: 0 },
           decoyEmailDomains: { 'proton.me': 1, 'zoho.com': 1 },
+          decoyEmailInitials: { k: 1, m: 1 },
         },
       }),
     });
     opened.push(t);
-    const hints = new Set<string>();
+    const domains = new Set<string>();
+    const initials = new Set<string>();
     for (const name of unknownNames) {
-      for (const m of await methods(t, name)) if (m.kind === 'email') hints.add(m.hint?.split('@')[1] ?? '');
+      for (const m of await methods(t, name)) {
+        if (m.kind !== 'email') continue;
+        domains.add(m.hint?.split('@')[1] ?? '');
+        initials.add(m.hint?.charAt(0) ?? '');
+      }
     }
-    // Only the configured domains' first letters and endings, never a default provider's (g•••.com).
-    expect(hints).toEqual(new Set(['p•••.me', 'z•••.com']));
+    // Only the configured domains' first letters and endings, never a default provider's (g•••.com),
+    // and only the configured first letters.
+    expect(domains).toEqual(new Set(['p•••.me', 'z•••.com']));
+    expect(initials).toEqual(new Set(['k', 'm']));
   });
 
   it("draw a policy's own shares under that policy: its rules and its members' shapes go together", async () => {

@@ -72,6 +72,11 @@ const pastedDomains = (f: Finding): Record<string, number> => {
     .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('    ')));
   return parseYaml(entries.map((l) => l.slice(4)).join('\n')) as Record<string, number>;
 };
+/** The `flows.decoyEmailInitials` line of a warn's fix, parsed. */
+const pastedInitials = (f: Finding): Record<string, number> => {
+  const line = (f.fix ?? '').split('\n').find((l) => l.startsWith('  decoyEmailInitials: '));
+  return line ? (parseYaml(line.slice('  decoyEmailInitials: '.length)) as Record<string, number>) : {};
+};
 /** The per-policy lines of a warn's fix, parsed: policy name → its own decoyShares. */
 const pastedPolicies = (f: Finding): Record<string, Record<string, number>> =>
   Object.fromEntries(
@@ -632,6 +637,68 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
   });
 });
 
+describe('first letters of addresses (flows.decoyEmailInitials)', () => {
+  const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
+  const policy = access.policies[0] as Policy;
+  const listsOf = (addresses: string[]) =>
+    addresses.map((destination) => ({
+      policy,
+      usageLocation: null,
+      methodsRequired: 1,
+      methods: [{ kind: 'email' as const, source: 'registered' as const, destination }],
+    }));
+  const many = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}@gmail.com`);
+
+  it('names a first letter only when enough users’ addresses begin with it', () => {
+    const sample = measureSample(
+      listsOf([...many(20, 'M'), ...many(10, 'j'), ...many(4, 'q'), ...many(6, '_')]),
+      {
+        access,
+        defaultRegion: 'DK',
+        enrollmentsRead: false,
+      },
+    );
+    // Capitals count as the hint shows them (lower-case); q (4 users) and _ (no letter) are only counted.
+    expect(sample.emailInitials).toEqual({
+      addresses: 40,
+      entries: [
+        { initial: 'm', addresses: 20 },
+        { initial: 'j', addresses: 10 },
+      ],
+      leftOut: 10,
+    });
+  });
+
+  it('warns where real first letters differ from the configured ones, and passes with the list pasted', () => {
+    const measured: MeasuredSample = {
+      ...single({}, 300),
+      emailInitials: {
+        addresses: 200,
+        entries: [
+          { initial: 'm', addresses: 120 },
+          { initial: 'j', addresses: 80 },
+        ],
+        leftOut: 0,
+      },
+    };
+    const finding = only(decoyShareFindings(measured, settingsOf()));
+    expect(finding.status).toBe('warn');
+    expect(finding.details).toEqual([
+      'addresses beginning with m: configured 0.038, measured 0.6 (n = 200)',
+      'addresses beginning with j: configured 0.038, measured 0.4 (n = 200)',
+      // 200 addresses tell 0 from 1/26 for the other 24 letters.
+      ...[...'abcdefghiklnopqrstuvwxyz'].map(
+        (l) => `addresses beginning with ${l}: configured 0.038, measured 0 (n = 200)`,
+      ),
+    ]);
+    expect(pastedInitials(finding)).toEqual({ m: 0.6, j: 0.4 });
+    expect(
+      only(decoyShareFindings(measured, settingsOf([one], { decoyEmailInitials: pastedInitials(finding) })))
+        .status,
+    ).toBe('pass');
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The sample, against the emulator: real msal-node and Graph client over loopback HTTPS.
 
@@ -1119,6 +1186,7 @@ function writeConfig(
     policies?: unknown[];
     decoyShares?: Record<string, number>;
     decoyEmailDomains?: Record<string, number>;
+    decoyEmailInitials?: Record<string, number>;
     smsCountries?: string[];
   } = {},
 ): string {
@@ -1136,6 +1204,7 @@ function writeConfig(
         decoyKey: 'decoy-shares-test-decoy-key-0123456789abcdef',
         ...(more.decoyShares ? { decoyShares: more.decoyShares } : {}),
         ...(more.decoyEmailDomains ? { decoyEmailDomains: more.decoyEmailDomains } : {}),
+        ...(more.decoyEmailInitials ? { decoyEmailInitials: more.decoyEmailInitials } : {}),
       },
       // Both kinds deliverable (demo providers), SMS to the tenant's countries and the US.
       delivery: {
@@ -1169,10 +1238,12 @@ const crowdCountries = [
 // address at Gmail and 9 at hotmail.dk, too few to judge the domains.
 const crowdTooFew = 'Too few users to judge: anotherEnrollment (n = 5), enrolledSms (n = 5).';
 const crowdFewDomains = 'Too few addresses to judge decoyEmailDomains: not national (n = 21), .dk (n = 9).';
+// Every crowd address begins with c: configured so, as these tests are about the shares.
+const crowdInitials = { decoyEmailInitials: { c: 1 } };
 
 describe('mypass doctor, decoy.shares', () => {
   it('warns where the tenant differs from the configured shares, with the YAML to paste', async () => {
-    const file = writeConfig('crowd.json', emu.groups[CROWD] ?? '');
+    const file = writeConfig('crowd.json', emu.groups[CROWD] ?? '', storeUrl, crowdInitials);
     const run = await runDoctor(file);
     const finding = run.findings.find((f) => f.check === 'decoy.shares');
     expect(finding).toEqual({
@@ -1207,6 +1278,7 @@ describe('mypass doctor, decoy.shares', () => {
 
     // Pasted into the configuration, the US dropped, the same tenant passes (enrollment: 5 of 40, as configured).
     const fixed = writeConfig('crowd-fixed.json', emu.groups[CROWD] ?? '', storeUrl, {
+      ...crowdInitials,
       decoyShares: pasted(finding as Finding),
       smsCountries: ['DK', 'SE'],
     });
@@ -1214,7 +1286,7 @@ describe('mypass doctor, decoy.shares', () => {
     expect(again.findings.find((f) => f.check === 'decoy.shares')).toEqual({
       check: 'decoy.shares',
       status: 'pass',
-      summary: 'The decoy shares match a sample of 40 served users.',
+      summary: "The decoy shares and addresses' first letters match a sample of 40 served users.",
       details: [crowdTooFew, crowdFewDomains],
     });
   });
@@ -1247,8 +1319,12 @@ describe('mypass doctor, decoy.shares', () => {
       ...['outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'live.com', 'gmx.net'].map(
         (d) => `e-mail domain ${d}: configured 0.143, measured 0 (n = 40)`,
       ),
+      // Every letter a–z equally by default; theirs all begin with t. The other letters' 0 is within
+      // 2·√(p(1−p)/40) of 1/26.
+      'addresses beginning with t: configured 0.038, measured 1 (n = 40)',
     ]);
     expect(pastedDomains(finding)).toEqual({ 'gmail.com': 1 });
+    expect(pastedInitials(finding)).toEqual({ t: 1 });
     // What both policies' members share goes under flows.decoyShares; the shapes that differ, per policy.
     expect(pasted(finding)).toEqual({
       lastPolicy: 0.5,
@@ -1269,13 +1345,15 @@ describe('mypass doctor, decoy.shares', () => {
       policies: policies.map((p) => ({ ...p, decoyShares: perPolicy[p.name] })),
       decoyShares: pasted(finding),
       decoyEmailDomains: pastedDomains(finding),
+      decoyEmailInitials: pastedInitials(finding),
       smsCountries: ['DK'],
     });
     const again = await runDoctor(applied);
     expect(again.findings.find((f) => f.check === 'decoy.shares')).toEqual({
       check: 'decoy.shares',
       status: 'pass',
-      summary: 'The decoy shares and e-mail domains match a sample of 80 served users.',
+      summary:
+        "The decoy shares, e-mail domains and addresses' first letters match a sample of 80 served users.",
     });
   });
 
@@ -1297,6 +1375,7 @@ describe('mypass doctor, decoy.shares', () => {
     const fixed = writeConfig('two-groups-fixed.json', groups, storeUrl, {
       decoyShares: values,
       decoyEmailDomains: pastedDomains(finding),
+      decoyEmailInitials: pastedInitials(finding),
       smsCountries: ['DK', 'SE'],
     });
     const again = await runDoctor(fixed, { decoySample: 100 });
@@ -1311,7 +1390,7 @@ describe('mypass doctor, decoy.shares', () => {
 
   it('says so when the store cannot be read, and measures everything else', async () => {
     const run = await runDoctor(
-      writeConfig('nostore.json', emu.groups[CROWD] ?? '', `sqlite:${join(dir, 'absent.db')}`),
+      writeConfig('nostore.json', emu.groups[CROWD] ?? '', `sqlite:${join(dir, 'absent.db')}`, crowdInitials),
     );
     const finding = run.findings.find((f) => f.check === 'decoy.shares');
     expect(finding?.status).toBe('warn');
@@ -1326,6 +1405,8 @@ describe('mypass doctor, decoy.shares', () => {
 
   it('names no phone number, address, name or user id of the sampled users', async () => {
     const run = await runDoctor(writeConfig('privacy.json', emu.groups[CROWD] ?? ''));
+    // Every crowd address begins with c: the one letter the report may name.
+    expect(pastedInitials(run.findings.find((f) => f.check === 'decoy.shares') as Finding)).toEqual({ c: 1 });
     const report = run.stdout + run.stderr + JSON.stringify(run.findings);
     for (const seed of crowd) {
       const user = emu.inspectUser(`${seed.upnLocal}@contoso.example`);

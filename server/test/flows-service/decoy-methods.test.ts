@@ -17,6 +17,7 @@ import {
 } from '../../src/flows-service/decoy-methods.js';
 import {
   defaultDecoyEmailDomains,
+  defaultDecoyEmailInitials,
   flowsConfigSchema,
   type DecoyShares,
 } from '../../src/flows-service/flows-config.js';
@@ -549,7 +550,7 @@ describe('decoy e-mail domains (flows.decoyEmailDomains)', () => {
   // E-mail alone, never at a national domain: every address from the list.
   const globalOnly = { ...defaultDecoyShares, nationalEmailDomain: 0, smsAndEmail: 0, smsOnly: 0 };
   const addressesOf = (n: string, domains?: Record<string, number>) =>
-    decoyMethods(key, n, 'DK', ['DK'], fullDecoyOffer, undefined, globalOnly, domains).filter(
+    decoyMethods(key, n, 'DK', ['DK'], fullDecoyOffer, undefined, globalOnly, { domains }).filter(
       (m) => m.kind === 'email',
     );
   const domainsOf = (domains?: Record<string, number>) =>
@@ -593,7 +594,7 @@ describe('decoy e-mail domains (flows.decoyEmailDomains)', () => {
           fullDecoyOffer,
           undefined,
           { ...globalOnly, nationalEmailDomain: 1 },
-          weights,
+          { domains: weights },
         ).flatMap((m) => (m.kind === 'email' ? [m.destination.split('@')[1] ?? ''] : [])),
       );
     const danish = national('DK');
@@ -620,6 +621,40 @@ describe('decoy e-mail domains (flows.decoyEmailDomains)', () => {
     expect(parse({ gmail: 1 })).toBe(false);
     expect(parse({ 'gmail.com': 0 })).toBe(false);
     expect(parse({ 'gmail.com': -1 })).toBe(false);
+    expect(parse({})).toBe(false);
+  });
+});
+
+describe('decoy e-mail first letters (flows.decoyEmailInitials)', () => {
+  const sample = names(4000);
+  const firstLetters = (initials?: Record<string, number>) =>
+    sample.flatMap((n) =>
+      decoyMethods(key, n, 'DK', ['DK'], fullDecoyOffer, undefined, defaultDecoyShares, { initials })
+        .filter((m) => m.kind === 'email')
+        .map((m) => m.hint.charAt(0)),
+    );
+  const shareIn = (all: string[], letter: string) => all.filter((l) => l === letter).length / all.length;
+
+  it('default to a–z, equally often, and the schema gives them', () => {
+    expect(flowsConfigSchema.parse({ decoyKey: key }).decoyEmailInitials).toEqual(defaultDecoyEmailInitials);
+    const all = firstLetters();
+    expect(new Set(all).size).toBe(26);
+    expect(Math.abs(shareIn(all, 'x') - 1 / 26)).toBeLessThan(0.015);
+  });
+
+  it('begin addresses with each configured letter as often as its weight says, and no other', () => {
+    const all = firstLetters({ m: 3, j: 1 });
+    expect(new Set(all)).toEqual(new Set(['m', 'j']));
+    expect(Math.abs(shareIn(all, 'm') - 0.75)).toBeLessThan(0.03);
+  });
+
+  it('refuse more than one character, capitals, a weight that is not positive, and an empty list', () => {
+    const parse = (decoyEmailInitials: unknown) =>
+      flowsConfigSchema.safeParse({ decoyKey: key, decoyEmailInitials }).success;
+    expect(parse({ m: 2, ø: 1, '7': 0.1 })).toBe(true);
+    expect(parse({ mj: 1 })).toBe(false);
+    expect(parse({ M: 1 })).toBe(false);
+    expect(parse({ m: 0 })).toBe(false);
     expect(parse({})).toBe(false);
   });
 });
