@@ -40,6 +40,8 @@ export class EntraConnection {
       return await operation(deadline);
     } catch (error) {
       return this.failure(error, deadline);
+    } finally {
+      deadline.dispose();
     }
   }
 

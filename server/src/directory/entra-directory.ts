@@ -326,6 +326,8 @@ export class EntraDirectory implements Directory {
       return ok(Date.parse(last) >= startedAt - CLOCK_SKEW_MS);
     } catch (error) {
       return this.connection.failure(error, deadline);
+    } finally {
+      deadline.dispose();
     }
   }
 

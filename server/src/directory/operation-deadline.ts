@@ -15,9 +15,24 @@ export class OperationDeadline {
   /** The last Retry-After the directory sent, reported to the caller when we give up. */
   lastRetryAfter: number | undefined;
 
+  private readonly timer: ReturnType<typeof setTimeout>;
+
   constructor(totalMs: number, now = Date.now()) {
     this.expiresAt = now + totalMs;
-    this.signal = AbortSignal.timeout(totalMs);
+    // A timer the operation clears when it ends (dispose), rather than AbortSignal.timeout's, which
+    // fires totalMs later for every finished operation.
+    const controller = new AbortController();
+    this.signal = controller.signal;
+    this.timer = setTimeout(
+      () => controller.abort(new DOMException('the directory operation timed out', 'TimeoutError')),
+      totalMs,
+    );
+    this.timer.unref();
+  }
+
+  /** The operation is over: its deadline no longer needs to fire. */
+  dispose(): void {
+    clearTimeout(this.timer);
   }
 
   remainingMs(now = Date.now()): number {

@@ -65,30 +65,45 @@ export async function fetchThroughDirectory(
     signal?: AbortSignal | undefined;
   },
 ): Promise<Response> {
-  const timeout = AbortSignal.timeout(http.callMs);
-  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-  const answer = await http.dispatcher.request({
-    ...originAndPath(url),
-    method: init.method as Dispatcher.HttpMethod,
-    ...(init.headers ? { headers: init.headers } : {}),
-    ...(init.body !== undefined ? { body: init.body } : {}),
-    signal,
-  });
-  if (answer.statusCode >= 300 && answer.statusCode < 400) {
-    // Discarded unread, up to a limit; the connection is then reused or closed by undici.
-    await answer.body.dump();
-    throw new DirectoryRedirectError(answer.statusCode);
+  // One timer per call, cleared when the call ends. AbortSignal.timeout (with AbortSignal.any for
+  // the operation's deadline) fired callMs after every finished call: a DOMException and an abort
+  // event each, and two signals kept alive until then (about 2 % of the API's CPU in the bench).
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('the directory call timed out', 'TimeoutError')),
+    http.callMs,
+  );
+  const outer = init.signal;
+  const followOuter = () => controller.abort(outer?.reason);
+  if (outer?.aborted) followOuter();
+  else outer?.addEventListener('abort', followOuter, { once: true });
+  try {
+    const answer = await http.dispatcher.request({
+      ...originAndPath(url),
+      method: init.method as Dispatcher.HttpMethod,
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      signal: controller.signal,
+    });
+    if (answer.statusCode >= 300 && answer.statusCode < 400) {
+      // Discarded unread, up to a limit; the connection is then reused or closed by undici.
+      await answer.body.dump();
+      throw new DirectoryRedirectError(answer.statusCode);
+    }
+    const body = await answer.body.arrayBuffer();
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.append(name, value);
+    }
+    return new Response(NULL_BODY_STATUSES.has(answer.statusCode) ? null : body, {
+      status: answer.statusCode,
+      headers,
+    });
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', followOuter);
   }
-  const body = await answer.body.arrayBuffer();
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(answer.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.append(name, value);
-  }
-  return new Response(NULL_BODY_STATUSES.has(answer.statusCode) ? null : body, {
-    status: answer.statusCode,
-    headers,
-  });
 }
 
 function originAndPath(url: string): { origin: string; path: string } {

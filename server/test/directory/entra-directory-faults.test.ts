@@ -84,6 +84,15 @@ describe('Graph faults', () => {
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 
+  it('ends a call in flight when the operation reaches its time cap, before the call’s own timeout', async () => {
+    const directory = await connector({ timeouts: { callMs: 5_000, operationMs: 800 } });
+    expect(await directory.isReady()).toBe(true);
+    emu.faults.add({ method: 'GET', pathPrefix: '/v1.0/users', fault: { kind: 'latency', ms: 4_000 } });
+    const started = Date.now();
+    expect(await directory.lookupUser(ADELE)).toMatchObject({ ok: false, code: 'directory_unavailable' });
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
   it('answers permission_denied when the app lacks the permission (403)', async () => {
     emu.setApiAppRoles(['User.Read.All', 'GroupMember.Read.All']);
     try {
