@@ -21,8 +21,8 @@ import { isGuid } from '../directory/odata-filter.js';
 import { checkPhoneNumber } from '../delivery/phone-numbers.js';
 import {
   decoyDomainWeights,
+  isDefaultDomainList,
   isNationalEmailDomain,
-  nationalEnding,
   servingPolicies,
 } from '../flows-service/decoy-methods.js';
 import { deliverableMethods } from '../flows-service/deliverable-methods.js';
@@ -44,8 +44,9 @@ export const DEFAULT_DECOY_SAMPLE = 200;
 /** Below this many users a share says nothing (and below this many served users, no share is judged). */
 export const MIN_SHARE_SAMPLE = 30;
 /**
- * Users an e-mail domain (or a first letter and ending) must be seen with before doctor names it:
- * a domain only one family uses is theirs, and never leaves this module.
+ * Users, and distinct addresses, a domain must be seen with before doctor names it: a domain only
+ * one family (or one person with several accounts) uses is theirs, and never leaves this module.
+ * Its first letter and ending are named whatever the count: a hint shows them to anyone already.
  */
 export const MIN_DOMAIN_USERS = 5;
 /** The sample's reads run a few users at a time: fast enough, and gentle on Graph's throttling. */
@@ -127,19 +128,19 @@ export interface MeasuredSample {
   emailInitials?: EmailInitialTally;
 }
 
-/** The first characters of served users' addresses: one is named only when MIN_DOMAIN_USERS users share it. */
+/** The first characters of served users' addresses, as a hint shows them. */
 export interface EmailInitialTally {
   /** Addresses in served users' lists. */
   addresses: number;
   /** A lower-case letter or digit, with the addresses that begin with it; most first. */
   entries: { initial: string; addresses: number }[];
-  /** Addresses beginning with a character fewer users share, or that a hint does not show as a letter. */
+  /** Addresses beginning with a character a hint does not show as a letter or digit. */
   leftOut: number;
 }
 
 /**
- * The domains of served users' addresses, k-anonymous: every entry is shared by at least
- * MIN_DOMAIN_USERS sampled users.
+ * The domains of served users' addresses: a domain is named when MIN_DOMAIN_USERS users and as many
+ * distinct addresses share it, else by its first letter and ending (what a hint shows).
  */
 export interface EmailDomainTally {
   /** Addresses in served users' lists. */
@@ -149,7 +150,7 @@ export interface EmailDomainTally {
    * ending (all the hint shows), with the addresses at it; most first.
    */
   entries: { domain: string; addresses: number }[];
-  /** Addresses at domains whose first letter and ending fewer users share: counted, never named. */
+  /** Addresses whose domain a hint shows no letter or ending of: counted, never named. */
   leftOut: number;
 }
 
@@ -328,43 +329,34 @@ const domainOf = (address: string): string =>
 const isConfigurableDomain = (domain: string): boolean => emailDomainSchema.safeParse(domain).success;
 
 /**
- * MeasuredSample `emailDomains`: a domain shared by MIN_DOMAIN_USERS users is named; the others
- * are pooled by first letter and ending (what the hint shows) under a one-letter name where enough
- * users share that, and only counted where not.
+ * MeasuredSample `emailDomains`: a domain shared by MIN_DOMAIN_USERS users with as many distinct
+ * addresses is named; any other under a one-letter name for its first letter and ending (`s.com`).
  */
 function emailDomainTally(lists: readonly SampledList[]): EmailDomainTally {
-  const users = new Map<string, Set<number>>();
-  const addressesAt = new Map<string, number>();
+  const seen = new Map<string, { users: Set<number>; addresses: Set<string>; count: number }>();
   let addresses = 0;
   lists.forEach(({ methods }, user) => {
     for (const m of methods) {
       if (m.kind !== 'email') continue;
-      const domain = domainOf(m.destination);
+      const address = m.destination.trim().toLowerCase();
+      const domain = domainOf(address);
       addresses += 1;
-      addressesAt.set(domain, (addressesAt.get(domain) ?? 0) + 1);
-      users.set(domain, (users.get(domain) ?? new Set()).add(user));
+      const entry = seen.get(domain) ?? { users: new Set<number>(), addresses: new Set<string>(), count: 0 };
+      entry.users.add(user);
+      entry.addresses.add(address);
+      entry.count += 1;
+      seen.set(domain, entry);
     }
   });
   const entries = new Map<string, number>();
-  const rare = new Map<string, { users: Set<number>; addresses: number }>();
-  for (const [domain, who] of users) {
-    const count = addressesAt.get(domain) ?? 0;
-    if (who.size >= MIN_DOMAIN_USERS && isConfigurableDomain(domain)) {
-      entries.set(domain, (entries.get(domain) ?? 0) + count);
-      continue;
-    }
+  let leftOut = 0;
+  for (const [domain, { users, addresses: distinct, count }] of seen) {
+    const shared = users.size >= MIN_DOMAIN_USERS && distinct.size >= MIN_DOMAIN_USERS;
     const labels = domain.split('.');
     const shape = `${Array.from(labels[0] ?? '')[0] ?? ''}.${labels.at(-1) ?? ''}`;
-    const pool = rare.get(shape) ?? { users: new Set<number>(), addresses: 0 };
-    for (const u of who) pool.users.add(u);
-    pool.addresses += count;
-    rare.set(shape, pool);
-  }
-  let leftOut = 0;
-  for (const [shape, pool] of rare) {
-    if (pool.users.size >= MIN_DOMAIN_USERS && isConfigurableDomain(shape)) {
-      entries.set(shape, (entries.get(shape) ?? 0) + pool.addresses);
-    } else leftOut += pool.addresses;
+    const name = shared && isConfigurableDomain(domain) ? domain : shape;
+    if (isConfigurableDomain(name)) entries.set(name, (entries.get(name) ?? 0) + count);
+    else leftOut += count;
   }
   return {
     addresses,
@@ -377,29 +369,23 @@ function emailDomainTally(lists: readonly SampledList[]): EmailDomainTally {
 
 const isConfigurableInitial = (initial: string): boolean => /^[\p{Ll}\p{Lo}0-9]$/u.test(initial);
 
-/** MeasuredSample `emailInitials`: each first character as a hint shows it, named when enough users share it. */
+/** MeasuredSample `emailInitials`: each first character as a hint shows it. */
 function emailInitialTally(lists: readonly SampledList[]): EmailInitialTally {
-  const users = new Map<string, Set<number>>();
-  const addressesWith = new Map<string, number>();
+  const counts = new Map<string, number>();
   let addresses = 0;
-  lists.forEach(({ methods }, user) => {
+  let leftOut = 0;
+  for (const { methods } of lists) {
     for (const m of methods) {
       if (m.kind !== 'email') continue;
-      const initial = (Array.from(m.destination.trim())[0] ?? '').toLowerCase();
       addresses += 1;
-      addressesWith.set(initial, (addressesWith.get(initial) ?? 0) + 1);
-      users.set(initial, (users.get(initial) ?? new Set()).add(user));
+      const initial = (Array.from(m.destination.trim())[0] ?? '').toLowerCase();
+      if (isConfigurableInitial(initial)) counts.set(initial, (counts.get(initial) ?? 0) + 1);
+      else leftOut += 1;
     }
-  });
-  const entries: { initial: string; addresses: number }[] = [];
-  let leftOut = 0;
-  for (const [initial, who] of users) {
-    const count = addressesWith.get(initial) ?? 0;
-    if (who.size >= MIN_DOMAIN_USERS && isConfigurableInitial(initial))
-      entries.push({ initial, addresses: count });
-    else leftOut += count;
   }
-  entries.sort((a, b) => b.addresses - a.addresses || a.initial.localeCompare(b.initial));
+  const entries = [...counts]
+    .map(([initial, n]) => ({ initial, addresses: n }))
+    .sort((a, b) => b.addresses - a.addresses || a.initial.localeCompare(b.initial));
   return { addresses, entries, leftOut };
 }
 
@@ -662,21 +648,50 @@ interface JudgedList {
 }
 
 /**
- * Lines for the entries whose measured share (of `named`) strays from their share of `weights` by
- * more than shareTolerance: one real users have and decoys never show, or the reverse, is off.
+ * Whether `x` is beyond the 99th percentile of a chi-square with `df` degrees of freedom
+ * (Wilson–Hilferty: (x/df)^(1/3) is close to normal; ample for a yes or no at 1 %).
  */
-function offEntries(
+function chiSquareExceeds99(x: number, df: number): boolean {
+  if (df < 1) return false;
+  const v = 2 / (9 * df);
+  return (Math.cbrt(x / df) - (1 - v)) / Math.sqrt(v) > 2.326;
+}
+
+/**
+ * Measured counts against a list's weights, as one test: off when the counts are unlikely (1 %)
+ * under the weights (chi-square over the listed keys), or some key decoys never show is more than
+ * shareTolerance(0) of the addresses. One test for the whole list, not one per key: 26 letters each
+ * judged at 2σ warned on nearly every sample of a list that fitted. The lines name the keys that
+ * stray most (individually beyond shareTolerance), at most ten.
+ */
+function judgeList(
   measured: ReadonlyMap<string, number>,
   weights: ReadonlyMap<string, number>,
-  named: number,
-  line: (key: string, configured: number, measured: number) => string,
+  line: (key: string, configured: number, measured: number, n: number) => string,
 ): string[] {
+  const n = [...measured.values()].reduce((sum, c) => sum + c, 0);
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
-  return [...new Set([...measured.keys(), ...weights.keys()])].flatMap((key) => {
-    const q = total > 0 ? (weights.get(key) ?? 0) / total : 0;
-    const p = (measured.get(key) ?? 0) / named;
-    return Math.abs(p - q) > shareTolerance(q, named) ? [line(key, round3(q), round3(p))] : [];
-  });
+  if (n === 0 || total <= 0) return [];
+  const keys = [...new Set([...measured.keys(), ...weights.keys()])];
+  let chi = 0;
+  let listed = 0;
+  let unlisted = false;
+  for (const key of keys) {
+    const q = (weights.get(key) ?? 0) / total;
+    const observed = measured.get(key) ?? 0;
+    if (q > 0) {
+      listed += 1;
+      chi += (observed - n * q) ** 2 / (n * q);
+    } else if (observed / n > shareTolerance(0, n)) unlisted = true;
+  }
+  if (!unlisted && !chiSquareExceeds99(chi, listed - 1)) return [];
+  const strays = keys
+    .map((key) => ({ key, q: (weights.get(key) ?? 0) / total, p: (measured.get(key) ?? 0) / n }))
+    .filter(({ q, p }) => Math.abs(p - q) > shareTolerance(q, n))
+    .sort((a, b) => Math.abs(b.p - b.q) - Math.abs(a.p - a.q));
+  const shown = strays.slice(0, 10).map(({ key, q, p }) => line(key, round3(q), round3(p), n));
+  if (strays.length > 10) shown.push(`… and ${strays.length - 10} more`);
+  return shown.length > 0 ? shown : [line('(the list as a whole)', NaN, NaN, n)];
 }
 
 /** The measured list to paste: each entry's share of the named addresses, at least 0.001. */
@@ -684,47 +699,41 @@ const advisedList = (entries: readonly [string, number][], named: number): [stri
   entries.map(([key, n]) => [key, Math.max(0.001, round3(n / named))]);
 
 /**
- * Judged as decoys draw: within the addresses not at a national domain, and within those at the
- * national domains of each country code, each domain's share of the named addresses against its
- * share of the configured weights (or the providers', for an ending the list has none of). A group
- * is judged on at least MIN_SHARE_SAMPLE named addresses; the advice is the whole measured list.
+ * The sample's domains against what decoys draw: a configured list's weights; the default list's
+ * global providers, and its national share over providers' domains of the default region.
  */
-function judgeEmailDomains(tally: EmailDomainTally | undefined, configured: DecoyEmailDomains): JudgedList {
+function judgeEmailDomains(
+  tally: EmailDomainTally | undefined,
+  configured: DecoyEmailDomains,
+  nationalShare: number,
+  defaultRegion: string,
+): JudgedList {
   const judged: JudgedList = { off: [], notes: [], judged: false };
   if (!tally || tally.addresses === 0) return judged;
+  const named = tally.addresses - tally.leftOut;
   if (tally.leftOut > 0) {
     judged.notes.push(
-      `${tally.leftOut} of ${tally.addresses} addresses are at domains whose first letter and ending fewer than ${MIN_DOMAIN_USERS} sampled users share: not named, and decoys do not show them`,
+      `${tally.leftOut} of ${tally.addresses} addresses are at domains a hint shows no first letter or ending of: not measured`,
     );
   }
-  const groups = new Map<string, Map<string, number>>();
-  for (const entry of tally.entries) {
-    const ending = nationalEnding(`@${entry.domain}`) ?? '';
-    groups.set(ending, (groups.get(ending) ?? new Map<string, number>()).set(entry.domain, entry.addresses));
+  if (named < MIN_SHARE_SAMPLE) {
+    judged.notes.push(`Too few addresses to judge decoyEmailDomains (n = ${named}).`);
+    return judged;
   }
-  const tooFew: string[] = [];
-  for (const [ending, measured] of groups) {
-    const named = [...measured.values()].reduce((sum, n) => sum + n, 0);
-    if (named < MIN_SHARE_SAMPLE) {
-      tooFew.push(`${ending === '' ? 'not national' : `.${ending}`} (n = ${named})`);
-      continue;
-    }
-    judged.judged = true;
-    const of = ending === '' ? '' : ` (of addresses ending in .${ending})`;
-    judged.off.push(
-      ...offEntries(
-        measured,
-        decoyDomainWeights(configured, ending === '' ? undefined : ending),
-        named,
-        (domain, q, p) => `e-mail domain ${domain}${of}: configured ${q}, measured ${p} (n = ${named})`,
-      ),
-    );
-  }
-  if (tooFew.length > 0) {
-    judged.notes.push(`Too few addresses to judge decoyEmailDomains: ${tooFew.join(', ')}.`);
-  }
+  judged.judged = true;
+  judged.off = judgeList(
+    new Map(tally.entries.map((e) => [e.domain, e.addresses])),
+    decoyDomainWeights(
+      configured,
+      nationalShare,
+      defaultRegion === 'GB' ? 'uk' : defaultRegion.toLowerCase(),
+    ),
+    (domain, q, p, n) =>
+      Number.isNaN(q)
+        ? `e-mail domains: the measured shares are unlikely under the configured weights (n = ${n})`
+        : `e-mail domain ${domain}: configured ${q}, measured ${p} (n = ${n})`,
+  );
   if (judged.off.length > 0) {
-    const named = tally.addresses - tally.leftOut;
     judged.advised = advisedList(
       tally.entries.map((e) => [e.domain, e.addresses]),
       named,
@@ -743,7 +752,7 @@ function judgeEmailInitials(
   const named = tally.addresses - tally.leftOut;
   if (tally.leftOut > 0) {
     judged.notes.push(
-      `${tally.leftOut} of ${tally.addresses} addresses begin with a character fewer than ${MIN_DOMAIN_USERS} sampled users' addresses begin with, or one a hint shows as no letter: not named, and decoys do not show them`,
+      `${tally.leftOut} of ${tally.addresses} addresses begin with a character a hint shows as no letter or digit: not measured`,
     );
   }
   if (named < MIN_SHARE_SAMPLE) {
@@ -751,11 +760,13 @@ function judgeEmailInitials(
     return judged;
   }
   judged.judged = true;
-  judged.off = offEntries(
+  judged.off = judgeList(
     new Map(tally.entries.map((e) => [e.initial, e.addresses])),
     new Map(Object.entries(configured)),
-    named,
-    (initial, q, p) => `addresses beginning with ${initial}: configured ${q}, measured ${p} (n = ${named})`,
+    (initial, q, p, n) =>
+      Number.isNaN(q)
+        ? `first letters of addresses: the measured shares are unlikely under the configured weights (n = ${n})`
+        : `addresses beginning with ${initial}: configured ${q}, measured ${p} (n = ${n})`,
   );
   if (judged.off.length > 0) {
     judged.advised = advisedList(
@@ -766,6 +777,20 @@ function judgeEmailInitials(
   return judged;
 }
 
+/** The sample without one share, overall and per policy (a share the configuration does not use). */
+function withoutShare(sample: MeasuredSample, field: PolicyShareField): MeasuredSample {
+  const drop = (shares: MeasuredShares): MeasuredShares =>
+    Object.fromEntries(Object.entries(shares).filter(([f]) => f !== field)) as MeasuredShares;
+  return {
+    ...sample,
+    shares: drop(sample.shares),
+    byPolicy: sample.byPolicy.map((p) => ({ ...p, shares: drop(p.shares) })),
+  };
+}
+
+const LIST_VISIBLE =
+  "Applying a new list is visible: many decoys' hints change at once while real users' stay, so anyone who looked at the same names before and after learns which are unknown. Apply it before the service is open to users, or rarely.";
+
 /** The `flows.decoyEmailDomains` block to paste. */
 function domainsFix(advised: readonly [string, number][]): string {
   return [
@@ -773,6 +798,7 @@ function domainsFix(advised: readonly [string, number][]): string {
     'flows:',
     '  decoyEmailDomains:',
     ...advised.map(([domain, share]) => `    ${domain}: ${share}`),
+    LIST_VISIBLE,
   ].join('\n');
 }
 
@@ -782,6 +808,7 @@ function initialsFix(advised: readonly [string, number][]): string {
     'Put the measured first letters in the configuration (they replace the list), then run doctor again:',
     'flows:',
     `  decoyEmailInitials: { ${advised.map(([initial, share]) => `${initial}: ${share}`).join(', ')} }`,
+    LIST_VISIBLE,
   ].join('\n');
 }
 
@@ -822,10 +849,19 @@ export function decoyShareFindings(
       },
     ];
   }
-  const judged = judgeShares(measured, settings);
+  // A configured domain list says where addresses are itself: nationalEmailDomain draws nothing then.
+  const judged = judgeShares(
+    isDefaultDomainList(settings.decoyEmailDomains ?? defaultDecoyEmailDomains)
+      ? measured
+      : withoutShare(measured, 'nationalEmailDomain'),
+    settings,
+  );
+  const domainList = settings.decoyEmailDomains ?? defaultDecoyEmailDomains;
   const domains = judgeEmailDomains(
     measured.emailDomains,
-    settings.decoyEmailDomains ?? defaultDecoyEmailDomains,
+    domainList,
+    settings.decoyShares.nationalEmailDomain,
+    settings.defaultRegion,
   );
   const initials = judgeEmailInitials(
     measured.emailInitials,

@@ -124,10 +124,22 @@ function lineOf(
   return line;
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+/** The value at `path` of what was validated (zod 4 leaves `issue.input` out of its issues). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function issueMessage(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return 'required';
+  // A bad key of a map (a domain, a letter): the key's own rule says what is wrong.
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
   return issue.message;
 }
 
@@ -192,9 +204,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
     const problems = parsed.error.issues.map((issue): ConfigProblem => {
       const path = issue.path.map(String).join('.');
       const row = fromEnv.get(path);
-      if (row) return { file: `env ${row.env}`, path, message: issueMessage(issue) };
+      if (row) return { file: `env ${row.env}`, path, message: issueMessage(issue, raw) };
       const line = lineOf(doc, counter, issue.path);
-      return { file: fileLabel, ...(line !== undefined ? { line } : {}), path, message: issueMessage(issue) };
+      return {
+        file: fileLabel,
+        ...(line !== undefined ? { line } : {}),
+        path,
+        message: issueMessage(issue, raw),
+      };
     });
     return { ok: false, error: new ConfigError(problems) };
   }

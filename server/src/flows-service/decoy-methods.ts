@@ -261,16 +261,17 @@ function pickWeighted(list: Weighted, byte: number, fine: number): string | unde
   return list.keys[index === -1 ? list.keys.length - 1 : index];
 }
 
-/** Whether a configured list is the default one: the same keys in the same order, equally weighted. */
+/**
+ * Whether a configured list is the default one: the same keys, equally weighted, in any order (the
+ * default draws in its own order, so writing the list out differently moves no decoy).
+ */
 function isDefaultList(
   weights: Readonly<Record<string, number>>,
   defaults: Readonly<Record<string, number>>,
 ): boolean {
   const entries = Object.entries(weights);
-  const keys = Object.keys(defaults);
-  return (
-    entries.length === keys.length && entries.every(([k, w], i) => keys[i] === k && w === entries[0]?.[1])
-  );
+  const keys = new Set(Object.keys(defaults));
+  return entries.length === keys.size && entries.every(([k, w]) => keys.has(k) && w === entries[0]?.[1]);
 }
 
 /** How decoy addresses look: `flows.decoyEmailDomains` and `flows.decoyEmailInitials`. */
@@ -285,63 +286,50 @@ export const defaultDecoyEmailStyle: DecoyEmailStyle = {
   initials: defaultDecoyEmailInitials,
 };
 
-/** `flows.decoyEmailDomains` as decoys draw from it. */
-interface DomainDraw {
-  /** Domains that are not national. */
-  global: Weighted;
-  /** National domains by country-code ending (dk, uk…). */
-  national: ReadonlyMap<string, Weighted>;
-  /** The default list, drawn as before it was configurable (`byte % 7`), so no default decoy moves. */
-  legacy: boolean;
-}
+/**
+ * A list as decoys draw from it, or null for the default one, which draws as before it was
+ * configurable (`byte % n`, national providers for `nationalEmailDomain`), so no default decoy moves.
+ */
+const listDraws = new WeakMap<Readonly<Record<string, number>>, Weighted | null>();
 
-const domainDraws = new WeakMap<DecoyEmailDomains, DomainDraw>();
-
-function domainDraw(weights: DecoyEmailDomains): DomainDraw {
-  let draw = domainDraws.get(weights);
-  if (!draw) {
-    const entries = Object.entries(weights);
-    const byEnding = new Map<string, [string, number][]>();
-    for (const entry of entries) {
-      const ending = nationalEnding(`@${entry[0]}`);
-      if (ending !== undefined) byEnding.set(ending, [...(byEnding.get(ending) ?? []), entry]);
-    }
-    draw = {
-      global: weighted(entries.filter(([d]) => nationalEnding(`@${d}`) === undefined)),
-      national: new Map([...byEnding].map(([ending, list]) => [ending, weighted(list)])),
-      legacy: isDefaultList(weights, defaultDecoyEmailDomains),
-    };
-    domainDraws.set(weights, draw);
-  }
-  return draw;
-}
-
-/** `flows.decoyEmailInitials` as decoys draw from it; null for the default (the old `byte % 26`). */
-const initialDraws = new WeakMap<DecoyEmailInitials, Weighted | null>();
-
-function initialDraw(weights: DecoyEmailInitials): Weighted | null {
-  let draw = initialDraws.get(weights);
+function listDraw(
+  weights: Readonly<Record<string, number>>,
+  defaults: Readonly<Record<string, number>>,
+): Weighted | null {
+  let draw = listDraws.get(weights);
   if (draw === undefined) {
-    draw = isDefaultList(weights, defaultDecoyEmailInitials) ? null : weighted(Object.entries(weights));
-    initialDraws.set(weights, draw);
+    draw = isDefaultList(weights, defaults) ? null : weighted(Object.entries(weights));
+    listDraws.set(weights, draw);
   }
   return draw;
 }
 
-/** Whether names need fine bytes for their addresses' domains or first letters (not for the defaults). */
-function needsFineBytes(style: DecoyEmailStyle): { domain: boolean; initial: boolean } {
-  return { domain: !domainDraw(style.domains).legacy, initial: initialDraw(style.initials) !== null };
-}
+/** Whether `flows.decoyEmailDomains` is the default list (which alone uses `nationalEmailDomain`). */
+export const isDefaultDomainList = (weights: DecoyEmailDomains): boolean =>
+  listDraw(weights, defaultDecoyEmailDomains) === null;
+
+const defaultGlobalDomains = Object.keys(defaultDecoyEmailDomains);
+const defaultLetters = Object.keys(defaultDecoyEmailInitials);
 
 /**
- * The domains decoys draw from, with their weights, for addresses not at a national domain
- * (`ending` undefined) or at one ending in a country code: the configured ones, or the providers'.
+ * What decoys draw domains from, with weights: a configured list as it is; the default one as the
+ * seven global providers and, for `nationalShare` of addresses, the eight providers' domains with
+ * the decoy's country code (`ending`; doctor gives the default region's).
  */
-export function decoyDomainWeights(weights: DecoyEmailDomains, ending?: string): Map<string, number> {
-  const { global, national } = domainDraw(weights);
-  const list = ending === undefined ? global : national.get(ending);
-  if (!list) return new Map(nationalProviders.map((p) => [`${p}.${ending}`, 1]));
-  return new Map(list.keys.map((d, i) => [d, (list.cumulative[i] ?? 0) - (list.cumulative[i - 1] ?? 0)]));
+export function decoyDomainWeights(
+  weights: DecoyEmailDomains,
+  nationalShare: number,
+  ending: string,
+): Map<string, number> {
+  const list = listDraw(weights, defaultDecoyEmailDomains);
+  if (list) {
+    return new Map(list.keys.map((d, i) => [d, (list.cumulative[i] ?? 0) - (list.cumulative[i - 1] ?? 0)]));
+  }
+  const out = new Map<string, number>();
+  const add = (domain: string, weight: number) => out.set(domain, (out.get(domain) ?? 0) + weight);
+  for (const d of defaultGlobalDomains) add(d, (1 - nationalShare) / defaultGlobalDomains.length);
+  for (const p of nationalProviders) add(`${p}.${ending}`, nationalShare / nationalProviders.length);
+  return out;
 }
 
 /** Where an address comes from: its bytes, and the shares, domains and letters it draws with. */
@@ -357,33 +345,31 @@ interface EmailDraw {
 }
 
 /**
- * A first letter, a second, an x, and a domain; `bytes[from…from+4]` choose them, the first letter
- * by the weights of `decoyEmailInitials`. `nationalShare` of them are at a national domain of the
- * decoy's country: one of the list's that end in its country code, by weight, or else a provider's
- * (hotmail.dk, web.de); the rest at one of the list's other domains.
+ * A first letter, a second, an x, and a domain; `bytes[from…from+4]` choose them. The first letter
+ * and the domain by the weights of `decoyEmailInitials` and `decoyEmailDomains`; with the default
+ * domains, `nationalShare` of addresses are at a provider's domain of the decoy's country
+ * (hotmail.dk, web.de), the rest at a global provider's.
  */
 function decoyEmail(region: string, draw: EmailDraw): string {
   const { bytes, from } = draw;
-  const initials = initialDraw(draw.style.initials);
+  const initials = listDraw(draw.style.initials, defaultDecoyEmailInitials);
   const local =
     (initials
       ? pickWeighted(initials, bytes[from] ?? 0, draw.initialFine ?? 0)
-      : letters[(bytes[from] ?? 0) % letters.length]) ?? 'a';
+      : defaultLetters[(bytes[from] ?? 0) % defaultLetters.length]) ?? 'a';
   const local2 = letters[(bytes[from + 1] ?? 0) % letters.length] ?? 'b';
-  const { global, national, legacy } = domainDraw(draw.style.domains);
-  const fine = draw.domainFine ?? 0;
-  const ending = countryDomain(region);
-  const nationalDomain = () =>
-    pickWeighted(national.get(ending) ?? weighted([]), bytes[from + 4] ?? 0, fine) ??
-    `${nationalProviders[(bytes[from + 4] ?? 0) % nationalProviders.length] ?? 'mail'}.${ending}`;
-  const globalDomain = () =>
-    legacy
-      ? (global.keys[(bytes[from + 2] ?? 0) % global.keys.length] ?? 'gmail.com')
-      : // A list of national domains alone: every address is national.
-        (pickWeighted(global, bytes[from + 2] ?? 0, fine) ?? nationalDomain());
-  const domain = within(draw.nationalShare, bytes[from + 3], 10, draw.nationalFine)
-    ? nationalDomain()
-    : globalDomain();
+  const domains = listDraw(draw.style.domains, defaultDecoyEmailDomains);
+  let domain: string;
+  if (domains) {
+    // A measured list says how often each ending shows, national ones included, whatever the
+    // decoy's country: real users' addresses are not all at their own country's domains either.
+    domain = pickWeighted(domains, bytes[from + 2] ?? 0, draw.domainFine ?? 0) ?? 'gmail.com';
+  } else if (within(draw.nationalShare, bytes[from + 3], 10, draw.nationalFine)) {
+    const provider = nationalProviders[(bytes[from + 4] ?? 0) % nationalProviders.length] ?? 'mail';
+    domain = `${provider}.${countryDomain(region)}`;
+  } else {
+    domain = defaultGlobalDomains[(bytes[from + 2] ?? 0) % defaultGlobalDomains.length] ?? 'gmail.com';
+  }
   return `${local}${local2}x@${domain}`;
 }
 
@@ -453,9 +439,12 @@ export function decoyMethods(
     domains: emailStyle.domains ?? defaultDecoyEmailStyle.domains,
     initials: emailStyle.initials ?? defaultDecoyEmailStyle.initials,
   };
-  const needs = needsFineBytes(style);
-  const domainFine = needs.domain ? sharesHmac(key, normalizedName, '-domain') : undefined;
-  const initialFine = needs.initial ? sharesHmac(key, normalizedName, '-initial') : undefined;
+  const domainFine = listDraw(style.domains, defaultDecoyEmailDomains)
+    ? sharesHmac(key, normalizedName, '-domain')
+    : undefined;
+  const initialFine = listDraw(style.initials, defaultDecoyEmailInitials)
+    ? sharesHmac(key, normalizedName, '-initial')
+    : undefined;
   const email = (from: Buffer, at: number, addressAt: number) =>
     decoyEmail(region, {
       bytes: from,

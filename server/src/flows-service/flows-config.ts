@@ -72,7 +72,10 @@ export const decoySharesSchema = z
     anotherEnrollment: share(0.125),
     /** Enrollments that are SMS numbers (where a policy takes both kinds from enrollments). */
     enrolledSms: share(0.5),
-    /** E-mail addresses at a national domain (hotmail.dk, web.de) rather than a global one. */
+    /**
+     * E-mail addresses at a national domain (hotmail.dk, web.de) rather than a global one; with the
+     * default `decoyEmailDomains` only (a configured list says where addresses are itself).
+     */
     nationalEmailDomain: share(0.3),
   })
   .refine((s) => s.smsAndEmail + s.smsOnly <= 1 + 1e-9, {
@@ -121,16 +124,16 @@ export const emailDomainSchema = z
 /**
  * Where decoy addresses live, with relative weights (T2): a hint shows the first letter of an
  * address's domain and its ending (`a•••@g•••.com`), so decoys should show them as often as real
- * users' addresses do. An address at a national domain (`nationalEmailDomain` of them) is at one of
- * the entries that end in the decoy's country code (`jubii.dk` for a Danish number), or at a
- * provider's (`hotmail.dk`) where none does; the others at one of the entries that are not
- * national. `mypass doctor` measures them (check `decoy.shares`); a one-letter name such as `s.com`
- * stands for rarer domains with that first letter and ending.
+ * users' addresses do. A configured list is drawn by weight for every decoy, national domains
+ * included; only the default list spreads `decoyShares.nationalEmailDomain` of addresses over
+ * providers' domains of the decoy's country (hotmail.dk). `mypass doctor` measures the list (check
+ * `decoy.shares`); a one-letter name such as `s.com` stands for rarer domains with that first letter
+ * and ending.
  */
 export const decoyEmailDomainsSchema = z
   .record(emailDomainSchema, z.number().positive().max(1_000_000))
   .refine((domains) => Object.keys(domains).length > 0, { message: 'at least one domain' })
-  .refine((domains) => Object.keys(domains).length <= 200, { message: 'at most 200 domains' })
+  .refine((domains) => Object.keys(domains).length <= 2000, { message: 'at most 2000 domains' })
   .default({ ...defaultDecoyEmailDomains });
 
 export type DecoyEmailDomains = z.infer<typeof decoyEmailDomainsSchema>;

@@ -212,4 +212,31 @@ describe('the whole configuration', () => {
     if (over.ok) return;
     expect(formatConfigProblems(over.error.problems)).toContain('access.policies.0.decoyShares.smsOnly');
   });
+
+  it('says what is wrong with a bad map key or a value of the wrong type, not "required"', async () => {
+    const config = (flows: Record<string, unknown>) =>
+      JSON.stringify({
+        directory: { tenantId: TENANT, clientId: CLIENT, clientSecret: 'x' },
+        store: {
+          url: 'sqlite::memory:',
+          codeKeys: [{ id: 'k1', secret: 'load-config-code-key-0123456789abcdef' }],
+        },
+        flows: { decoyKey: 'load-config-decoy-key-0123456789abcdef', ...flows },
+      });
+    const problems = async (name: string, flows: Record<string, unknown>) => {
+      const r = await loadFullConfig({ file: file(name, config(flows)), env: noEnv });
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : formatConfigProblems(r.error.problems);
+    };
+    expect(await problems('bad-domain.json', { decoyEmailDomains: { 'Gmail.com': 1 } })).toContain(
+      'a lower-case domain name such as gmail.com',
+    );
+    expect(await problems('bad-letter.json', { decoyEmailInitials: { mj: 1 } })).toContain(
+      'one lower-case letter or digit',
+    );
+    const wrongType = await problems('bad-weight.json', { decoyEmailDomains: { 'gmail.com': 'lots' } });
+    expect(wrongType).toContain('expected number');
+    expect(wrongType).not.toContain('required');
+    expect(await problems('missing.json', { decoyKey: undefined })).toContain('flows.decoyKey: required');
+  });
 });
