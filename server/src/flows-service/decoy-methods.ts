@@ -240,25 +240,57 @@ export function nationalEnding(address: string): string | undefined {
 /** Whether an address is at a national domain (its top-level domain is a country code: .dk, .co.uk…). */
 export const isNationalEmailDomain = (address: string): boolean => nationalEnding(address) !== undefined;
 
-/** Keys (domains, letters) with cumulative weights, the last one the whole. */
+/** Keys (domains, letters) with their weights, and a fixed 32-bit mix of each key for the draw. */
 interface Weighted {
   keys: readonly string[];
-  cumulative: readonly number[];
+  weights: readonly number[];
+  mixes: readonly number[];
+}
+
+/** murmur3's 32-bit finalizer: every input bit moves about half the output bits. */
+function mix32(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A key's own 32 bits (FNV-1a of its UTF-16 units, mixed). */
+function keyMix(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return mix32(h);
 }
 
 function weighted(entries: readonly [string, number][]): Weighted {
-  let total = 0;
-  return { keys: entries.map(([k]) => k), cumulative: entries.map(([, w]) => (total += w)) };
+  return {
+    keys: entries.map(([k]) => k),
+    weights: entries.map(([, w]) => w),
+    mixes: entries.map(([k]) => keyMix(k)),
+  };
 }
 
 /**
- * One of `list`, as often as its weight says: from a 16-bit number of `byte` and `fine` (a byte
- * alone would favour the first keys of a long list). Undefined for an empty list.
+ * One of `list`, as often as its weight says, by weighted rendezvous hashing: each key scores
+ * -ln(u)/weight with u uniform from the address's secret `seed` and the key, the lowest wins. A
+ * change of weights moves only the addresses whose winner changes (about the share that moved),
+ * so re-tuning the list shows in few decoys. Undefined for an empty list.
  */
-function pickWeighted(list: Weighted, byte: number, fine: number): string | undefined {
-  const point = (((byte << 8) | fine) / 65536) * (list.cumulative.at(-1) ?? 0);
-  const index = list.cumulative.findIndex((upTo) => point < upTo);
-  return list.keys[index === -1 ? list.keys.length - 1 : index];
+function pickWeighted(list: Weighted, seed: number): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (let i = 0; i < list.keys.length; i++) {
+    const u = (mix32(seed ^ (list.mixes[i] ?? 0)) + 0.5) / 4294967296;
+    const score = -Math.log(u) / (list.weights[i] ?? 1);
+    if (score < bestScore) {
+      bestScore = score;
+      best = list.keys[i];
+    }
+  }
+  return best;
 }
 
 /**
@@ -323,7 +355,7 @@ export function decoyDomainWeights(
 ): Map<string, number> {
   const list = listDraw(weights, defaultDecoyEmailDomains);
   if (list) {
-    return new Map(list.keys.map((d, i) => [d, (list.cumulative[i] ?? 0) - (list.cumulative[i - 1] ?? 0)]));
+    return new Map(list.keys.map((d, i) => [d, list.weights[i] ?? 0]));
   }
   const out = new Map<string, number>();
   const add = (domain: string, weight: number) => out.set(domain, (out.get(domain) ?? 0) + weight);
@@ -340,8 +372,9 @@ interface EmailDraw {
   nationalShare: number;
   nationalFine: number | undefined;
   style: DecoyEmailStyle;
-  domainFine: number | undefined;
-  initialFine: number | undefined;
+  /** The address's own secret 32 bits for a configured list's draw (see pickWeighted). */
+  domainSeed: () => number;
+  initialSeed: () => number;
 }
 
 /**
@@ -355,7 +388,7 @@ function decoyEmail(region: string, draw: EmailDraw): string {
   const initials = listDraw(draw.style.initials, defaultDecoyEmailInitials);
   const local =
     (initials
-      ? pickWeighted(initials, bytes[from] ?? 0, draw.initialFine ?? 0)
+      ? pickWeighted(initials, draw.initialSeed())
       : defaultLetters[(bytes[from] ?? 0) % defaultLetters.length]) ?? 'a';
   const local2 = letters[(bytes[from + 1] ?? 0) % letters.length] ?? 'b';
   const domains = listDraw(draw.style.domains, defaultDecoyEmailDomains);
@@ -363,7 +396,7 @@ function decoyEmail(region: string, draw: EmailDraw): string {
   if (domains) {
     // A measured list says how often each ending shows, national ones included, whatever the
     // decoy's country: real users' addresses are not all at their own country's domains either.
-    domain = pickWeighted(domains, bytes[from + 2] ?? 0, draw.domainFine ?? 0) ?? 'gmail.com';
+    domain = pickWeighted(domains, draw.domainSeed()) ?? 'gmail.com';
   } else if (within(draw.nationalShare, bytes[from + 3], 10, draw.nationalFine)) {
     const provider = nationalProviders[(bytes[from + 4] ?? 0) % nationalProviders.length] ?? 'mail';
     domain = `${provider}.${countryDomain(region)}`;
@@ -434,17 +467,12 @@ export function decoyMethods(
     ranks.length === 1 || !within(shares.profileSource, byte, 4, fine[fineAt])
       ? (ranks[0] ?? 0)
       : (ranks.at(-1) ?? 0);
-  // One fine byte per address for its domain and one for its first letter; only configured lists need them.
   const style: DecoyEmailStyle = {
     domains: emailStyle.domains ?? defaultDecoyEmailStyle.domains,
     initials: emailStyle.initials ?? defaultDecoyEmailStyle.initials,
   };
-  const domainFine = listDraw(style.domains, defaultDecoyEmailDomains)
-    ? sharesHmac(key, normalizedName, '-domain')
-    : undefined;
-  const initialFine = listDraw(style.initials, defaultDecoyEmailInitials)
-    ? sharesHmac(key, normalizedName, '-initial')
-    : undefined;
+  // Each address's own secret seeds for configured lists, computed only when a list is drawn.
+  const seed = (part: string) => () => sharesHmac(key, normalizedName, part).readUInt32BE(0);
   const email = (from: Buffer, at: number, addressAt: number) =>
     decoyEmail(region, {
       bytes: from,
@@ -452,8 +480,8 @@ export function decoyMethods(
       nationalShare: shares.nationalEmailDomain,
       nationalFine: fine[addressAt],
       style,
-      domainFine: domainFine?.[addressAt],
-      initialFine: initialFine?.[addressAt],
+      domainSeed: seed(`-domain-${addressAt}`),
+      initialSeed: seed(`-initial-${addressAt}`),
     });
   // Where the policy offers only enrollments, real users show those alone: the decoy's own methods
   // stand for them. Nothing offered at all: every user is refused, any shape will do.
