@@ -232,7 +232,7 @@ const GLOBAL_TWO_LETTER_TLDS: ReadonlySet<string> = new Set([
 ]);
 
 /** The country code an address's domain ends in (dk for hotmail.dk, uk for mail.co.uk), else undefined. */
-export function nationalEnding(address: string): string | undefined {
+function nationalEnding(address: string): string | undefined {
   const tld = /\.([a-z]+)$/i.exec(address.trim())?.[1]?.toLowerCase();
   return tld !== undefined && tld.length === 2 && !GLOBAL_TWO_LETTER_TLDS.has(tld) ? tld : undefined;
 }
