@@ -43,12 +43,6 @@ import type { Finding } from './doctor-findings.js';
 export const DEFAULT_DECOY_SAMPLE = 200;
 /** Below this many users a share says nothing (and below this many served users, no share is judged). */
 export const MIN_SHARE_SAMPLE = 30;
-/**
- * Users, and distinct addresses, a domain must be seen with before doctor names it: a domain only
- * one family (or one person with several accounts) uses is theirs, and never leaves this module.
- * Its first letter and ending are named whatever the count: a hint shows them to anyone already.
- */
-export const MIN_DOMAIN_USERS = 5;
 /** The sample's reads run a few users at a time: fast enough, and gentle on Graph's throttling. */
 const PARALLEL_USERS = 4;
 /**
@@ -138,17 +132,11 @@ export interface EmailInitialTally {
   leftOut: number;
 }
 
-/**
- * The domains of served users' addresses: a domain is named when MIN_DOMAIN_USERS users and as many
- * distinct addresses share it, else by its first letter and ending (what a hint shows).
- */
+/** The domains of served users' addresses, as their hint shapes (see hintShape). */
 export interface EmailDomainTally {
   /** Addresses in served users' lists. */
   addresses: number;
-  /**
-   * A domain, or a one-letter name such as `s.com` for the rarer domains of one first letter and
-   * ending (all the hint shows), with the addresses at it; most first.
-   */
+  /** A hint shape (`g.com`), with the addresses it stands for; most first. */
   entries: { domain: string; addresses: number }[];
   /** Addresses whose domain a hint shows no letter or ending of: counted, never named. */
   leftOut: number;
@@ -329,34 +317,31 @@ const domainOf = (address: string): string =>
 const isConfigurableDomain = (domain: string): boolean => emailDomainSchema.safeParse(domain).success;
 
 /**
- * MeasuredSample `emailDomains`: a domain shared by MIN_DOMAIN_USERS users with as many distinct
- * addresses is named; any other under a one-letter name for its first letter and ending (`s.com`).
+ * What a hint shows of a domain: its first character and its ending, as a one-letter name (`g.com`
+ * for gmail.com, `h.dk` for hotmail.dk). Decoys drawing `g.com` show exactly what gmail.com shows.
+ */
+export function hintShape(domain: string): string {
+  const labels = domain.toLowerCase().split('.');
+  return `${Array.from(labels[0] ?? '')[0] ?? ''}.${labels.at(-1) ?? ''}`;
+}
+
+/**
+ * MeasuredSample `emailDomains`: every address's domain as its hint shape. Only shapes are measured
+ * and advised: a hint shows no more, and no one's own domain (a family's, or one person's under
+ * several accounts) ever leaves this module (R13 F3, R14 F3).
  */
 function emailDomainTally(lists: readonly SampledList[]): EmailDomainTally {
-  const seen = new Map<string, { users: Set<number>; addresses: Set<string>; count: number }>();
+  const entries = new Map<string, number>();
   let addresses = 0;
-  lists.forEach(({ methods }, user) => {
+  let leftOut = 0;
+  for (const { methods } of lists) {
     for (const m of methods) {
       if (m.kind !== 'email') continue;
-      const address = m.destination.trim().toLowerCase();
-      const domain = domainOf(address);
       addresses += 1;
-      const entry = seen.get(domain) ?? { users: new Set<number>(), addresses: new Set<string>(), count: 0 };
-      entry.users.add(user);
-      entry.addresses.add(address);
-      entry.count += 1;
-      seen.set(domain, entry);
+      const shape = hintShape(domainOf(m.destination));
+      if (isConfigurableDomain(shape)) entries.set(shape, (entries.get(shape) ?? 0) + 1);
+      else leftOut += 1;
     }
-  });
-  const entries = new Map<string, number>();
-  let leftOut = 0;
-  for (const [domain, { users, addresses: distinct, count }] of seen) {
-    const shared = users.size >= MIN_DOMAIN_USERS && distinct.size >= MIN_DOMAIN_USERS;
-    const labels = domain.split('.');
-    const shape = `${Array.from(labels[0] ?? '')[0] ?? ''}.${labels.at(-1) ?? ''}`;
-    const name = shared && isConfigurableDomain(domain) ? domain : shape;
-    if (isConfigurableDomain(name)) entries.set(name, (entries.get(name) ?? 0) + count);
-    else leftOut += count;
   }
   return {
     addresses,
@@ -647,135 +632,190 @@ interface JudgedList {
   advised?: [string, number][];
 }
 
-/**
- * Whether `x` is beyond the 99th percentile of a chi-square with `df` degrees of freedom
- * (Wilson–Hilferty: (x/df)^(1/3) is close to normal; ample for a yes or no at 1 %).
- */
-function chiSquareExceeds99(x: number, df: number): boolean {
-  if (df < 1) return false;
-  const v = 2 / (9 * df);
-  return (Math.cbrt(x / df) - (1 - v)) / Math.sqrt(v) > 2.326;
+/** A small seeded generator (mulberry32): the same simulation, so the same verdict, run after run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The chi-square of `counts` (n in all) against shares `q`, over the keys with a share. */
+function chiSquare(counts: readonly number[], q: readonly number[], n: number): number {
+  let chi = 0;
+  for (let i = 0; i < q.length; i++) {
+    const expected = n * (q[i] ?? 0);
+    if (expected > 0) chi += ((counts[i] ?? 0) - expected) ** 2 / expected;
+  }
+  return chi;
 }
 
 /**
- * Measured counts against a list's weights, as one test: off when the counts are unlikely (1 %)
- * under the weights (chi-square over the listed keys), or some key decoys never show is more than
- * shareTolerance(0) of the addresses. One test for the whole list, not one per key: 26 letters each
- * judged at 2σ warned on nearly every sample of a list that fitted. The lines name the keys that
- * stray most (individually beyond shareTolerance), at most ten.
+ * The 99th percentile of the chi-square of n addresses drawn from shares `q`, by simulation: with
+ * rare keys (doctor advises shares down to 0.001) the textbook distribution is far off (R14 F1).
+ */
+function simulatedChiSquare99(q: readonly number[], n: number): number {
+  const random = seededRandom(0x6d797061);
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const share of q) cumulative.push((total += share));
+  const stats: number[] = [];
+  for (let run = 0; run < 500; run++) {
+    const counts = new Array<number>(q.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      const u = random() * total;
+      let lo = 0;
+      let hi = cumulative.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (u < (cumulative[mid] ?? 0)) hi = mid;
+        else lo = mid + 1;
+      }
+      counts[lo] = (counts[lo] ?? 0) + 1;
+    }
+    stats.push(chiSquare(counts, q, n));
+  }
+  stats.sort((a, b) => a - b);
+  return stats[Math.floor(stats.length * 0.99)] ?? Infinity;
+}
+
+/** Addresses a key decoys never show must reach before it is off on its own (one or two is chance). */
+const UNLISTED_MIN_COUNT = 3;
+
+/**
+ * Measured counts against a list's weights, as one test for the whole list: off when half the
+ * chi-square is beyond the 99th percentile simulated for the weights (half: the configured list is
+ * usually itself a measured sample, and two samples differ twice as much as one from the truth;
+ * R14 F2), or a key decoys never show has UNLISTED_MIN_COUNT addresses. One test, not one per key:
+ * 26 letters each judged at 2σ warned on nearly every sample that fitted (R13 F4). The lines name
+ * the keys that stray most (individually beyond shareTolerance), at most ten.
  */
 function judgeList(
   measured: ReadonlyMap<string, number>,
   weights: ReadonlyMap<string, number>,
   line: (key: string, configured: number, measured: number, n: number) => string,
+  /** The line when the list is off as a whole but no key strays alone. */
+  whole: (n: number) => string,
 ): string[] {
   const n = [...measured.values()].reduce((sum, c) => sum + c, 0);
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   if (n === 0 || total <= 0) return [];
-  const keys = [...new Set([...measured.keys(), ...weights.keys()])];
-  let chi = 0;
-  let listed = 0;
-  let unlisted = false;
-  for (const key of keys) {
-    const q = (weights.get(key) ?? 0) / total;
-    const observed = measured.get(key) ?? 0;
-    if (q > 0) {
-      listed += 1;
-      chi += (observed - n * q) ** 2 / (n * q);
-    } else if (observed / n > shareTolerance(0, n)) unlisted = true;
-  }
-  if (!unlisted && !chiSquareExceeds99(chi, listed - 1)) return [];
+  const listed = [...weights.keys()];
+  const q = listed.map((key) => (weights.get(key) ?? 0) / total);
+  const chi = chiSquare(
+    listed.map((key) => measured.get(key) ?? 0),
+    q,
+    n,
+  );
+  const unlisted = [...measured].some(([key, count]) => !weights.has(key) && count >= UNLISTED_MIN_COUNT);
+  if (!unlisted && chi / 2 <= simulatedChiSquare99(q, n)) return [];
+  const keys = [...new Set([...measured.keys(), ...listed])];
   const strays = keys
     .map((key) => ({ key, q: (weights.get(key) ?? 0) / total, p: (measured.get(key) ?? 0) / n }))
     .filter(({ q, p }) => Math.abs(p - q) > shareTolerance(q, n))
     .sort((a, b) => Math.abs(b.p - b.q) - Math.abs(a.p - a.q));
   const shown = strays.slice(0, 10).map(({ key, q, p }) => line(key, round3(q), round3(p), n));
   if (strays.length > 10) shown.push(`… and ${strays.length - 10} more`);
-  return shown.length > 0 ? shown : [line('(the list as a whole)', NaN, NaN, n)];
+  return shown.length > 0 ? shown : [whole(n)];
+}
+
+/** Weights of domains summed by what their hints show (gmail.com and g.com are one). */
+function byHintShape(weights: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [domain, weight] of weights)
+    out.set(hintShape(domain), (out.get(hintShape(domain)) ?? 0) + weight);
+  return out;
 }
 
 /** The measured list to paste: each entry's share of the named addresses, at least 0.001. */
 const advisedList = (entries: readonly [string, number][], named: number): [string, number][] =>
   entries.map(([key, n]) => [key, Math.max(0.001, round3(n / named))]);
 
+/** How one list's findings read: its setting, what was left out, a key that strays. */
+interface ListWording {
+  setting: 'decoyEmailDomains' | 'decoyEmailInitials';
+  leftOut: string;
+  line: (key: string, configured: number, measured: number, n: number) => string;
+}
+
+/**
+ * One list of the sample (counts per key, and addresses left out) against the weights decoys draw
+ * with, on at least MIN_SHARE_SAMPLE counted addresses; the advice is the whole measured list.
+ */
+function judgeEmailList(
+  counts: ReadonlyMap<string, number>,
+  leftOut: number,
+  weights: ReadonlyMap<string, number>,
+  wording: ListWording,
+): JudgedList {
+  const judged: JudgedList = { off: [], notes: [], judged: false };
+  const named = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  if (named + leftOut === 0) return judged;
+  if (leftOut > 0)
+    judged.notes.push(`${leftOut} of ${named + leftOut} addresses ${wording.leftOut}: not measured`);
+  if (named < MIN_SHARE_SAMPLE) {
+    judged.notes.push(`Too few addresses to judge ${wording.setting} (n = ${named}).`);
+    return judged;
+  }
+  judged.judged = true;
+  judged.off = judgeList(
+    counts,
+    weights,
+    wording.line,
+    (n) => `${wording.setting}: the measured shares are unlikely under the configured weights (n = ${n})`,
+  );
+  if (judged.off.length > 0) judged.advised = advisedList([...counts], named);
+  return judged;
+}
+
 /**
  * The sample's domains against what decoys draw: a configured list's weights; the default list's
  * global providers, and its national share over providers' domains of the default region.
  */
-function judgeEmailDomains(
+const judgeEmailDomains = (
   tally: EmailDomainTally | undefined,
   configured: DecoyEmailDomains,
   nationalShare: number,
   defaultRegion: string,
-): JudgedList {
-  const judged: JudgedList = { off: [], notes: [], judged: false };
-  if (!tally || tally.addresses === 0) return judged;
-  const named = tally.addresses - tally.leftOut;
-  if (tally.leftOut > 0) {
-    judged.notes.push(
-      `${tally.leftOut} of ${tally.addresses} addresses are at domains a hint shows no first letter or ending of: not measured`,
-    );
-  }
-  if (named < MIN_SHARE_SAMPLE) {
-    judged.notes.push(`Too few addresses to judge decoyEmailDomains (n = ${named}).`);
-    return judged;
-  }
-  judged.judged = true;
-  judged.off = judgeList(
-    new Map(tally.entries.map((e) => [e.domain, e.addresses])),
-    decoyDomainWeights(
-      configured,
-      nationalShare,
-      defaultRegion === 'GB' ? 'uk' : defaultRegion.toLowerCase(),
+): JudgedList =>
+  judgeEmailList(
+    new Map(tally?.entries.map((e) => [e.domain, e.addresses])),
+    tally?.leftOut ?? 0,
+    byHintShape(
+      decoyDomainWeights(
+        configured,
+        nationalShare,
+        defaultRegion === 'GB' ? 'uk' : defaultRegion.toLowerCase(),
+      ),
     ),
-    (domain, q, p, n) =>
-      Number.isNaN(q)
-        ? `e-mail domains: the measured shares are unlikely under the configured weights (n = ${n})`
-        : `e-mail domain ${domain}: configured ${q}, measured ${p} (n = ${n})`,
+    {
+      setting: 'decoyEmailDomains',
+      leftOut: 'are at domains a hint shows no first letter or ending of',
+      line: (shape, q, p, n) =>
+        `e-mail domains shown as ${shape.replace('.', '•••.')}: configured ${q}, measured ${p} (n = ${n})`,
+    },
   );
-  if (judged.off.length > 0) {
-    judged.advised = advisedList(
-      tally.entries.map((e) => [e.domain, e.addresses]),
-      named,
-    );
-  }
-  return judged;
-}
 
 /** Each first character's share of the named addresses against its share of the configured weights. */
-function judgeEmailInitials(
+const judgeEmailInitials = (
   tally: EmailInitialTally | undefined,
   configured: DecoyEmailInitials,
-): JudgedList {
-  const judged: JudgedList = { off: [], notes: [], judged: false };
-  if (!tally || tally.addresses === 0) return judged;
-  const named = tally.addresses - tally.leftOut;
-  if (tally.leftOut > 0) {
-    judged.notes.push(
-      `${tally.leftOut} of ${tally.addresses} addresses begin with a character a hint shows as no letter or digit: not measured`,
-    );
-  }
-  if (named < MIN_SHARE_SAMPLE) {
-    judged.notes.push(`Too few addresses to judge decoyEmailInitials (n = ${named}).`);
-    return judged;
-  }
-  judged.judged = true;
-  judged.off = judgeList(
-    new Map(tally.entries.map((e) => [e.initial, e.addresses])),
+): JudgedList =>
+  judgeEmailList(
+    new Map(tally?.entries.map((e) => [e.initial, e.addresses])),
+    tally?.leftOut ?? 0,
     new Map(Object.entries(configured)),
-    (initial, q, p, n) =>
-      Number.isNaN(q)
-        ? `first letters of addresses: the measured shares are unlikely under the configured weights (n = ${n})`
-        : `addresses beginning with ${initial}: configured ${q}, measured ${p} (n = ${n})`,
+    {
+      setting: 'decoyEmailInitials',
+      leftOut: 'begin with a character a hint shows as no letter or digit',
+      line: (initial, q, p, n) =>
+        `addresses beginning with ${initial}: configured ${q}, measured ${p} (n = ${n})`,
+    },
   );
-  if (judged.off.length > 0) {
-    judged.advised = advisedList(
-      tally.entries.map((e) => [e.initial, e.addresses]),
-      named,
-    );
-  }
-  return judged;
-}
 
 /** The sample without one share, overall and per policy (a share the configuration does not use). */
 function withoutShare(sample: MeasuredSample, field: PolicyShareField): MeasuredSample {
@@ -794,7 +834,7 @@ const LIST_VISIBLE =
 /** The `flows.decoyEmailDomains` block to paste. */
 function domainsFix(advised: readonly [string, number][]): string {
   return [
-    'Put the measured domains in the configuration (they replace the list; a one-letter name such as s.com stands for rarer domains with that first letter and ending, all a hint shows), then run doctor again:',
+    'Put the measured domains in the configuration (they replace the list; each is a one-letter name such as g.com that stands for every domain a hint shows the same, g•••.com, as decoys then show), then run doctor again:',
     'flows:',
     '  decoyEmailDomains:',
     ...advised.map(([domain, share]) => `    ${domain}: ${share}`),

@@ -127,8 +127,8 @@ export const emailDomainSchema = z
  * users' addresses do. A configured list is drawn by weight for every decoy, national domains
  * included; only the default list spreads `decoyShares.nationalEmailDomain` of addresses over
  * providers' domains of the decoy's country (hotmail.dk). `mypass doctor` measures the list (check
- * `decoy.shares`); a one-letter name such as `s.com` stands for rarer domains with that first letter
- * and ending.
+ * `decoy.shares`) as what hints show: a one-letter name such as `g.com` stands for every domain shown
+ * as g•••.com.
  */
 export const decoyEmailDomainsSchema = z
   .record(emailDomainSchema, z.number().positive().max(1_000_000))
@@ -155,6 +155,8 @@ export const decoyEmailInitialsSchema = z
     z.number().positive().max(1_000_000),
   )
   .refine((initials) => Object.keys(initials).length > 0, { message: 'at least one letter' })
+  // Every decoy address weighs each letter: a list of thousands would cost every unknown name's start.
+  .refine((initials) => Object.keys(initials).length <= 200, { message: 'at most 200 letters' })
   .default({ ...defaultDecoyEmailInitials });
 
 export type DecoyEmailInitials = z.infer<typeof decoyEmailInitialsSchema>;

@@ -33,11 +33,7 @@ import type { Finding } from '../../src/cli/doctor-findings.js';
 import type { MyPassConfig } from '../../src/config/schema.js';
 import { createEntraConnection, type EntraConnection } from '../../src/directory/entra-connection.js';
 import { isNationalEmailDomain } from '../../src/flows-service/decoy-methods.js';
-import {
-  decoySharesSchema,
-  defaultDecoyEmailDomains,
-  type DecoyShares,
-} from '../../src/flows-service/flows-config.js';
+import { decoySharesSchema, type DecoyShares } from '../../src/flows-service/flows-config.js';
 import type { CandidateMethod } from '../../src/policy/eligibility.js';
 import { policiesConfigSchema, type Policy } from '../../src/policy/policy-config.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -530,7 +526,7 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
     }));
   const times = (n: number, make: (i: number) => string[]) => Array.from({ length: n }, (_, i) => make(i));
 
-  it('names a domain only when 5 users and 5 addresses share it, else its first letter and ending', () => {
+  it('measures every domain as what its hint shows (first letter and ending), and names no one’s own', () => {
     const sample = measureSample(
       listsOf([
         ...times(6, (i) => [`u${i}@gmail.com`]),
@@ -552,8 +548,8 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
     expect(sample.emailDomains).toEqual({
       addresses: 26,
       entries: [
-        { domain: 'gmail.com', addresses: 8 },
-        { domain: 'hotmail.dk', addresses: 5 },
+        { domain: 'g.com', addresses: 8 },
+        { domain: 'h.dk', addresses: 5 },
         { domain: 'j.dk', addresses: 5 },
         { domain: 's.com', addresses: 5 },
         { domain: 'z.org', addresses: 2 },
@@ -561,7 +557,16 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
       leftOut: 1,
     });
     const shown = JSON.stringify(sample);
-    for (const own of ['sol-family', 'sunny-home', 'skovvej', 'zeta-house', 'janesmith', '_odd'])
+    for (const own of [
+      'gmail',
+      'hotmail',
+      'sol-family',
+      'sunny-home',
+      'skovvej',
+      'zeta-house',
+      'janesmith',
+      '_odd',
+    ])
       expect(shown).not.toContain(own);
   });
 
@@ -577,11 +582,14 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
   it('passes when the domains are as common as the weights say, judged as one list', () => {
     // The default list: seven global providers, and three addresses in ten at providers' domains of
     // the default region (hotmail.dk…).
+    // As hint shapes: outlook.dk and online.dk both show o•••.dk.
     const asDefault = tally([
-      ...Object.keys(defaultDecoyEmailDomains).map((d): [string, number] => [d, 80]),
-      ...['hotmail', 'live', 'yahoo', 'outlook', 'gmx', 'web', 'mail', 'online'].map(
-        (p): [string, number] => [`${p}.dk`, 30],
-      ),
+      ...['g.com', 'o.com', 'h.com', 'y.com', 'i.com', 'l.com', 'g.net'].map((d): [string, number] => [
+        d,
+        80,
+      ]),
+      ...['h.dk', 'l.dk', 'y.dk', 'g.dk', 'w.dk', 'm.dk'].map((d): [string, number] => [d, 30]),
+      ['o.dk', 60],
     ]);
     expect(only(decoyShareFindings(asDefault, settingsOf()))).toEqual({
       check: 'decoy.shares',
@@ -589,8 +597,8 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
       summary: 'The decoy shares and e-mail domains match a sample of 300 served users.',
     });
     const near = tally([
-      ['gmail.com', 124],
-      ['yahoo.com', 76],
+      ['g.com', 124],
+      ['y.com', 76],
     ]);
     const configured = { 'gmail.com': 0.6, 'yahoo.com': 0.4 };
     expect(only(decoyShareFindings(near, settingsOf([one], { decoyEmailDomains: configured }))).status).toBe(
@@ -601,10 +609,10 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
   it('warns where real users’ domains differ, with the whole measured list to paste', () => {
     const measured = tally(
       [
-        ['gmail.com', 120],
-        ['jubii.dk', 40],
+        ['g.com', 120],
+        ['j.dk', 40],
         ['s.com', 30],
-        ['hotmail.dk', 10],
+        ['h.dk', 10],
       ],
       7,
     );
@@ -614,15 +622,15 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
     expect(finding.status).toBe('warn');
     expect(finding.summary).toContain("The domains of decoys' e-mail addresses differ from real users'");
     expect(finding.details).toEqual([
-      'e-mail domain gmail.com: configured 1, measured 0.6 (n = 200)',
-      'e-mail domain jubii.dk: configured 0, measured 0.2 (n = 200)',
-      'e-mail domain s.com: configured 0, measured 0.15 (n = 200)',
-      'e-mail domain hotmail.dk: configured 0, measured 0.05 (n = 200)',
+      'e-mail domains shown as g•••.com: configured 1, measured 0.6 (n = 200)',
+      'e-mail domains shown as j•••.dk: configured 0, measured 0.2 (n = 200)',
+      'e-mail domains shown as s•••.com: configured 0, measured 0.15 (n = 200)',
+      'e-mail domains shown as h•••.dk: configured 0, measured 0.05 (n = 200)',
       '7 of 207 addresses are at domains a hint shows no first letter or ending of: not measured',
     ]);
     expect(finding.fix).toContain('Applying a new list is visible');
     const advised = pastedDomains(finding);
-    expect(advised).toEqual({ 'gmail.com': 0.6, 'jubii.dk': 0.2, 's.com': 0.15, 'hotmail.dk': 0.05 });
+    expect(advised).toEqual({ 'g.com': 0.6, 'j.dk': 0.2, 's.com': 0.15, 'h.dk': 0.05 });
     // Pasted, the same sample passes.
     expect(only(decoyShareFindings(measured, settingsOf([one], { decoyEmailDomains: advised }))).status).toBe(
       'pass',
@@ -631,8 +639,8 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
 
   it('judges on enough addresses only, and says when they were too few', () => {
     const few = tally([
-      ['gmail.com', 21],
-      ['hotmail.dk', 8],
+      ['g.com', 21],
+      ['h.dk', 8],
     ]);
     const finding = only(
       decoyShareFindings(few, settingsOf([one], { decoyEmailDomains: { 'yahoo.com': 1 } })),
@@ -1351,17 +1359,17 @@ describe('mypass doctor, decoy.shares', () => {
       'policy "field" enrollment: configured 0.125, measured 0 (n = 40)',
       'policy "default" enrollment: configured 0.125, measured 0 (n = 40)',
       'policy "default" nationalEmailDomain: configured 0.3, measured 0 (n = 40)',
-      // The default list: seven global providers for seven addresses in ten, the other three at
-      // providers' .dk domains (0.0375 each, within the tolerance of 0); theirs are all at Gmail.
-      'e-mail domain gmail.com: configured 0.1, measured 1 (n = 40)',
-      ...['outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'live.com', 'gmx.net'].map(
-        (d) => `e-mail domain ${d}: configured 0.1, measured 0 (n = 40)`,
+      // The default list as hints show it: seven global providers for seven addresses in ten, the
+      // other three at providers' .dk domains (within the tolerance of 0); theirs are all at Gmail.
+      'e-mail domains shown as g•••.com: configured 0.1, measured 1 (n = 40)',
+      ...['o•••.com', 'h•••.com', 'y•••.com', 'i•••.com', 'l•••.com', 'g•••.net'].map(
+        (d) => `e-mail domains shown as ${d}: configured 0.1, measured 0 (n = 40)`,
       ),
       // Every letter a–z equally by default; theirs all begin with t. The other letters' 0 is within
       // 2·√(p(1−p)/40) of 1/26.
       'addresses beginning with t: configured 0.038, measured 1 (n = 40)',
     ]);
-    expect(pastedDomains(finding)).toEqual({ 'gmail.com': 1 });
+    expect(pastedDomains(finding)).toEqual({ 'g.com': 1 });
     expect(pastedInitials(finding)).toEqual({ t: 1 });
     // What both policies' members share goes under flows.decoyShares; the shapes that differ, per policy.
     expect(pasted(finding)).toEqual({
@@ -1408,8 +1416,8 @@ describe('mypass doctor, decoy.shares', () => {
     // Pasted, the next run reads the same users (doctor's sample key) and finds every share fitting;
     // but Danes have an address and Swedes never (R12), which no share can make decoys do: it says
     // so, and to give each country's group a policy of its own.
-    // The Danes' addresses are all at hotmail.dk, not spread over eight providers' .dk domains.
-    expect(pastedDomains(finding)).toEqual({ 'hotmail.dk': 1 });
+    // The Danes' addresses are all at hotmail.dk (h•••.dk), not spread over eight providers' .dk domains.
+    expect(pastedDomains(finding)).toEqual({ 'h.dk': 1 });
     const fixed = writeConfig('two-groups-fixed.json', groups, storeUrl, {
       decoyShares: values,
       decoyEmailDomains: pastedDomains(finding),
