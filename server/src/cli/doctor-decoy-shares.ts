@@ -3,8 +3,10 @@
 // shows it probably real. So doctor reads a sample of licensed users the way a reset does, builds
 // each served user's real reset list, measures every share as decoy-methods.ts uses it, and says
 // which configured values are off and what to put in: per policy where members' lists differ
-// (a policy's own `decoyShares`), else under `flows.decoyShares`. Shares, counts and country codes
-// only ever leave this module: never a number, address, name or id of a sampled user.
+// (a policy's own `decoyShares`), else under `flows.decoyShares`; likewise the e-mail domains and
+// first letters of `flows.decoyEmailDomains` and `flows.decoyEmailInitials`. Shares, counts, country
+// codes and what hints show (a first letter, an ending) only ever leave this module: never a number,
+// address, domain, name or id of a sampled user.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import {
