@@ -328,36 +328,14 @@ export function hintShape(domain: string): string {
 }
 
 /**
- * MeasuredSample `emailDomains`: every address's domain as its hint shape. Only shapes are measured
- * and advised: a hint shows no more, and no one's own domain (a family's, or one person's under
- * several accounts) ever leaves this module (R13 F3, R14 F3).
+ * Every e-mail address of the served users' lists counted under `keyOf` (a hint shape, a first
+ * letter), most first; an address whose key is not one a list can hold is only counted.
  */
-function emailDomainTally(lists: readonly SampledList[]): EmailDomainTally {
-  const entries = new Map<string, number>();
-  let addresses = 0;
-  let leftOut = 0;
-  for (const { methods } of lists) {
-    for (const m of methods) {
-      if (m.kind !== 'email') continue;
-      addresses += 1;
-      const shape = hintShape(domainOf(m.destination));
-      if (isConfigurableDomain(shape)) entries.set(shape, (entries.get(shape) ?? 0) + 1);
-      else leftOut += 1;
-    }
-  }
-  return {
-    addresses,
-    entries: [...entries]
-      .map(([domain, n]) => ({ domain, addresses: n }))
-      .sort((a, b) => b.addresses - a.addresses || a.domain.localeCompare(b.domain)),
-    leftOut,
-  };
-}
-
-const isConfigurableInitial = (initial: string): boolean => /^[\p{Ll}\p{Lo}0-9]$/u.test(initial);
-
-/** MeasuredSample `emailInitials`: each first character as a hint shows it. */
-function emailInitialTally(lists: readonly SampledList[]): EmailInitialTally {
+function tallyAddresses(
+  lists: readonly SampledList[],
+  keyOf: (address: string) => string,
+  isKey: (key: string) => boolean,
+): { addresses: number; counts: [string, number][]; leftOut: number } {
   const counts = new Map<string, number>();
   let addresses = 0;
   let leftOut = 0;
@@ -365,15 +343,39 @@ function emailInitialTally(lists: readonly SampledList[]): EmailInitialTally {
     for (const m of methods) {
       if (m.kind !== 'email') continue;
       addresses += 1;
-      const initial = (Array.from(m.destination.trim())[0] ?? '').toLowerCase();
-      if (isConfigurableInitial(initial)) counts.set(initial, (counts.get(initial) ?? 0) + 1);
+      const key = keyOf(m.destination.trim());
+      if (isKey(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
       else leftOut += 1;
     }
   }
-  const entries = [...counts]
-    .map(([initial, n]) => ({ initial, addresses: n }))
-    .sort((a, b) => b.addresses - a.addresses || a.initial.localeCompare(b.initial));
-  return { addresses, entries, leftOut };
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return { addresses, counts: sorted, leftOut };
+}
+
+/**
+ * MeasuredSample `emailDomains`: every address's domain as its hint shape. Only shapes are measured
+ * and advised: a hint shows no more, and no one's own domain (a family's, or one person's under
+ * several accounts) ever leaves this module (R13 F3, R14 F3).
+ */
+function emailDomainTally(lists: readonly SampledList[]): EmailDomainTally {
+  const { addresses, counts, leftOut } = tallyAddresses(
+    lists,
+    (address) => hintShape(domainOf(address)),
+    isConfigurableDomain,
+  );
+  return { addresses, entries: counts.map(([domain, n]) => ({ domain, addresses: n })), leftOut };
+}
+
+const isConfigurableInitial = (initial: string): boolean => /^[\p{Ll}\p{Lo}0-9]$/u.test(initial);
+
+/** MeasuredSample `emailInitials`: each first character as a hint shows it. */
+function emailInitialTally(lists: readonly SampledList[]): EmailInitialTally {
+  const { addresses, counts, leftOut } = tallyAddresses(
+    lists,
+    (address) => (Array.from(address)[0] ?? '').toLowerCase(),
+    isConfigurableInitial,
+  );
+  return { addresses, entries: counts.map(([initial, n]) => ({ initial, addresses: n })), leftOut };
 }
 
 /** MeasuredSample `kindsByCountry`: the kinds shares draw, split by where the first number is from. */
