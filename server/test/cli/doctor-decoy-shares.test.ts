@@ -509,21 +509,23 @@ describe('national e-mail domains', () => {
   });
 });
 
+const oneDefaultPolicy = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
+/** One served user of the default policy per list of registered addresses. */
+const addressLists = (addresses: string[][]) =>
+  addresses.map((list) => ({
+    policy: oneDefaultPolicy.policies[0] as Policy,
+    usageLocation: null,
+    methodsRequired: 1,
+    methods: list.map((destination) => ({
+      kind: 'email' as const,
+      source: 'registered' as const,
+      destination,
+    })),
+  }));
+
 describe('e-mail domains (flows.decoyEmailDomains)', () => {
-  const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
-  const policy = access.policies[0] as Policy;
-  /** One served user per address list. */
-  const listsOf = (addresses: string[][]) =>
-    addresses.map((list) => ({
-      policy,
-      usageLocation: null,
-      methodsRequired: 1,
-      methods: list.map((destination) => ({
-        kind: 'email' as const,
-        source: 'registered' as const,
-        destination,
-      })),
-    }));
+  const access = oneDefaultPolicy;
+  const listsOf = addressLists;
   const times = (n: number, make: (i: number) => string[]) => Array.from({ length: n }, (_, i) => make(i));
 
   it('measures every domain as what its hint shows (first letter and ending), and names no one’s own', () => {
@@ -663,15 +665,8 @@ describe('e-mail domains (flows.decoyEmailDomains)', () => {
 });
 
 describe('first letters of addresses (flows.decoyEmailInitials)', () => {
-  const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
-  const policy = access.policies[0] as Policy;
-  const listsOf = (addresses: string[]) =>
-    addresses.map((destination) => ({
-      policy,
-      usageLocation: null,
-      methodsRequired: 1,
-      methods: [{ kind: 'email' as const, source: 'registered' as const, destination }],
-    }));
+  const access = oneDefaultPolicy;
+  const listsOf = (addresses: string[]) => addressLists(addresses.map((a) => [a]));
   const many = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}@gmail.com`);
   const initials = (entries: [string, number][]): MeasuredSample => ({
     ...single({}, 300),
