@@ -2,11 +2,13 @@
 // users, in the bench profile (docs in README "Benchmarks": limits raised, every other defence — timing
 // floors included — as in production). Prints figures; never passes or fails on time.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { Agent, request } from 'undici';
 import { flowsConfigSchema } from '@mypass/server/flows-service/flows-config';
 import { measureFirstScreen } from '../test/e2e/first-screen.js';
-import { repositoryRoot, startLocalStack } from './local-stack.js';
+import { repositoryRoot, startLocalStack, waitForReadyz, type LocalStack } from './local-stack.js';
 
 const generatedUsers = Number(process.env.MYPASS_BENCH_USERS ?? 3000);
 const flowsToRun = Number(process.env.MYPASS_BENCH_FLOWS ?? 1500);
@@ -341,6 +343,15 @@ try {
   const openLoopFailed = await openLoop(openLoopUsers, offeredRate, completeFlow);
   const openLoopSeconds = (performance.now() - openLoopStarted) / 1000;
   const openLoopSamples = new Map(samples);
+  samples.clear();
+  // The floor: the same resets through a skeleton API, after every figure of the real one is taken.
+  const floor = await measureFloor(stack, users.slice(0, 40), measured).then(
+    (figures) => ({ ok: true as const, ...figures }),
+    (error: unknown) => ({
+      ok: false as const,
+      reason: error instanceof Error ? error.message : String(error),
+    }),
+  );
 
   console.log(
     `\nComplete resets at saturation (${concurrency} in flight): ${completed} of ${measured.length} in ${seconds.toFixed(1)} s = ${saturationRate.toFixed(0)} flows/s (target >= 200)`,
@@ -366,10 +377,66 @@ try {
   console.log(
     `Code verification alone: ${verifyRps.toFixed(0)} req/s at ${verifyUsers.length} in flight (its ${floors.verification} ms floor caps it at ${((verifyUsers.length * 1000) / floors.verification).toFixed(0)}); bare Fastify route: ${bareRps.toFixed(0)} req/s; ratio ${(verifyRps / bareRps).toFixed(2)} (target >= 0.25)`,
   );
+  if (!floor.ok) console.log(`Floor: not measured (${floor.reason})`);
+  else
+    console.log(
+      `Floor of this machine and stack (scripts/bench-floor-api.ts, the same resets with none of the defences: the same Graph requests, 20 SQL statements): ${floor.completed} of ${measured.length} resets, ${floor.rate.toFixed(0)} flows/s at ${floor.cpuMs.toFixed(1)} ms per reset, peak RSS ${floor.peakRss.toFixed(0)} MB (${floor.startupRss.toFixed(0)} MB after start-up)`,
+    );
   await printFirstScreen();
 } finally {
   await stack.stop();
   await dispatcher.close();
+}
+
+/**
+ * The floor: the same complete resets, at the same concurrency, through scripts/bench-floor-api.ts
+ * (the least any reset API on this stack does, with none of the defences), against the same emulator,
+ * while the real API idles. Transpiled on its own so no loader runs in the measured process.
+ */
+async function measureFloor(
+  localStack: LocalStack,
+  warmUp: BenchUser[],
+  resets: BenchUser[],
+): Promise<{ completed: number; rate: number; cpuMs: number; peakRss: number; startupRss: number }> {
+  const { outputText } = ts.transpileModule(
+    readFileSync(join(repositoryRoot, 'scripts/bench-floor-api.ts'), 'utf8'),
+    {
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: true,
+      },
+    },
+  );
+  const cacheDir = join(repositoryRoot, '.cache', 'bench');
+  mkdirSync(cacheDir, { recursive: true });
+  const entry = join(cacheDir, 'floor-api.mjs');
+  writeFileSync(entry, outputText);
+  const port = apiPort + 3000;
+  const floorApi = localStack.spawnSibling([entry, '--port', String(port)]);
+  const mainApiUrl = apiUrl;
+  try {
+    apiUrl = `http://127.0.0.1:${port}`;
+    await waitForReadyz(floorApi, apiUrl, 60_000, 'the floor API');
+    const startupRss = rssMb(floorApi.pid ?? 0, 'VmRSS');
+    await runPool(warmUp, 20, completeFlow);
+    const cpuBefore = cpuSeconds(floorApi.pid);
+    const started = performance.now();
+    const failed = await runPool(resets, concurrency, completeFlow);
+    const seconds = (performance.now() - started) / 1000;
+    const completed = resets.length - failed;
+    if (completed === 0) throw new Error('no reset completed');
+    return {
+      completed,
+      rate: completed / seconds,
+      cpuMs: ((cpuSeconds(floorApi.pid) - cpuBefore) * 1000) / completed,
+      peakRss: rssMb(floorApi.pid ?? 0),
+      startupRss,
+    };
+  } finally {
+    apiUrl = mainApiUrl;
+    floorApi.kill('SIGTERM');
+  }
 }
 
 /** A bare Fastify route in its own process, measured by the same client in the same run. */

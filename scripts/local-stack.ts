@@ -60,6 +60,11 @@ export interface LocalStack {
   api: ChildProcess;
   apiUrl: string;
   demoUsers: DemoUser[];
+  /**
+   * Another process beside the API (node flags, then `args`, then `--config FILE`), with the API's
+   * configuration, environment and standard output handling; stopped with the stack.
+   */
+  spawnSibling(args: string[]): ChildProcess;
   /** Resolves when /readyz answers 200 (a token was obtained from the emulator). */
   ready(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -152,23 +157,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const entry = options.compiledApi
     ? [join(repositoryRoot, 'server/dist/cli.js')]
     : ['--conditions=development', '--import', 'tsx', join(repositoryRoot, 'server/src/cli.ts')];
-  const api = spawn(process.execPath, [...nodeFlags, ...entry, 'serve', '--config', configPath], {
-    cwd: repositoryRoot,
-    stdio: ['ignore', 'pipe', options.apiStderr ?? 'inherit'],
-    env: {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: ca.certPath,
-      // Secrets go by environment, as production's should, never into the file.
-      AZURE_CLIENT_SECRET: emulator.apiApp.clientSecret,
-      // Keys made for this run only.
-      MYPASS_CODE_KEYS: `demo1:${randomBytes(32).toString('base64url')}`,
-      MYPASS_DECOY_KEY: randomBytes(32).toString('base64url'),
-      MYPASS_DEMO_USERS_FILE: demoUsersFile,
-    },
-  });
-  // stdout is a pipe (stdio above), so it is always there.
-  const lines = createInterface({ input: api.stdout as NodeJS.ReadableStream });
-  lines.on('line', (line) => (options.onApiLine ?? ((l: string) => console.log(l)))(line));
+  const apiEnv = {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: ca.certPath,
+    // Secrets go by environment, as production's should, never into the file.
+    AZURE_CLIENT_SECRET: emulator.apiApp.clientSecret,
+    // Keys made for this run only.
+    MYPASS_CODE_KEYS: `demo1:${randomBytes(32).toString('base64url')}`,
+    MYPASS_DECOY_KEY: randomBytes(32).toString('base64url'),
+    MYPASS_DEMO_USERS_FILE: demoUsersFile,
+  };
+  const children: ChildProcess[] = [];
+  const spawnWithStackConfig = (args: string[]): ChildProcess => {
+    const child = spawn(process.execPath, [...nodeFlags, ...args, '--config', configPath], {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', options.apiStderr ?? 'inherit'],
+      env: apiEnv,
+    });
+    children.push(child);
+    // stdout is a pipe (stdio above), so it is always there.
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => (options.onApiLine ?? ((l: string) => console.log(l)))(line));
+    return child;
+  };
+  const api = spawnWithStackConfig([...entry, 'serve']);
 
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   let stopped = false;
@@ -177,31 +189,43 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     api,
     apiUrl,
     demoUsers,
-    async ready(timeoutMs) {
-      const by = Date.now() + timeoutMs;
-      for (;;) {
-        if (api.exitCode !== null) throw new Error(`the MyPass API exited (code ${api.exitCode})`);
-        const ok = await fetch(`${apiUrl}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) return;
-        if (Date.now() > by) throw new Error(`the MyPass API was not ready within ${timeoutMs / 1000} s`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
+    ready: (timeoutMs) => waitForReadyz(api, apiUrl, timeoutMs, 'the MyPass API'),
+    spawnSibling: (args) => spawnWithStackConfig(args),
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (api.exitCode === null) {
-        const exited = new Promise((r) => api.once('exit', r));
-        api.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      }
+      await Promise.all(
+        children.map(async (child) => {
+          if (child.exitCode !== null) return;
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        }),
+      );
       await emulator.close();
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves when `baseUrl`/readyz answers 200; throws when `child` exits or the time is up. */
+export async function waitForReadyz(
+  child: ChildProcess,
+  baseUrl: string,
+  timeoutMs: number,
+  label: string,
+): Promise<void> {
+  const by = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${label} exited (code ${child.exitCode})`);
+    const ok = await fetch(`${baseUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > by) throw new Error(`${label} was not ready within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 function inThisProcess(emulator: RunningEmulator): StackEmulator {
