@@ -22,6 +22,18 @@ export const configSchema = z
         });
       }
     });
+    // Decoy numbers abroad only from where real ones can be offered; the default region has its share.
+    const { decoyCountries, defaultRegion } = config.flows;
+    const allowed = config.delivery.smsCountries;
+    for (const region of Object.keys(decoyCountries ?? {})) {
+      const message =
+        region === defaultRegion
+          ? 'the default region (flows.defaultRegion) is not on this list: decoyShares.defaultRegion says how many numbers are from it'
+          : !allowed.includes(region)
+            ? 'not on delivery.smsCountries: no real number from it can be offered, so a decoy number from it would mark the name as unknown'
+            : undefined;
+      if (message) ctx.addIssue({ code: 'custom', path: ['flows', 'decoyCountries', region], message });
+    }
   });
 
 export type MyPassConfig = z.infer<typeof configSchema>;

@@ -20,6 +20,7 @@ import {
   decoySharesSchema,
   defaultDecoyEmailDomains,
   defaultDecoyEmailInitials,
+  type DecoyCountries,
   type DecoyEmailDomains,
   type DecoyEmailInitials,
   type DecoyShares,
@@ -306,14 +307,18 @@ function isDefaultList(
   return entries.length === keys.size && entries.every(([k, w]) => keys.has(k) && w === entries[0]?.[1]);
 }
 
-/** How decoy addresses look: `flows.decoyEmailDomains` and `flows.decoyEmailInitials`. */
-export interface DecoyEmailStyle {
+/**
+ * The configured lists decoys draw from: `flows.decoyEmailDomains`, `flows.decoyEmailInitials` and
+ * `flows.decoyCountries` (absent: numbers abroad spread evenly over the SMS allow-list).
+ */
+export interface DecoyLists {
   domains: DecoyEmailDomains;
   initials: DecoyEmailInitials;
+  countries?: DecoyCountries;
 }
 
-/** The defaults: the old draws (seven global providers, a–z), evenly. */
-export const defaultDecoyEmailStyle: DecoyEmailStyle = {
+/** The defaults: the old draws (seven global providers, a–z, the allow-list), evenly. */
+export const defaultDecoyLists: DecoyLists = {
   domains: defaultDecoyEmailDomains,
   initials: defaultDecoyEmailInitials,
 };
@@ -371,7 +376,7 @@ interface EmailDraw {
   /** The share of addresses at a national domain, and the fine byte that places this one. */
   nationalShare: number;
   nationalFine: number | undefined;
-  style: DecoyEmailStyle;
+  style: DecoyLists;
   /** The address's own secret 32 bits for a configured list's draw (see pickWeighted). */
   domainSeed: () => number;
   initialSeed: () => number;
@@ -411,10 +416,24 @@ function countryDomain(region: string): string {
   return region === 'GB' ? 'uk' : region.toLowerCase();
 }
 
+/** `flows.decoyCountries` as drawn where the SMS allow-list is `allowed`, by list and allow-list. */
+const countryDraws = new WeakMap<DecoyCountries & object, { allowed: readonly string[]; draw: Weighted }>();
+
+function countryDraw(countries: DecoyCountries & object, allowed: readonly string[]): Weighted {
+  const cached = countryDraws.get(countries);
+  if (cached?.allowed === allowed) return cached.draw;
+  const draw = weighted(
+    Object.entries(countries).filter(([region]) => isSupportedCountry(region) && allowed.includes(region)),
+  );
+  countryDraws.set(countries, { allowed, draw });
+  return draw;
+}
+
 /**
  * Mostly the default region (`defaultShare`, seven in ten by default), like most of a workforce; the
  * others from the rest of the SMS allow-list, where every real number offered must be too, so a
- * foreign number does not prove a real user. A default region the allow-list leaves out never shows:
+ * foreign number does not prove a real user: by the weights of `flows.decoyCountries` where set (its
+ * countries on the allow-list), else evenly. A default region the allow-list leaves out never shows:
  * no real number from it can.
  */
 function decoyRegion(
@@ -423,14 +442,20 @@ function decoyRegion(
   smsCountries: readonly string[],
   defaultShare: number,
   fine: number | undefined,
+  countries: DecoyCountries,
+  /** The name's own secret 32 bits for the weighted draw (see pickWeighted). */
+  countrySeed: () => number,
 ): string {
   const allowed: string[] = smsCountries.filter((c) => isSupportedCountry(c));
-  if (allowed.length > 0 && !allowed.includes(defaultRegion)) {
-    return allowed[(bytes[31] ?? 0) % allowed.length] ?? defaultRegion;
-  }
+  const listed = countries ? countryDraw(countries, smsCountries) : undefined;
   const others = allowed.filter((c) => c !== defaultRegion);
+  const abroad = () =>
+    (listed && listed.keys.length > 0 ? pickWeighted(listed, countrySeed()) : undefined) ??
+    others[(bytes[31] ?? 0) % others.length] ??
+    defaultRegion;
+  if (allowed.length > 0 && !allowed.includes(defaultRegion)) return abroad();
   if (others.length === 0 || within(defaultShare, bytes[30], 10, fine)) return defaultRegion;
-  return others[(bytes[31] ?? 0) % others.length] ?? defaultRegion;
+  return abroad();
 }
 
 /**
@@ -447,8 +472,8 @@ export function decoyMethods(
   /** The region of every number drawn (a member's own, for their top-up); else drawn per name. */
   fixedRegion?: string,
   shares: DecoyShares = defaultDecoyShares,
-  /** `flows.decoyEmailDomains` and `flows.decoyEmailInitials` (the defaults where left out). */
-  emailStyle: Partial<DecoyEmailStyle> = defaultDecoyEmailStyle,
+  /** `flows.decoyEmailDomains`, `decoyEmailInitials` and `decoyCountries` (the defaults where left out). */
+  lists: Partial<DecoyLists> = defaultDecoyLists,
 ): FlowMethod[] {
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
@@ -460,16 +485,24 @@ export function decoyMethods(
     isSupportedCountry(fixedRegion) &&
     (smsCountries.length === 0 || smsCountries.includes(fixedRegion))
       ? fixedRegion
-      : decoyRegion(bytes, defaultRegion, smsCountries, shares.defaultRegion, fine[fineByte.region]);
+      : decoyRegion(
+          bytes,
+          defaultRegion,
+          smsCountries,
+          shares.defaultRegion,
+          fine[fineByte.region],
+          lists.countries,
+          () => sharesHmac(key, normalizedName, '-region').readUInt32BE(0),
+        );
   // Mostly the first place a method can come from (registered), `profileSource` of them (one in four
   // by default) the other (profile).
   const rankFrom = (ranks: readonly Rank[], byte: number | undefined, fineAt: number): Rank =>
     ranks.length === 1 || !within(shares.profileSource, byte, 4, fine[fineAt])
       ? (ranks[0] ?? 0)
       : (ranks.at(-1) ?? 0);
-  const style: DecoyEmailStyle = {
-    domains: emailStyle.domains ?? defaultDecoyEmailStyle.domains,
-    initials: emailStyle.initials ?? defaultDecoyEmailStyle.initials,
+  const style: DecoyLists = {
+    domains: lists.domains ?? defaultDecoyLists.domains,
+    initials: lists.initials ?? defaultDecoyLists.initials,
   };
   // Each address's own secret seeds for configured lists, computed only when a list is drawn.
   const seed = (part: string) => () => sharesHmac(key, normalizedName, part).readUInt32BE(0);

@@ -1,5 +1,6 @@
 // The `flows` and `limits` sections: lifetimes, timing floors and the T4 limits (threat-model.md).
 // Defaults let an office behind one NAT address work on a Monday morning; the bench profile raises them.
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 
 const windowLimit = (max: number, windowSeconds: number) =>
@@ -162,6 +163,30 @@ export const decoyEmailInitialsSchema = z
 export type DecoyEmailInitials = z.infer<typeof decoyEmailInitialsSchema>;
 
 /**
+ * Where decoy numbers from outside the default region are from, as relative weights of ISO 3166
+ * regions (T2): a hint shows a number's country code (`+46 ••• •• 12`), and real users' foreign
+ * numbers are seldom spread evenly over the SMS allow-list (a Danish workforce has Swedes and
+ * Germans, few Maltese). Left out, they spread evenly over the allow-list. `decoyShares.defaultRegion`
+ * still says how many numbers are from the default region, which this list therefore leaves out;
+ * every key must be on `delivery.smsCountries` (configSchema checks both). `mypass doctor` measures it
+ * (check `decoy.shares`).
+ */
+export const decoyCountriesSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, { message: 'ISO 3166-1 alpha-2, upper case, such as SE' })
+      .refine((region) => isSupportedCountry(region), {
+        message: 'a region whose numbers libphonenumber-js knows',
+      }),
+    z.number().positive().max(1_000_000),
+  )
+  .refine((countries) => Object.keys(countries).length > 0, { message: 'at least one country' })
+  .optional();
+
+export type DecoyCountries = z.infer<typeof decoyCountriesSchema>;
+
+/**
  * The shares decoys shown under `policy` draw with: the policy's own (`access.policies[].decoyShares`,
  * where its members' lists differ from the rest) over `flows.decoyShares`.
  */
@@ -219,6 +244,7 @@ export const flowsConfigSchema = z.strictObject({
   decoyShares: decoySharesSchema,
   decoyEmailDomains: decoyEmailDomainsSchema,
   decoyEmailInitials: decoyEmailInitialsSchema,
+  decoyCountries: decoyCountriesSchema,
   /** Default region for numbers typed without a country code when the user has no usageLocation. */
   defaultRegion: z
     .string()

@@ -235,7 +235,11 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         offerFor(policy, purpose),
         memberRegion ?? undefined,
         decoySharesFor(flowsConfig.decoyShares, policy),
-        { domains: flowsConfig.decoyEmailDomains, initials: flowsConfig.decoyEmailInitials },
+        {
+          domains: flowsConfig.decoyEmailDomains,
+          initials: flowsConfig.decoyEmailInitials,
+          countries: flowsConfig.decoyCountries,
+        },
       );
     const { home, shown } = policies;
     const own = member.length > 0 ? [...member] : home ? invent(home) : [];

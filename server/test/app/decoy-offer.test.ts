@@ -493,6 +493,36 @@ describe('decoy methods through the app (T2)', () => {
     expect(initials).toEqual(new Set(['k', 'm']));
   });
 
+  it('take the countries of their numbers abroad from flows.decoyCountries', async () => {
+    const build = async (flows: Record<string, unknown>) => {
+      const t = await buildTestApp({
+        directory: scriptedTenant(),
+        config: testConfig({
+          access: accessConfig(),
+          limits: { startsPerAddress: { max: 1000, windowSeconds: 900 } },
+          // Every number abroad, so each name shows where the draw sends it.
+          flows: { decoyShares: { smsAndEmail: 0, smsOnly: 1, defaultRegion: 0 }, ...flows },
+        }),
+      });
+      opened.push(t);
+      return t;
+    };
+    const callingCodes = async (t: TestApp) => {
+      const codes = new Set<string>();
+      for (const name of unknownNames) {
+        for (const m of await methods(t, name)) {
+          if (m.kind === 'sms') codes.add(/^\+\d+/.exec(m.hint ?? '')?.[0] ?? '');
+        }
+      }
+      return codes;
+    };
+    // Sweden and Norway only, though the allow-list has many more countries.
+    expect(await callingCodes(await build({ decoyCountries: { SE: 1, NO: 1 } }))).toEqual(
+      new Set(['+46', '+47']),
+    );
+    expect((await callingCodes(await build({}))).size).toBeGreaterThan(5);
+  });
+
   it("draw a policy's own shares under that policy: its rules and its members' shapes go together", async () => {
     // Members of the field policy (long passwords) have SMS alone; everyone else both kinds.
     const t = await app({

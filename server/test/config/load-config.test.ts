@@ -239,4 +239,36 @@ describe('the whole configuration', () => {
     expect(wrongType).not.toContain('required');
     expect(await problems('missing.json', { decoyKey: undefined })).toContain('flows.decoyKey: required');
   });
+
+  it('takes decoy countries abroad only from the SMS allow-list, never the default region', async () => {
+    const config = (flows: Record<string, unknown>, smsCountries: string[]) =>
+      JSON.stringify({
+        directory: { tenantId: TENANT, clientId: CLIENT, clientSecret: 'x' },
+        store: {
+          url: 'sqlite::memory:',
+          codeKeys: [{ id: 'k1', secret: 'load-config-code-key-0123456789abcdef' }],
+        },
+        delivery: { smsCountries },
+        flows: { decoyKey: 'load-config-decoy-key-0123456789abcdef', defaultRegion: 'DK', ...flows },
+      });
+    const load = (name: string, decoyCountries: Record<string, unknown>, smsCountries = ['DK', 'SE', 'DE']) =>
+      loadFullConfig({ file: file(name, config({ decoyCountries }, smsCountries)), env: noEnv });
+    const fine = await load('countries.json', { SE: 0.7, DE: 0.3 });
+    expect(fine.ok && fine.config.flows.decoyCountries).toEqual({ SE: 0.7, DE: 0.3 });
+    const said = async (name: string, decoyCountries: Record<string, unknown>, smsCountries?: string[]) => {
+      const r = await load(name, decoyCountries, smsCountries);
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : formatConfigProblems(r.error.problems);
+    };
+    expect(await said('off-list.json', { SE: 1, NO: 1 })).toContain(
+      'flows.decoyCountries.NO: not on delivery.smsCountries',
+    );
+    expect(await said('home.json', { DK: 1, SE: 1 })).toContain(
+      'flows.decoyCountries.DK: the default region (flows.defaultRegion) is not on this list',
+    );
+    expect(await said('no-sms.json', { SE: 1 }, [])).toContain(
+      'flows.decoyCountries.SE: not on delivery.smsCountries',
+    );
+    expect(await said('lower.json', { se: 1 })).toContain('ISO 3166-1 alpha-2, upper case, such as SE');
+  });
 });

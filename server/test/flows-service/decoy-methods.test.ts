@@ -711,6 +711,62 @@ describe('decoy e-mail first letters (flows.decoyEmailInitials)', () => {
   });
 });
 
+describe('decoy numbers abroad (flows.decoyCountries)', () => {
+  const sample = names(4000);
+  const regionsOf = (
+    smsCountries: readonly string[],
+    countries?: Record<string, number>,
+    defaultRegion = 'DK',
+    shares: DecoyShares = defaultDecoyShares,
+  ) =>
+    sample.flatMap((n) =>
+      decoyMethods(key, n, defaultRegion, smsCountries, fullDecoyOffer, undefined, shares, {
+        countries,
+      }).flatMap((m) => (m.kind === 'sms' ? [parsePhoneNumberFromString(m.destination)?.country ?? ''] : [])),
+    );
+  const shareIn = (all: string[], region: string) => all.filter((r) => r === region).length / all.length;
+  const allowList = ['DK', 'SE', 'NO', 'DE', 'MT'];
+
+  it('spread numbers abroad evenly over the allow-list when left out, which the schema does', () => {
+    expect(flowsConfigSchema.parse({ decoyKey: key }).decoyCountries).toBeUndefined();
+    const all = regionsOf(allowList);
+    expect(Math.abs(shareIn(all, 'DK') - 0.7)).toBeLessThan(0.03);
+    for (const region of ['SE', 'NO', 'DE', 'MT']) {
+      expect(Math.abs(shareIn(all, region) - 0.075), region).toBeLessThan(0.02);
+    }
+  });
+
+  it('draw numbers abroad by weight, and keep the default region’s share', () => {
+    // A Danish workforce with Swedes and some Germans; Malta on the allow-list for one traveller.
+    const all = regionsOf(allowList, { SE: 6, DE: 3, NO: 1 });
+    expect(new Set(all)).toEqual(new Set(['DK', 'SE', 'DE', 'NO']));
+    expect(Math.abs(shareIn(all, 'DK') - 0.7)).toBeLessThan(0.03);
+    const abroad = all.filter((r) => r !== 'DK');
+    expect(Math.abs(shareIn(abroad, 'SE') - 0.6)).toBeLessThan(0.04);
+    expect(Math.abs(shareIn(abroad, 'DE') - 0.3)).toBeLessThan(0.04);
+    expect(Math.abs(shareIn(abroad, 'NO') - 0.1)).toBeLessThan(0.03);
+    // The same name, the same country, run after run.
+    expect(regionsOf(allowList, { SE: 6, DE: 3, NO: 1 })).toEqual(all);
+  });
+
+  it('never draw a listed country the allow-list leaves out', () => {
+    expect(new Set(regionsOf(['DK', 'SE'], { SE: 1, DE: 5 }))).toEqual(new Set(['DK', 'SE']));
+    // A default region off the allow-list never shows: every number is from the list.
+    expect(new Set(regionsOf(['SE', 'DE', 'NO'], { SE: 9, DE: 1 }))).toEqual(new Set(['SE', 'DE']));
+  });
+
+  it('refuse what is not an upper-case region libphonenumber knows, a weight that is not positive, and an empty list', () => {
+    const parse = (decoyCountries: unknown) =>
+      flowsConfigSchema.safeParse({ decoyKey: key, decoyCountries }).success;
+    expect(parse({ SE: 0.6, DE: 0.4 })).toBe(true);
+    expect(parse({ se: 1 })).toBe(false);
+    expect(parse({ SWE: 1 })).toBe(false);
+    expect(parse({ ZZ: 1 })).toBe(false);
+    expect(parse({ SE: 0 })).toBe(false);
+    expect(parse({})).toBe(false);
+  });
+});
+
 describe('decoys across versions', () => {
   it('stay what they were: a name whose decoy changes in an upgrade shows it is not a user', () => {
     // A digest of 2000 names' lists and home policies, recorded when the shares became configurable
