@@ -110,8 +110,8 @@ use, licensing (seats used and bought) and the age of the code keys.
                       lets enrollment through from this server (AADSTS53003 otherwise)
   --decoy-sample N    read N licensed users, drawn at random (default ${DEFAULT_DECOY_SAMPLE}), as a reset does and
                       compare the shapes of their method lists with the decoys' (flows.decoyShares,
-                      each policy's decoyShares, flows.decoyEmailDomains and decoyEmailInitials), and
-                      name SMS countries none of their numbers is from;
+                      each policy's decoyShares, flows.decoyEmailDomains, decoyEmailInitials and
+                      decoyCountries), and name SMS countries none of their numbers is from;
                       0 skips it
   -h, --help          this text
 

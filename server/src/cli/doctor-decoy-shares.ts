@@ -4,7 +4,8 @@
 // each served user's real reset list, measures every share as decoy-methods.ts uses it, and says
 // which configured values are off and what to put in: per policy where members' lists differ
 // (a policy's own `decoyShares`), else under `flows.decoyShares`; likewise the e-mail domains and
-// first letters of `flows.decoyEmailDomains` and `flows.decoyEmailInitials`. Shares, counts, country
+// first letters of `flows.decoyEmailDomains` and `flows.decoyEmailInitials`, and the countries of
+// numbers abroad of `flows.decoyCountries`. Shares, counts, country
 // codes and what hints show (a first letter, an ending) only ever leave this module: never a number,
 // address, domain, name or id of a sampled user.
 import { createHmac, randomBytes } from 'node:crypto';
@@ -32,6 +33,7 @@ import {
   defaultDecoyEmailDomains,
   defaultDecoyEmailInitials,
   emailDomainSchema,
+  type DecoyCountries,
   type DecoyEmailDomains,
   type DecoyEmailInitials,
   type DecoyShares,
@@ -122,6 +124,14 @@ export interface MeasuredSample {
   emailDomains?: EmailDomainTally;
   /** The first characters of served users' addresses (`flows.decoyEmailInitials`). */
   emailInitials?: EmailInitialTally;
+  /** Where served users' first numbers from outside the default region are from (`flows.decoyCountries`). */
+  countriesAbroad?: CountryTally;
+}
+
+/** The regions of served users' first numbers from outside the default region, as decoys draw one. */
+export interface CountryTally {
+  /** An ISO 3166 region, with the users whose first number is from it; most first. */
+  entries: { region: string; users: number }[];
 }
 
 /** The first characters of served users' addresses, as a hint shows them. */
@@ -306,6 +316,7 @@ export function measureSample(
     kindsByCountry: kindsByCountry(lists, options),
     emailDomains: emailDomainTally(lists),
     emailInitials: emailInitialTally(lists),
+    countriesAbroad: countryTally(lists, options.defaultRegion),
   };
 }
 
@@ -376,6 +387,22 @@ function emailInitialTally(lists: readonly SampledList[]): EmailInitialTally {
     isConfigurableInitial,
   );
   return { addresses, entries: counts.map(([initial, n]) => ({ initial, addresses: n })), leftOut };
+}
+
+/**
+ * MeasuredSample `countriesAbroad`: the region of each served user's first number where it is not
+ * the default region (a decoy's numbers all share one region, drawn from the list when abroad).
+ */
+function countryTally(lists: readonly SampledList[], defaultRegion: string): CountryTally {
+  const counts = new Map<string, number>();
+  for (const { methods, usageLocation } of lists) {
+    const firstSms = methods.find((m) => m.kind === 'sms');
+    if (!firstSms) continue;
+    const region = phoneRegion(firstSms.destination, usageLocation ?? defaultRegion);
+    if (region !== undefined && region !== defaultRegion) counts.set(region, (counts.get(region) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return { entries: sorted.map(([region, users]) => ({ region, users })) };
 }
 
 /** MeasuredSample `kindsByCountry`: the kinds shares draw, split by where the first number is from. */
@@ -454,6 +481,8 @@ export interface ShareSettings {
   decoyEmailDomains?: DecoyEmailDomains;
   /** `flows.decoyEmailInitials` (the defaults where absent). */
   decoyEmailInitials?: DecoyEmailInitials;
+  /** `flows.decoyCountries` (absent: numbers abroad spread evenly over the SMS allow-list). */
+  decoyCountries?: DecoyCountries;
 }
 
 type ShareValues = Map<ShareField, number>;
@@ -741,16 +770,18 @@ const advisedList = (entries: readonly [string, number][], named: number): [stri
 
 /** How one list's findings read: its setting, what was left out, a key that strays. */
 interface ListWording {
-  setting: 'decoyEmailDomains' | 'decoyEmailInitials';
+  setting: 'decoyEmailDomains' | 'decoyEmailInitials' | 'decoyCountries';
+  /** What the list counts, in the plural ("addresses"). */
+  counted: string;
   leftOut: string;
   line: (key: string, configured: number, measured: number, n: number) => string;
 }
 
 /**
- * One list of the sample (counts per key, and addresses left out) against the weights decoys draw
- * with, on at least MIN_SHARE_SAMPLE counted addresses; the advice is the whole measured list.
+ * One list of the sample (counts per key, and what was left out) against the weights decoys draw
+ * with, on at least MIN_SHARE_SAMPLE counted; the advice is the whole measured list.
  */
-function judgeEmailList(
+function judgeSampleList(
   counts: ReadonlyMap<string, number>,
   leftOut: number,
   weights: ReadonlyMap<string, number>,
@@ -760,9 +791,9 @@ function judgeEmailList(
   const named = [...counts.values()].reduce((sum, n) => sum + n, 0);
   if (named + leftOut === 0) return judged;
   if (leftOut > 0)
-    judged.notes.push(`${leftOut} of ${named + leftOut} addresses ${wording.leftOut}: not measured`);
+    judged.notes.push(`${leftOut} of ${named + leftOut} ${wording.counted} ${wording.leftOut}: not measured`);
   if (named < MIN_SHARE_SAMPLE) {
-    judged.notes.push(`Too few addresses to judge ${wording.setting} (n = ${named}).`);
+    judged.notes.push(`Too few ${wording.counted} to judge ${wording.setting} (n = ${named}).`);
     return judged;
   }
   judged.judged = true;
@@ -786,7 +817,7 @@ const judgeEmailDomains = (
   nationalShare: number,
   defaultRegion: string,
 ): JudgedList =>
-  judgeEmailList(
+  judgeSampleList(
     new Map(tally?.entries.map((e) => [e.domain, e.addresses])),
     tally?.leftOut ?? 0,
     byHintShape(
@@ -798,6 +829,7 @@ const judgeEmailDomains = (
     ),
     {
       setting: 'decoyEmailDomains',
+      counted: 'addresses',
       leftOut: 'are at domains a hint shows no first letter or ending of',
       line: (shape, q, p, n) =>
         `e-mail domains shown as ${shape.replace('.', '•••.')}: configured ${q}, measured ${p} (n = ${n})`,
@@ -809,17 +841,36 @@ const judgeEmailInitials = (
   tally: EmailInitialTally | undefined,
   configured: DecoyEmailInitials,
 ): JudgedList =>
-  judgeEmailList(
+  judgeSampleList(
     new Map(tally?.entries.map((e) => [e.initial, e.addresses])),
     tally?.leftOut ?? 0,
     new Map(Object.entries(configured)),
     {
       setting: 'decoyEmailInitials',
+      counted: 'addresses',
       leftOut: 'begin with a character a hint shows as no letter or digit',
       line: (initial, q, p, n) =>
         `addresses beginning with ${initial}: configured ${q}, measured ${p} (n = ${n})`,
     },
   );
+
+/**
+ * The countries of the sample's numbers abroad against what decoys draw from there: the configured
+ * list's weights (its countries on the allow-list), else the allow-list's other countries evenly.
+ */
+function judgeCountriesAbroad(tally: CountryTally | undefined, settings: ShareSettings): JudgedList {
+  const abroad = settings.smsCountries.filter((c) => c !== settings.defaultRegion);
+  const weights = settings.decoyCountries
+    ? new Map(Object.entries(settings.decoyCountries).filter(([region]) => abroad.includes(region)))
+    : new Map(abroad.map((region) => [region, 1]));
+  return judgeSampleList(new Map(tally?.entries.map((e) => [e.region, e.users])), 0, weights, {
+    setting: 'decoyCountries',
+    counted: 'users with a number from outside the default region',
+    leftOut: '',
+    line: (region, q, p, n) =>
+      `numbers from ${region} among those abroad: configured ${q}, measured ${p} (n = ${n})`,
+  });
+}
 
 /** The sample without one share, overall and per policy (a share the configuration does not use). */
 function withoutShare(sample: MeasuredSample, field: PolicyShareField): MeasuredSample {
@@ -846,6 +897,16 @@ function domainsFix(advised: readonly [string, number][]): string {
   ].join('\n');
 }
 
+/** The `flows.decoyCountries` block to paste. */
+function countriesAbroadFix(advised: readonly [string, number][], settings: ShareSettings): string {
+  return [
+    `Put the measured countries of numbers from outside the default region in the configuration (they replace the ${settings.decoyCountries ? 'list' : 'even spread over the SMS allow-list'}; decoyShares.defaultRegion still says how many numbers are from ${settings.defaultRegion}), then run doctor again:`,
+    'flows:',
+    `  decoyCountries: { ${advised.map(([region, share]) => `${region}: ${share}`).join(', ')} }`,
+    LIST_VISIBLE,
+  ].join('\n');
+}
+
 /** The `flows.decoyEmailInitials` block to paste (on one line: 26 letters would fill a screen). */
 function initialsFix(advised: readonly [string, number][]): string {
   return [
@@ -856,9 +917,12 @@ function initialsFix(advised: readonly [string, number][]): string {
   ].join('\n');
 }
 
-/** Allow-list countries (but the default region) that no sampled number is from, when enough say so. */
+/**
+ * Allow-list countries (but the default region) that no sampled number is from, when enough say so,
+ * where decoys draw evenly over the allow-list (a configured `decoyCountries` is judged itself).
+ */
 function unusedSmsCountries(sample: MeasuredSample, settings: ShareSettings): string[] {
-  if (sample.sms.users < MIN_SHARE_SAMPLE) return [];
+  if (sample.sms.users < MIN_SHARE_SAMPLE || settings.decoyCountries) return [];
   const seen = new Set(sample.sms.regions);
   return settings.smsCountries.filter((c) => c !== settings.defaultRegion && !seen.has(c));
 }
@@ -911,17 +975,20 @@ export function decoyShareFindings(
     measured.emailInitials,
     settings.decoyEmailInitials ?? defaultDecoyEmailInitials,
   );
+  const countries = judgeCountriesAbroad(measured.countriesAbroad, settings);
   const unused = unusedSmsCountries(measured, settings);
   const dependent = countryDependentKinds(measured);
   const tooFew = [
     ...(judged.tooFew.length > 0 ? [`Too few users to judge: ${judged.tooFew.join(', ')}.`] : []),
     ...domains.notes,
     ...initials.notes,
+    ...countries.notes,
   ];
   if (
     judged.off.length === 0 &&
     domains.off.length === 0 &&
     initials.off.length === 0 &&
+    countries.off.length === 0 &&
     unused.length === 0 &&
     dependent.length === 0
   ) {
@@ -929,6 +996,7 @@ export function decoyShareFindings(
       'decoy shares',
       ...(domains.judged ? ['e-mail domains'] : []),
       ...(initials.judged ? ["addresses' first letters"] : []),
+      ...(countries.judged ? ['countries of numbers abroad'] : []),
     ];
     const listed = what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what.at(-1)}` : what[0];
     return [
@@ -957,6 +1025,11 @@ export function decoyShareFindings(
           "The first letters of decoys' e-mail addresses differ from real users': a first letter decoys show far less often than real users marks a name as probably real, one real users' addresses rarely begin with marks it unknown (T2).",
         ]
       : []),
+    ...(countries.off.length > 0
+      ? [
+          "The countries of decoys' numbers from outside the default region differ from real users': a country code decoys show far less often than real users marks a name as probably real, one real users' numbers are seldom from marks it unknown (T2).",
+        ]
+      : []),
     ...(unused.length > 0
       ? [
           `${unused.length} ${unused.length === 1 ? 'country' : 'countries'} on the SMS allow-list ${unused.length === 1 ? 'is' : 'are'} not where any of ${measured.sms.users} sampled users' numbers ${measured.sms.users === 1 ? 'is' : 'are'} from: a decoy number from ${unused.length === 1 ? 'it' : 'one'} marks the name as unknown (T2).`,
@@ -978,6 +1051,7 @@ export function decoyShareFindings(
         ...judged.off,
         ...domains.off,
         ...initials.off,
+        ...countries.off,
         ...(unused.length > 0 ? [countriesLine] : []),
         ...dependent,
         ...tooFew,
@@ -986,6 +1060,7 @@ export function decoyShareFindings(
         ...(n > 0 ? [sharesFix(judged, settings)] : []),
         ...(domains.advised ? [domainsFix(domains.advised)] : []),
         ...(initials.advised ? [initialsFix(initials.advised)] : []),
+        ...(countries.advised ? [countriesAbroadFix(countries.advised, settings)] : []),
         ...(unused.length > 0 ? [countriesFix(unused, settings)] : []),
         ...(dependent.length > 0
           ? [
@@ -1264,6 +1339,7 @@ export async function decoySharesCheck(
     decoyShares: config.flows.decoyShares,
     decoyEmailDomains: config.flows.decoyEmailDomains,
     decoyEmailInitials: config.flows.decoyEmailInitials,
+    ...(config.flows.decoyCountries ? { decoyCountries: config.flows.decoyCountries } : {}),
     policies: config.access.policies,
     defaultRegion: config.flows.defaultRegion,
     smsCountries: config.delivery.smsCountries,

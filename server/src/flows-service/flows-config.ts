@@ -59,7 +59,10 @@ export const decoySharesSchema = z
     smsAndEmail: share(0.5),
     /** Names with an SMS method alone; the rest have an e-mail method alone. */
     smsOnly: share(0.3),
-    /** Numbers from the default region (`flows.defaultRegion`), the rest from other SMS countries. */
+    /**
+     * Numbers from the default region (`flows.defaultRegion`), the rest from other SMS countries
+     * (by the weights of `flows.decoyCountries`, else evenly).
+     */
     defaultRegion: share(0.7),
     /** Methods from a profile field where the policy takes that kind from registered methods and the profile. */
     profileSource: share(0.25),
@@ -176,7 +179,8 @@ export const decoyCountriesSchema = z
     z
       .string()
       .regex(/^[A-Z]{2}$/, { message: 'ISO 3166-1 alpha-2, upper case, such as SE' })
-      .refine((region) => isSupportedCountry(region), {
+      // Annotated boolean: a type guard here would make the record exhaustive over every region.
+      .refine((region): boolean => isSupportedCountry(region), {
         message: 'a region whose numbers libphonenumber-js knows',
       }),
     z.number().positive().max(1_000_000),

@@ -491,6 +491,128 @@ describe('the decoy.shares finding, per policy', () => {
   });
 });
 
+/** The `flows.decoyCountries` line of a warn's fix, parsed. */
+const pastedCountries = (f: Finding): Record<string, number> => {
+  const line = (f.fix ?? '').split('\n').find((l) => l.startsWith('  decoyCountries: '));
+  return line ? (parseYaml(line.slice('  decoyCountries: '.length)) as Record<string, number>) : {};
+};
+
+describe('countries of numbers abroad (flows.decoyCountries)', () => {
+  const allowList = ['DK', 'SE', 'NO', 'DE', 'MT'];
+  const abroad = (entries: [string, number][]): MeasuredSample => ({
+    ...single({ defaultRegion: { value: 0.7, n: 200 } }, 200),
+    countriesAbroad: { entries: entries.map(([region, users]) => ({ region, users })) },
+  });
+
+  it('measures the region of each served user’s first number outside the default region', () => {
+    const access = policiesConfigSchema.parse({ policies: [{ name: 'default' }] });
+    const list = (usageLocation: string | null, ...numbers: string[]) => ({
+      policy: access.policies[0] as Policy,
+      usageLocation,
+      methodsRequired: 1,
+      methods: numbers.map((destination) => ({
+        kind: 'sms' as const,
+        source: 'registered' as const,
+        destination,
+      })),
+    });
+    const sample = measureSample(
+      [
+        list(null, '+4520123456', '+46701234567'),
+        list(null, '+46701234568'),
+        // Typed without a country code: read in the user's usage location, as delivery reads it.
+        list('SE', '0701234569'),
+        list('NO', '+4791234567', '+4520123457'),
+        list(null),
+      ],
+      { access, defaultRegion: 'DK', enrollmentsRead: false },
+    );
+    expect(sample.countriesAbroad).toEqual({
+      entries: [
+        { region: 'SE', users: 2 },
+        { region: 'NO', users: 1 },
+      ],
+    });
+  });
+
+  it('warns where numbers abroad cluster, which an even spread over the allow-list does not show', () => {
+    const measured = abroad([
+      ['SE', 40],
+      ['DE', 15],
+      ['NO', 5],
+    ]);
+    const finding = only(decoyShareFindings(measured, settingsOf([one], { smsCountries: allowList })));
+    expect(finding.status).toBe('warn');
+    expect(finding.summary).toBe(
+      "The countries of decoys' numbers from outside the default region differ from real users': a country code decoys show far less often than real users marks a name as probably real, one real users' numbers are seldom from marks it unknown (T2).",
+    );
+    expect(finding.details).toEqual([
+      'numbers from SE among those abroad: configured 0.25, measured 0.667 (n = 60)',
+      'numbers from MT among those abroad: configured 0.25, measured 0 (n = 60)',
+      'numbers from NO among those abroad: configured 0.25, measured 0.083 (n = 60)',
+    ]);
+    expect(finding.fix).toContain('they replace the even spread over the SMS allow-list');
+    expect(finding.fix).toContain('decoyShares.defaultRegion still says how many numbers are from DK');
+    expect(finding.fix).toContain('Applying a new list is visible');
+    const advised = pastedCountries(finding);
+    expect(advised).toEqual({ SE: 0.667, DE: 0.25, NO: 0.083 });
+    // Pasted, the same sample passes.
+    expect(
+      only(
+        decoyShareFindings(measured, settingsOf([one], { smsCountries: allowList, decoyCountries: advised })),
+      ).status,
+    ).toBe('pass');
+  });
+
+  it('passes numbers abroad as common as the list says, within chance, and judges none on too few', () => {
+    const even = abroad([
+      ['SE', 16],
+      ['NO', 13],
+      ['DE', 17],
+      ['MT', 14],
+    ]);
+    expect(only(decoyShareFindings(even, settingsOf([one], { smsCountries: allowList })))).toEqual({
+      check: 'decoy.shares',
+      status: 'pass',
+      summary: 'The decoy shares and countries of numbers abroad match a sample of 200 served users.',
+    });
+    const few = abroad([
+      ['SE', 25],
+      ['NO', 4],
+    ]);
+    expect(only(decoyShareFindings(few, settingsOf([one], { smsCountries: allowList })))).toEqual({
+      check: 'decoy.shares',
+      status: 'pass',
+      summary: 'The decoy shares match a sample of 200 served users.',
+      details: [
+        'Too few users with a number from outside the default region to judge decoyCountries (n = 29).',
+      ],
+    });
+  });
+
+  it('judges a configured list instead of the allow-list, whose countries off the list decoys never show', () => {
+    const measured = {
+      ...abroad([
+        ['SE', 45],
+        ['NO', 15],
+      ]),
+      sms: { users: 200, regions: ['DK', 'NO', 'SE'] },
+    };
+    // Evenly over the allow-list: SE is too common, and DE and MT show in no real number.
+    const spread = only(decoyShareFindings(measured, settingsOf([one], { smsCountries: allowList })));
+    expect(spread.details).toContain('SMS allow-list countries no sampled number is from: DE, MT');
+    const listed = settingsOf([one], { smsCountries: allowList, decoyCountries: { SE: 3, NO: 1 } });
+    expect(only(decoyShareFindings(measured, listed)).status).toBe('pass');
+    const wrong = settingsOf([one], { smsCountries: allowList, decoyCountries: { NO: 3, SE: 1 } });
+    const off = only(decoyShareFindings(measured, wrong));
+    expect(off.details).toEqual([
+      'numbers from SE among those abroad: configured 0.25, measured 0.75 (n = 60)',
+      'numbers from NO among those abroad: configured 0.75, measured 0.25 (n = 60)',
+    ]);
+    expect(off.fix).toContain('they replace the list;');
+  });
+});
+
 describe('national e-mail domains', () => {
   it('counts country codes as national and the generic ones (.io, .co, .me, .tv, .ai) as global', () => {
     for (const a of ['x@hotmail.dk', 'x@web.de', 'x@mail.co.uk', 'X@YAHOO.FR'])
@@ -1225,6 +1347,7 @@ function writeConfig(
     decoyShares?: Record<string, number>;
     decoyEmailDomains?: Record<string, number>;
     decoyEmailInitials?: Record<string, number>;
+    decoyCountries?: Record<string, number>;
     smsCountries?: string[];
   } = {},
 ): string {
@@ -1243,6 +1366,7 @@ function writeConfig(
         ...(more.decoyShares ? { decoyShares: more.decoyShares } : {}),
         ...(more.decoyEmailDomains ? { decoyEmailDomains: more.decoyEmailDomains } : {}),
         ...(more.decoyEmailInitials ? { decoyEmailInitials: more.decoyEmailInitials } : {}),
+        ...(more.decoyCountries ? { decoyCountries: more.decoyCountries } : {}),
       },
       // Both kinds deliverable (demo providers), SMS to the tenant's countries and the US.
       delivery: {
@@ -1274,6 +1398,9 @@ const crowdCountries = [
 ];
 // Five of the crowd hold one enrollment each: too few to say how many or which kind.
 const crowdTooFew = 'Too few users to judge: anotherEnrollment (n = 5), enrolledSms (n = 5).';
+// Four of the crowd have Swedish numbers: too few to say where numbers abroad are from.
+const crowdAbroadTooFew =
+  'Too few users with a number from outside the default region to judge decoyCountries (n = 4).';
 // Every crowd address begins with c, 21 are at Gmail and 9 at hotmail.dk: configured so, as these
 // tests are about the shares.
 const crowdInitials = {
@@ -1296,6 +1423,7 @@ describe('mypass doctor, decoy.shares', () => {
         'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
         'SMS allow-list countries no sampled number is from: US',
         crowdTooFew,
+        crowdAbroadTooFew,
       ],
       fix: [
         'Put the measured values in the configuration, then run doctor again:',
@@ -1327,7 +1455,7 @@ describe('mypass doctor, decoy.shares', () => {
       status: 'pass',
       summary:
         "The decoy shares, e-mail domains and addresses' first letters match a sample of 40 served users.",
-      details: [crowdTooFew],
+      details: [crowdTooFew, crowdAbroadTooFew],
     });
   });
 
@@ -1439,7 +1567,25 @@ describe('mypass doctor, decoy.shares', () => {
       'smsAndEmail: configured 0.5, measured 0.75 (n = 40)',
       'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
       'SMS allow-list countries no sampled number is from: US',
+      crowdAbroadTooFew,
       'MyPass enrollments could not be read from the store: enrollment, anotherEnrollment and enrolledSms are not measured.',
+    ]);
+  });
+
+  it('names no unused allow-list country under flows.decoyCountries, whose countries alone decoys draw abroad', async () => {
+    const run = await runDoctor(
+      writeConfig('crowd-countries.json', emu.groups[CROWD] ?? '', storeUrl, {
+        ...crowdInitials,
+        decoyCountries: { SE: 1 },
+      }),
+    );
+    const finding = run.findings.find((f) => f.check === 'decoy.shares');
+    expect(finding?.status).toBe('warn');
+    expect(finding?.details).toEqual([
+      'smsAndEmail: configured 0.5, measured 0.75 (n = 40)',
+      'defaultRegion: configured 0.7, measured 0.9 (n = 40)',
+      crowdTooFew,
+      crowdAbroadTooFew,
     ]);
   });
 
