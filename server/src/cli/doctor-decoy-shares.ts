@@ -721,9 +721,10 @@ const UNLISTED_MIN_COUNT = 3;
 
 /**
  * Measured counts against a list's weights, as one test for the whole list: off when half the
- * chi-square is beyond the 99th percentile simulated for the weights (half: the configured list is
- * usually itself a measured sample, and two samples differ twice as much as one from the truth;
- * R14 F2), or a key decoys never show has UNLISTED_MIN_COUNT addresses. One test, not one per key:
+ * chi-square over the listed keys is beyond the 99th percentile simulated for the weights (half: the
+ * configured list is usually itself a measured sample, and two samples differ twice as much as one
+ * from the truth; R14 F2), a key decoys never show has UNLISTED_MIN_COUNT addresses, or a listed key
+ * has none where its weight makes that unlikely. One test, not one per key:
  * 26 letters each judged at 2σ warned on nearly every sample that fitted (R13 F4). The lines name
  * the keys that stray most (individually beyond shareTolerance), at most ten.
  */
@@ -739,13 +740,18 @@ function judgeList(
   if (n === 0 || total <= 0) return [];
   const listed = [...weights.keys()];
   const q = listed.map((key) => (weights.get(key) ?? 0) / total);
-  const chi = chiSquare(
-    listed.map((key) => measured.get(key) ?? 0),
-    q,
-    n,
-  );
+  const listedCounts = listed.map((key) => measured.get(key) ?? 0);
+  const nListed = listedCounts.reduce((sum, c) => sum + c, 0);
+  // Over the listed keys alone: unlisted ones have their own rule, and counted here one unlisted
+  // address failed a one-key list (R15 F2).
+  const chi = nListed > 0 ? chiSquare(listedCounts, q, nListed) : 0;
   const unlisted = [...measured].some(([key, count]) => !weights.has(key) && count >= UNLISTED_MIN_COUNT);
-  if (!unlisted && chi / 2 <= simulatedChiSquare99(q, n)) return [];
+  // A listed key nobody in the sample has, where chance leaves one of the list's keys that empty less
+  // than once in a hundred samples: half the chi-square sees a missing key late (R15 F1).
+  const missing =
+    nListed > 0 &&
+    listedCounts.some((c, i) => c === 0 && Math.exp(-(q[i] ?? 0) * nListed) < 0.01 / listed.length);
+  if (!unlisted && !missing && (nListed === 0 || chi / 2 <= simulatedChiSquare99(q, nListed))) return [];
   const keys = [...new Set([...measured.keys(), ...listed])];
   const strays = keys
     .map((key) => ({ key, q: (weights.get(key) ?? 0) / total, p: (measured.get(key) ?? 0) / n }))
@@ -773,7 +779,8 @@ interface ListWording {
   setting: 'decoyEmailDomains' | 'decoyEmailInitials' | 'decoyCountries';
   /** What the list counts, in the plural ("addresses"). */
   counted: string;
-  leftOut: string;
+  /** What happened to what was left out (for lists that leave some out). */
+  leftOut?: string;
   line: (key: string, configured: number, measured: number, n: number) => string;
 }
 
@@ -791,7 +798,9 @@ function judgeSampleList(
   const named = [...counts.values()].reduce((sum, n) => sum + n, 0);
   if (named + leftOut === 0) return judged;
   if (leftOut > 0)
-    judged.notes.push(`${leftOut} of ${named + leftOut} ${wording.counted} ${wording.leftOut}: not measured`);
+    judged.notes.push(
+      `${leftOut} of ${named + leftOut} ${wording.counted} ${wording.leftOut ?? 'were left out'}: not measured`,
+    );
   if (named < MIN_SHARE_SAMPLE) {
     judged.notes.push(`Too few ${wording.counted} to judge ${wording.setting} (n = ${named}).`);
     return judged;
@@ -866,7 +875,6 @@ function judgeCountriesAbroad(tally: CountryTally | undefined, settings: ShareSe
   return judgeSampleList(new Map(tally?.entries.map((e) => [e.region, e.users])), 0, weights, {
     setting: 'decoyCountries',
     counted: 'users with a number from outside the default region',
-    leftOut: '',
     line: (region, q, p, n) =>
       `numbers from ${region} among those abroad: configured ${q}, measured ${p} (n = ${n})`,
   });

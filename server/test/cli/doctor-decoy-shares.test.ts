@@ -611,6 +611,60 @@ describe('countries of numbers abroad (flows.decoyCountries)', () => {
     ]);
     expect(off.fix).toContain('they replace the list;');
   });
+
+  it('warns where a listed country has no sampled number, which half the chi-square sees only late (R15 F1)', () => {
+    const measured = abroad([
+      ['SE', 40],
+      ['DE', 20],
+    ]);
+    const listed = settingsOf([one], {
+      smsCountries: allowList,
+      decoyCountries: { SE: 0.6, DE: 0.3, MT: 0.1 },
+    });
+    const finding = only(decoyShareFindings(measured, listed));
+    expect(finding.status).toBe('warn');
+    expect(finding.details).toEqual([
+      'numbers from MT among those abroad: configured 0.1, measured 0 (n = 60)',
+    ]);
+    expect(pastedCountries(finding)).toEqual({ SE: 0.667, DE: 0.333 });
+    // A rare listed country that chance leaves empty often enough is no finding.
+    const rare = settingsOf([one], {
+      smsCountries: allowList,
+      decoyCountries: { SE: 0.66, DE: 0.33, MT: 0.01 },
+    });
+    expect(only(decoyShareFindings(measured, rare)).status).toBe('pass');
+  });
+
+  it('judges a one-country list on its own users, leaving one or two elsewhere to the unlisted rule (R15 F2)', () => {
+    const settings = settingsOf([one], { smsCountries: allowList, decoyCountries: { SE: 1 } });
+    const oneElsewhere = abroad([
+      ['SE', 40],
+      ['NO', 1],
+    ]);
+    expect(only(decoyShareFindings(oneElsewhere, settings)).status).toBe('pass');
+    const threeElsewhere = abroad([
+      ['SE', 40],
+      ['NO', 3],
+    ]);
+    expect(only(decoyShareFindings(threeElsewhere, settings)).details).toEqual([
+      'numbers from SE among those abroad: configured 1, measured 0.93 (n = 43)',
+      'numbers from NO among those abroad: configured 0, measured 0.07 (n = 43)',
+    ]);
+  });
+
+  it('judges every number where the default region is off the allow-list, as decoys draw them all abroad', () => {
+    const settings = settingsOf([one], { defaultRegion: 'DK', smsCountries: ['SE', 'NO'] });
+    const allAbroad = abroad([
+      ['SE', 50],
+      ['NO', 50],
+    ]);
+    expect(only(decoyShareFindings(allAbroad, settings)).status).toBe('pass');
+    const lopsided = abroad([
+      ['SE', 90],
+      ['NO', 10],
+    ]);
+    expect(pastedCountries(only(decoyShareFindings(lopsided, settings)))).toEqual({ SE: 0.9, NO: 0.1 });
+  });
 });
 
 describe('national e-mail domains', () => {
