@@ -28,10 +28,12 @@ export const configSchema = z
     for (const region of Object.keys(decoyCountries ?? {})) {
       const message =
         region === defaultRegion
-          ? 'the default region (flows.defaultRegion) is not on this list: decoyShares.defaultRegion says how many numbers are from it'
-          : !allowed.includes(region)
-            ? 'not on delivery.smsCountries: no real number from it can be offered, so a decoy number from it would mark the name as unknown'
-            : undefined;
+          ? 'must not be listed: it is flows.defaultRegion, whose share decoyShares.defaultRegion sets'
+          : allowed.length === 0
+            ? 'SMS is off (delivery.smsCountries is empty): no decoy shows a number'
+            : !allowed.includes(region)
+              ? 'not on delivery.smsCountries: no real number from it can be offered, so a decoy number from it would mark the name as unknown'
+              : undefined;
       if (message) ctx.addIssue({ code: 'custom', path: ['flows', 'decoyCountries', region], message });
     }
   });

@@ -317,6 +317,9 @@ export interface DecoyLists {
   countries?: DecoyCountries;
 }
 
+/** What e-mail addresses draw from. */
+type DecoyEmailStyle = Pick<DecoyLists, 'domains' | 'initials'>;
+
 /** The defaults: the old draws (seven global providers, a–z, the allow-list), evenly. */
 export const defaultDecoyLists: DecoyLists = {
   domains: defaultDecoyEmailDomains,
@@ -376,7 +379,7 @@ interface EmailDraw {
   /** The share of addresses at a national domain, and the fine byte that places this one. */
   nationalShare: number;
   nationalFine: number | undefined;
-  style: DecoyLists;
+  style: DecoyEmailStyle;
   /** The address's own secret 32 bits for a configured list's draw (see pickWeighted). */
   domainSeed: () => number;
   initialSeed: () => number;
@@ -500,7 +503,7 @@ export function decoyMethods(
     ranks.length === 1 || !within(shares.profileSource, byte, 4, fine[fineAt])
       ? (ranks[0] ?? 0)
       : (ranks.at(-1) ?? 0);
-  const style: DecoyLists = {
+  const emailStyle: DecoyEmailStyle = {
     domains: lists.domains ?? defaultDecoyLists.domains,
     initials: lists.initials ?? defaultDecoyLists.initials,
   };
@@ -512,7 +515,7 @@ export function decoyMethods(
       from: at,
       nationalShare: shares.nationalEmailDomain,
       nationalFine: fine[addressAt],
-      style,
+      style: emailStyle,
       domainSeed: seed(`-domain-${addressAt}`),
       initialSeed: seed(`-initial-${addressAt}`),
     });

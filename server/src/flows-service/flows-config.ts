@@ -181,7 +181,7 @@ export const decoyCountriesSchema = z
       .regex(/^[A-Z]{2}$/, { message: 'ISO 3166-1 alpha-2, upper case, such as SE' })
       // Annotated boolean: a type guard here would make the record exhaustive over every region.
       .refine((region): boolean => isSupportedCountry(region), {
-        message: 'a region whose numbers libphonenumber-js knows',
+        message: 'a region whose numbers libphonenumber-js knows (the United Kingdom is GB)',
       }),
     z.number().positive().max(1_000_000),
   )

@@ -264,11 +264,12 @@ describe('the whole configuration', () => {
       'flows.decoyCountries.NO: not on delivery.smsCountries',
     );
     expect(await said('home.json', { DK: 1, SE: 1 })).toContain(
-      'flows.decoyCountries.DK: the default region (flows.defaultRegion) is not on this list',
+      'flows.decoyCountries.DK: must not be listed: it is flows.defaultRegion',
     );
     expect(await said('no-sms.json', { SE: 1 }, [])).toContain(
-      'flows.decoyCountries.SE: not on delivery.smsCountries',
+      'flows.decoyCountries.SE: SMS is off (delivery.smsCountries is empty)',
     );
+    expect(await said('uk.json', { UK: 1 })).toContain('(the United Kingdom is GB)');
     expect(await said('lower.json', { se: 1 })).toContain('ISO 3166-1 alpha-2, upper case, such as SE');
   });
 });
