@@ -5,9 +5,9 @@
 // which configured values are off and what to put in: per policy where members' lists differ
 // (a policy's own `decoyShares`), else under `flows.decoyShares`; likewise the e-mail domains and
 // first letters of `flows.decoyEmailDomains` and `flows.decoyEmailInitials`, and the countries of
-// numbers abroad of `flows.decoyCountries`. Shares, counts, country
-// codes and what hints show (a first letter, an ending) only ever leave this module: never a number,
-// address, domain, name or id of a sampled user.
+// numbers abroad of `flows.decoyCountries`. Shares, counts, country codes and what hints show (a first
+// letter, an ending) only ever leave this module: never a number, address, domain, name or id of a
+// sampled user.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { PoliciesConfig, Policy } from '../policy/policy-config.js';
 import {
