@@ -23,19 +23,25 @@ export const configSchema = z
       }
     });
     // Decoy numbers abroad only from where real ones can be offered; the default region has its share.
-    const { decoyCountries, defaultRegion } = config.flows;
+    const { defaultRegion } = config.flows;
     const allowed = config.delivery.smsCountries;
-    for (const region of Object.keys(decoyCountries ?? {})) {
-      const message =
-        region === defaultRegion
-          ? 'must not be listed: it is flows.defaultRegion, whose share decoyShares.defaultRegion sets'
-          : allowed.length === 0
-            ? 'SMS is off (delivery.smsCountries is empty): no decoy shows a number'
-            : !allowed.includes(region)
-              ? 'not on delivery.smsCountries: no real number from it can be offered, so a decoy number from it would mark the name as unknown'
-              : undefined;
-      if (message) ctx.addIssue({ code: 'custom', path: ['flows', 'decoyCountries', region], message });
-    }
+    const checkCountries = (countries: Record<string, number> | undefined, path: (string | number)[]) => {
+      for (const region of Object.keys(countries ?? {})) {
+        const message =
+          region === defaultRegion
+            ? 'must not be listed: it is flows.defaultRegion, whose share decoyShares.defaultRegion sets'
+            : allowed.length === 0
+              ? 'SMS is off (delivery.smsCountries is empty): no decoy shows a number'
+              : !allowed.includes(region)
+                ? 'not on delivery.smsCountries: no real number from it can be offered, so a decoy number from it would mark the name as unknown'
+                : undefined;
+        if (message) ctx.addIssue({ code: 'custom', path: [...path, region], message });
+      }
+    };
+    checkCountries(config.flows.decoyCountries, ['flows', 'decoyCountries']);
+    config.access.policies.forEach((policy, i) =>
+      checkCountries(policy.decoyCountries, ['access', 'policies', i, 'decoyCountries']),
+    );
   });
 
 export type MyPassConfig = z.infer<typeof configSchema>;

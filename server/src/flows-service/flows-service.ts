@@ -238,7 +238,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
         {
           domains: flowsConfig.decoyEmailDomains,
           initials: flowsConfig.decoyEmailInitials,
-          countries: flowsConfig.decoyCountries,
+          countries: policy.decoyCountries ?? flowsConfig.decoyCountries,
         },
       );
     const { home, shown } = policies;

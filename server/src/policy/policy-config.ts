@@ -2,6 +2,7 @@
 // last), licensed groups and a deny-list. The enrollment issue adds fields here; keep them optional.
 import { defaultPasswordPolicy, passwordPolicySchema, type PasswordPolicy } from '@mypass/flows/contract';
 import { z } from 'zod';
+import { decoyCountriesSchema } from '../flows-service/flows-config.js';
 
 const methodSourceSchema = z.enum(['registered', 'enrolled', 'profile']);
 
@@ -100,6 +101,13 @@ export const policySchema = z.strictObject({
    * member's do. `mypass doctor` measures them per policy.
    */
   decoyShares: policyDecoySharesSchema.optional(),
+  /**
+   * Where this policy's members' numbers from outside the default region are from, where they differ
+   * from `flows.decoyCountries` (a policy per country's groups: its members abroad are all from one
+   * country). Decoys shown under this policy draw their numbers abroad with it. `mypass doctor`
+   * measures it per policy.
+   */
+  decoyCountries: decoyCountriesSchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;

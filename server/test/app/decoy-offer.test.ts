@@ -493,12 +493,12 @@ describe('decoy methods through the app (T2)', () => {
     expect(initials).toEqual(new Set(['k', 'm']));
   });
 
-  it('take the countries of their numbers abroad from flows.decoyCountries', async () => {
-    const build = async (flows: Record<string, unknown>) => {
+  it("take the countries of their numbers abroad from flows.decoyCountries, or their policy's own", async () => {
+    const build = async (flows: Record<string, unknown>, access: AccessInput = accessConfig()) => {
       const t = await buildTestApp({
         directory: scriptedTenant(),
         config: testConfig({
-          access: accessConfig(),
+          access,
           limits: { startsPerAddress: { max: 1000, windowSeconds: 900 } },
           // Every number abroad, so each name shows where the draw sends it.
           flows: { decoyShares: { smsAndEmail: 0, smsOnly: 1, defaultRegion: 0 }, ...flows },
@@ -521,6 +521,19 @@ describe('decoy methods through the app (T2)', () => {
       new Set(['+46', '+47']),
     );
     expect((await callingCodes(await build({}))).size).toBeGreaterThan(5);
+    // Every name's home is the first policy, whose own list (Norway) replaces the global one.
+    const [twoMethods, rest] = accessConfig().policies;
+    const norwegian = await build(
+      {
+        decoyCountries: { SE: 1 },
+        decoyShares: { smsAndEmail: 0, smsOnly: 1, defaultRegion: 0, lastPolicy: 0 },
+      },
+      {
+        ...accessConfig(),
+        policies: [{ ...twoMethods, decoyCountries: { NO: 1 } }, rest] as AccessInput['policies'],
+      },
+    );
+    expect(await callingCodes(norwegian)).toEqual(new Set(['+47']));
   });
 
   it("draw a policy's own shares under that policy: its rules and its members' shapes go together", async () => {

@@ -270,6 +270,20 @@ describe('the whole configuration', () => {
       'flows.decoyCountries.SE: SMS is off (delivery.smsCountries is empty)',
     );
     expect(await said('uk.json', { UK: 1 })).toContain('(the United Kingdom is GB)');
+    // A policy's own list is held to the same rules.
+    const policyList = await loadFullConfig({
+      file: file(
+        'policy-countries.json',
+        JSON.stringify({
+          ...(JSON.parse(config({}, ['DK', 'SE'])) as Record<string, unknown>),
+          access: { policies: [{ name: 'sweden', decoyCountries: { SE: 1, NO: 1 } }] },
+        }),
+      ),
+      env: noEnv,
+    });
+    expect(policyList.ok ? '' : formatConfigProblems(policyList.error.problems)).toContain(
+      'access.policies.0.decoyCountries.NO: not on delivery.smsCountries',
+    );
     expect(await said('lower.json', { se: 1 })).toContain('ISO 3166-1 alpha-2, upper case, such as SE');
   });
 });
