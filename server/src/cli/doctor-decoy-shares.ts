@@ -102,6 +102,8 @@ export interface PolicyShares {
   /** Served users of the sample under this policy. */
   served: number;
   shares: MeasuredShares;
+  /** Where its members' first numbers abroad are from (a policy's own `decoyCountries`). */
+  countriesAbroad?: CountryTally;
 }
 
 /** What the finding judges: no user, number or address, only shares, counts and regions. */
@@ -296,7 +298,12 @@ export function measureSample(
     const own = lists.filter((l) => l.policy.name === policy.name);
     if (own.length === 0) continue;
     const { lastPolicy: _all, ...shares } = measureSharesOfLists(own, options);
-    byPolicy.push({ policy: policy.name, served: own.length, shares });
+    byPolicy.push({
+      policy: policy.name,
+      served: own.length,
+      shares,
+      countriesAbroad: countryTally(own, options.defaultRegion),
+    });
   }
   const regions = new Set<string>();
   let smsUsers = 0;
@@ -472,7 +479,7 @@ export interface ShareSettings {
   /** `flows.decoyShares`. */
   decoyShares: DecoyShares;
   /** `access.policies` (a policy's own `decoyShares` apply over the global ones). */
-  policies: readonly Pick<Policy, 'name' | 'decoyShares'>[];
+  policies: readonly Pick<Policy, 'name' | 'decoyShares' | 'decoyCountries'>[];
   /** `flows.defaultRegion`. */
   defaultRegion: string;
   /** `delivery.smsCountries`. */
@@ -863,21 +870,73 @@ const judgeEmailInitials = (
     },
   );
 
+/** What the sample says of `flows.decoyCountries` and each policy's own `decoyCountries`. */
+interface JudgedCountries {
+  /** Members of the policies that take `flows.decoyCountries` (every member without own lists). */
+  pooled: JudgedList;
+  /** Policies (their index in `access.policies`) whose members abroad differ from what they draw. */
+  perPolicy: { index: number; name: string; judged: JudgedList }[];
+  /** Whether any list was judged. */
+  judged: boolean;
+}
+
 /**
- * The countries of the sample's numbers abroad against what decoys draw from there: the configured
- * list's weights (its countries on the allow-list), else the allow-list's other countries evenly.
+ * The countries of the sample's numbers abroad against what decoys draw from there: a list's weights
+ * (its countries on the allow-list), else the allow-list's other countries evenly. The members of
+ * policies that take `flows.decoyCountries` together against it; where there are several policies,
+ * each with at least MIN_SHARE_SAMPLE members abroad against its own list, or against the global one
+ * as advised (a policy per country's groups has its members abroad from one country: R15 F3).
  */
-function judgeCountriesAbroad(tally: CountryTally | undefined, settings: ShareSettings): JudgedList {
+function judgeCountriesAbroad(measured: MeasuredSample, settings: ShareSettings): JudgedCountries {
   const abroad = settings.smsCountries.filter((c) => c !== settings.defaultRegion);
-  const weights = settings.decoyCountries
-    ? new Map(Object.entries(settings.decoyCountries).filter(([region]) => abroad.includes(region)))
-    : new Map(abroad.map((region) => [region, 1]));
-  return judgeSampleList(new Map(tally?.entries.map((e) => [e.region, e.users])), 0, weights, {
+  const weightsOf = (list: DecoyCountries) =>
+    list
+      ? new Map(Object.entries(list).filter(([region]) => abroad.includes(region)))
+      : new Map(abroad.map((region) => [region, 1]));
+  const countsOf = (tallies: readonly (CountryTally | undefined)[]) => {
+    const counts = new Map<string, number>();
+    for (const e of tallies.flatMap((t) => t?.entries ?? []))
+      counts.set(e.region, (counts.get(e.region) ?? 0) + e.users);
+    return counts;
+  };
+  const wording = (where: string): ListWording => ({
     setting: 'decoyCountries',
     counted: 'users with a number from outside the default region',
     line: (region, q, p, n) =>
-      `numbers from ${region} among those abroad: configured ${q}, measured ${p} (n = ${n})`,
+      `${where}numbers from ${region} among those abroad: configured ${q}, measured ${p} (n = ${n})`,
   });
+  const ownOf = (name: string) => settings.policies.find((p) => p.name === name)?.decoyCountries;
+  const anyOwn = settings.policies.some((p) => p.decoyCountries !== undefined);
+  const pooled = judgeSampleList(
+    countsOf(
+      anyOwn
+        ? measured.byPolicy.filter((p) => !ownOf(p.policy)).map((p) => p.countriesAbroad)
+        : [measured.countriesAbroad],
+    ),
+    0,
+    weightsOf(settings.decoyCountries),
+    wording(''),
+  );
+  const globalAfter = pooled.advised ? new Map(pooled.advised) : weightsOf(settings.decoyCountries);
+  let judged = pooled.judged;
+  const perPolicy =
+    settings.policies.length < 2
+      ? []
+      : measured.byPolicy.flatMap((p) => {
+          const counts = countsOf([p.countriesAbroad]);
+          if ([...counts.values()].reduce((sum, c) => sum + c, 0) < MIN_SHARE_SAMPLE) return [];
+          const own = ownOf(p.policy);
+          const one = judgeSampleList(
+            counts,
+            0,
+            own ? weightsOf(own) : globalAfter,
+            wording(`policy "${p.policy}": `),
+          );
+          judged ||= one.judged;
+          const index = settings.policies.findIndex((q) => q.name === p.policy);
+          return one.off.length > 0 ? [{ index, name: p.policy, judged: one }] : [];
+        });
+  return { pooled, perPolicy, judged };
 }
 
 /** The sample without one share, overall and per policy (a share the configuration does not use). */
@@ -905,14 +964,28 @@ function domainsFix(advised: readonly [string, number][]): string {
   ].join('\n');
 }
 
-/** The `flows.decoyCountries` block to paste. */
-function countriesAbroadFix(advised: readonly [string, number][], settings: ShareSettings): string {
-  return [
-    `Put the measured countries of numbers from outside the default region in the configuration (they replace the ${settings.decoyCountries ? 'list' : 'even spread over the SMS allow-list'}; decoyShares.defaultRegion still says how many numbers are from ${settings.defaultRegion}), then run doctor again:`,
-    'flows:',
-    `  decoyCountries: { ${advised.map(([region, share]) => `${region}: ${share}`).join(', ')} }`,
-    LIST_VISIBLE,
-  ].join('\n');
+/** The `flows.decoyCountries` block, and each policy's own list, to paste. */
+function countriesAbroadFix(countries: JudgedCountries, settings: ShareSettings): string {
+  const inline = (advised: readonly [string, number][]) =>
+    `{ ${advised.map(([region, share]) => `${region}: ${share}`).join(', ')} }`;
+  const lines: string[] = [];
+  if (countries.pooled.advised) {
+    lines.push(
+      `Put the measured countries of numbers from outside the default region in the configuration (they replace the ${settings.decoyCountries ? 'list' : 'even spread over the SMS allow-list'}; decoyShares.defaultRegion still says how many numbers are from ${settings.defaultRegion}), then run doctor again:`,
+      'flows:',
+      `  decoyCountries: ${inline(countries.pooled.advised)}`,
+    );
+  }
+  const own = countries.perPolicy.filter((p) => p.judged.advised);
+  if (own.length > 0) {
+    lines.push(
+      "Give these policies their own countries of numbers abroad (each policy's decoyCountries, which decoys shown under it draw from instead of flows.decoyCountries), then run doctor again:",
+      ...own.map(
+        (p) => `access.policies[${p.index}] "${p.name}" → decoyCountries: ${inline(p.judged.advised ?? [])}`,
+      ),
+    );
+  }
+  return [...lines, LIST_VISIBLE].join('\n');
 }
 
 /** The `flows.decoyEmailInitials` block to paste (on one line: 26 letters would fill a screen). */
@@ -930,7 +1003,8 @@ function initialsFix(advised: readonly [string, number][]): string {
  * where decoys draw evenly over the allow-list (a configured `decoyCountries` is judged itself).
  */
 function unusedSmsCountries(sample: MeasuredSample, settings: ShareSettings): string[] {
-  if (sample.sms.users < MIN_SHARE_SAMPLE || settings.decoyCountries) return [];
+  const everyPolicyListed = settings.policies.every((p) => p.decoyCountries !== undefined);
+  if (sample.sms.users < MIN_SHARE_SAMPLE || settings.decoyCountries || everyPolicyListed) return [];
   const seen = new Set(sample.sms.regions);
   return settings.smsCountries.filter((c) => c !== settings.defaultRegion && !seen.has(c));
 }
@@ -983,20 +1057,21 @@ export function decoyShareFindings(
     measured.emailInitials,
     settings.decoyEmailInitials ?? defaultDecoyEmailInitials,
   );
-  const countries = judgeCountriesAbroad(measured.countriesAbroad, settings);
+  const countries = judgeCountriesAbroad(measured, settings);
+  const countriesOff = [...countries.pooled.off, ...countries.perPolicy.flatMap((p) => p.judged.off)];
   const unused = unusedSmsCountries(measured, settings);
   const dependent = countryDependentKinds(measured);
   const tooFew = [
     ...(judged.tooFew.length > 0 ? [`Too few users to judge: ${judged.tooFew.join(', ')}.`] : []),
     ...domains.notes,
     ...initials.notes,
-    ...countries.notes,
+    ...countries.pooled.notes,
   ];
   if (
     judged.off.length === 0 &&
     domains.off.length === 0 &&
     initials.off.length === 0 &&
-    countries.off.length === 0 &&
+    countriesOff.length === 0 &&
     unused.length === 0 &&
     dependent.length === 0
   ) {
@@ -1033,7 +1108,7 @@ export function decoyShareFindings(
           "The first letters of decoys' e-mail addresses differ from real users': a first letter decoys show far less often than real users marks a name as probably real, one real users' addresses rarely begin with marks it unknown (T2).",
         ]
       : []),
-    ...(countries.off.length > 0
+    ...(countriesOff.length > 0
       ? [
           "The countries of decoys' numbers from outside the default region differ from real users': a country code decoys show far less often than real users marks a name as probably real, one real users' numbers are seldom from marks it unknown (T2).",
         ]
@@ -1059,7 +1134,7 @@ export function decoyShareFindings(
         ...judged.off,
         ...domains.off,
         ...initials.off,
-        ...countries.off,
+        ...countriesOff,
         ...(unused.length > 0 ? [countriesLine] : []),
         ...dependent,
         ...tooFew,
@@ -1068,7 +1143,7 @@ export function decoyShareFindings(
         ...(n > 0 ? [sharesFix(judged, settings)] : []),
         ...(domains.advised ? [domainsFix(domains.advised)] : []),
         ...(initials.advised ? [initialsFix(initials.advised)] : []),
-        ...(countries.advised ? [countriesAbroadFix(countries.advised, settings)] : []),
+        ...(countriesOff.length > 0 ? [countriesAbroadFix(countries, settings)] : []),
         ...(unused.length > 0 ? [countriesFix(unused, settings)] : []),
         ...(dependent.length > 0
           ? [

@@ -26,6 +26,7 @@ import {
   withEnrollmentReader,
   type MeasuredSample,
   type MeasuredShares,
+  type PolicyShares,
   type ShareField,
   type ShareSettings,
 } from '../../src/cli/doctor-decoy-shares.js';
@@ -106,10 +107,7 @@ const single = (measured: MeasuredShares, n: number): MeasuredSample => {
   };
 };
 /** A sample of several policies (served, shares); the overall shares are not needed by the finding but lastPolicy. */
-const several = (
-  parts: { policy: string; served: number; shares: MeasuredShares }[],
-  extra: Partial<MeasuredSample> = {},
-): MeasuredSample => ({
+const several = (parts: PolicyShares[], extra: Partial<MeasuredSample> = {}): MeasuredSample => ({
   shares: {},
   byPolicy: parts,
   eligible: parts.reduce((sum, p) => sum + p.served, 0),
@@ -533,6 +531,8 @@ describe('countries of numbers abroad (flows.decoyCountries)', () => {
         { region: 'NO', users: 1 },
       ],
     });
+    // And per policy, for a policy's own list.
+    expect(sample.byPolicy[0]?.countriesAbroad).toEqual(sample.countriesAbroad);
   });
 
   it('warns where numbers abroad cluster, which an even spread over the allow-list does not show', () => {
@@ -664,6 +664,63 @@ describe('countries of numbers abroad (flows.decoyCountries)', () => {
       ['NO', 10],
     ]);
     expect(pastedCountries(only(decoyShareFindings(lopsided, settings)))).toEqual({ SE: 0.9, NO: 0.1 });
+  });
+
+  it('gives a policy whose members abroad differ its own list, and passes once pasted (R15 F3)', () => {
+    // A Danish policy whose members abroad are Swedes and Germans, and a Swedish subsidiary's policy
+    // whose members all have Swedish numbers.
+    const policies = [{ name: 'denmark' }, { name: 'sweden' }];
+    const tally = (entries: [string, number][]) => ({
+      entries: entries.map(([region, users]) => ({ region, users })),
+    });
+    const measured = several(
+      [
+        {
+          policy: 'denmark',
+          served: 150,
+          shares: {},
+          countriesAbroad: tally([
+            ['SE', 24],
+            ['DE', 16],
+          ]),
+        },
+        { policy: 'sweden', served: 60, shares: {}, countriesAbroad: tally([['SE', 60]]) },
+      ],
+      {
+        countriesAbroad: tally([
+          ['SE', 84],
+          ['DE', 16],
+        ]),
+      },
+    );
+    const settings = (own: Record<string, Record<string, number>> = {}, global?: Record<string, number>) =>
+      settingsOf(
+        policies.map((p) => (own[p.name] ? { ...p, decoyCountries: own[p.name] } : p)),
+        { smsCountries: ['DK', 'SE', 'DE'], ...(global ? { decoyCountries: global } : {}) },
+      );
+    const finding = only(decoyShareFindings(measured, settings()));
+    expect(finding.status).toBe('warn');
+    expect(finding.details).toEqual([
+      'numbers from SE among those abroad: configured 0.5, measured 0.84 (n = 100)',
+      'numbers from DE among those abroad: configured 0.5, measured 0.16 (n = 100)',
+      'policy "denmark": numbers from DE among those abroad: configured 0.16, measured 0.4 (n = 40)',
+      'policy "denmark": numbers from SE among those abroad: configured 0.84, measured 0.6 (n = 40)',
+      'policy "sweden": numbers from SE among those abroad: configured 0.84, measured 1 (n = 60)',
+      'policy "sweden": numbers from DE among those abroad: configured 0.16, measured 0 (n = 60)',
+    ]);
+    // Each policy is judged against the global list as advised, not as it was.
+    const fix = (finding.fix ?? '').split('\n');
+    expect(fix).toContain('  decoyCountries: { SE: 0.84, DE: 0.16 }');
+    expect(fix).toContain('access.policies[0] "denmark" → decoyCountries: { SE: 0.6, DE: 0.4 }');
+    expect(fix).toContain('access.policies[1] "sweden" → decoyCountries: { SE: 1 }');
+    // Pasted: each policy's own list, the global one for the rest; the same sample passes.
+    const pasted = settings({ denmark: { SE: 0.6, DE: 0.4 }, sweden: { SE: 1 } }, { SE: 0.84, DE: 0.16 });
+    expect(only(decoyShareFindings(measured, pasted)).status).toBe('pass');
+    // A policy's own list is judged against its members alone.
+    const wrongOwn = settings({ denmark: { SE: 0.6, DE: 0.4 }, sweden: { DE: 1 } }, { SE: 0.84, DE: 0.16 });
+    expect(only(decoyShareFindings(measured, wrongOwn)).details).toContain(
+      'policy "sweden": numbers from SE among those abroad: configured 0, measured 1 (n = 60)',
+    );
   });
 });
 
