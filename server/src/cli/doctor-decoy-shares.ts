@@ -875,9 +875,11 @@ interface JudgedCountries {
   /** Members of the policies that take `flows.decoyCountries` (every member without own lists). */
   pooled: JudgedList;
   /** Policies (their index in `access.policies`) whose members abroad differ from what they draw. */
-  perPolicy: { index: number; name: string; judged: JudgedList }[];
+  perPolicy: { index: number; name: string; judged: JudgedList; n: number }[];
   /** Whether any list was judged. */
   judged: boolean;
+  /** Policies whose own list had too few members abroad to judge. */
+  tooFew: string[];
 }
 
 /**
@@ -906,37 +908,52 @@ function judgeCountriesAbroad(measured: MeasuredSample, settings: ShareSettings)
       `${where}numbers from ${region} among those abroad: configured ${q}, measured ${p} (n = ${n})`,
   });
   const ownOf = (name: string) => settings.policies.find((p) => p.name === name)?.decoyCountries;
+  /** The members of the policies `onGlobal` keeps, together against `flows.decoyCountries`. */
+  const pooledOver = (onGlobal: (policy: string) => boolean, everyone: boolean) =>
+    judgeSampleList(
+      countsOf(
+        everyone
+          ? [measured.countriesAbroad]
+          : measured.byPolicy.filter((p) => onGlobal(p.policy)).map((p) => p.countriesAbroad),
+      ),
+      0,
+      weightsOf(settings.decoyCountries),
+      wording(''),
+    );
   const anyOwn = settings.policies.some((p) => p.decoyCountries !== undefined);
-  const pooled = judgeSampleList(
-    countsOf(
-      anyOwn
-        ? measured.byPolicy.filter((p) => !ownOf(p.policy)).map((p) => p.countriesAbroad)
-        : [measured.countriesAbroad],
-    ),
-    0,
-    weightsOf(settings.decoyCountries),
-    wording(''),
-  );
-  const globalAfter = pooled.advised ? new Map(pooled.advised) : weightsOf(settings.decoyCountries);
-  let judged = pooled.judged;
-  const perPolicy =
-    settings.policies.length < 2
-      ? []
-      : measured.byPolicy.flatMap((p) => {
-          const counts = countsOf([p.countriesAbroad]);
-          if ([...counts.values()].reduce((sum, c) => sum + c, 0) < MIN_SHARE_SAMPLE) return [];
-          const own = ownOf(p.policy);
-          const one = judgeSampleList(
-            counts,
-            0,
-            own ? weightsOf(own) : globalAfter,
-            wording(`policy "${p.policy}": `),
-          );
-          judged ||= one.judged;
-          const index = settings.policies.findIndex((q) => q.name === p.policy);
-          return one.off.length > 0 ? [{ index, name: p.policy, judged: one }] : [];
-        });
-  return { pooled, perPolicy, judged };
+  const first = pooledOver((policy) => !ownOf(policy), !anyOwn);
+  const globalAfter = first.advised ? new Map(first.advised) : weightsOf(settings.decoyCountries);
+  let judged = first.judged;
+  const tooFew: string[] = [];
+  const perPolicy = measured.byPolicy.flatMap((p) => {
+    const counts = countsOf([p.countriesAbroad]);
+    const n = [...counts.values()].reduce((sum, c) => sum + c, 0);
+    const own = ownOf(p.policy);
+    // A policy's own list is always judged (R16 F2); a new one is advised only among several policies.
+    if (!own && settings.policies.length < 2) return [];
+    if (n < MIN_SHARE_SAMPLE) {
+      if (own && n > 0)
+        tooFew.push(
+          `Too few users with a number from outside the default region to judge policy "${p.policy}"'s decoyCountries (n = ${n}).`,
+        );
+      return [];
+    }
+    const one = judgeSampleList(
+      counts,
+      0,
+      own ? weightsOf(own) : globalAfter,
+      wording(`policy "${p.policy}": `),
+    );
+    judged ||= one.judged;
+    const index = settings.policies.findIndex((q) => q.name === p.policy);
+    return one.off.length > 0 ? [{ index, name: p.policy, judged: one, n }] : [];
+  });
+  // The global list is advised from the members who keep it: those of policies told to take their
+  // own leave it, and advising it from them too took several runs to settle (R16 F1).
+  const leaving = new Set(perPolicy.filter((p) => !ownOf(p.name)).map((p) => p.name));
+  const pooled =
+    leaving.size > 0 ? pooledOver((policy) => !ownOf(policy) && !leaving.has(policy), false) : first;
+  return { pooled, perPolicy, judged, tooFew };
 }
 
 /** The sample without one share, overall and per policy (a share the configuration does not use). */
@@ -984,6 +1001,10 @@ function countriesAbroadFix(countries: JudgedCountries, settings: ShareSettings)
         (p) => `access.policies[${p.index}] "${p.name}" → decoyCountries: ${inline(p.judged.advised ?? [])}`,
       ),
     );
+    if (own.some((p) => p.n < 100))
+      lines.push(
+        'A list measured on fewer than 100 members abroad is rough: a larger --decoy-sample measures it closer and spares a second change.',
+      );
   }
   return [...lines, LIST_VISIBLE].join('\n');
 }
@@ -1066,6 +1087,7 @@ export function decoyShareFindings(
     ...domains.notes,
     ...initials.notes,
     ...countries.pooled.notes,
+    ...countries.tooFew,
   ];
   if (
     judged.off.length === 0 &&

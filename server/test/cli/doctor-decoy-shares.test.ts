@@ -87,7 +87,7 @@ const VISIBLE =
 
 const one = { name: 'default' } as const;
 const settingsOf = (
-  policies: readonly Pick<Policy, 'name' | 'decoyShares'>[] = [one],
+  policies: readonly Pick<Policy, 'name' | 'decoyShares' | 'decoyCountries'>[] = [one],
   extra: Partial<ShareSettings> = {},
 ): ShareSettings => ({
   decoyShares: defaults,
@@ -666,6 +666,30 @@ describe('countries of numbers abroad (flows.decoyCountries)', () => {
     expect(pastedCountries(only(decoyShareFindings(lopsided, settings)))).toEqual({ SE: 0.9, NO: 0.1 });
   });
 
+  it('judges a lone policy’s own list, and says when too few of its members are abroad (R16 F2, F3)', () => {
+    const sample = (users: number): MeasuredSample => ({
+      ...single({}, 200),
+      byPolicy: [
+        {
+          policy: 'default',
+          served: 200,
+          shares: {},
+          countriesAbroad: { entries: [{ region: 'SE', users }] },
+        },
+      ],
+      countriesAbroad: { entries: [{ region: 'SE', users }] },
+    });
+    const ownGerman = settingsOf([{ name: 'default', decoyCountries: { DE: 1 } }], {
+      smsCountries: ['DK', 'SE', 'DE'],
+    });
+    expect(only(decoyShareFindings(sample(40), ownGerman)).details).toContain(
+      'policy "default": numbers from SE among those abroad: configured 0, measured 1 (n = 40)',
+    );
+    expect(only(decoyShareFindings(sample(12), ownGerman)).details).toContain(
+      'Too few users with a number from outside the default region to judge policy "default"\'s decoyCountries (n = 12).',
+    );
+  });
+
   it('gives a policy whose members abroad differ its own list, and passes once pasted (R15 F3)', () => {
     // A Danish policy whose members abroad are Swedes and Germans, and a Swedish subsidiary's policy
     // whose members all have Swedish numbers.
@@ -701,21 +725,58 @@ describe('countries of numbers abroad (flows.decoyCountries)', () => {
     const finding = only(decoyShareFindings(measured, settings()));
     expect(finding.status).toBe('warn');
     expect(finding.details).toEqual([
-      'numbers from SE among those abroad: configured 0.5, measured 0.84 (n = 100)',
-      'numbers from DE among those abroad: configured 0.5, measured 0.16 (n = 100)',
       'policy "denmark": numbers from DE among those abroad: configured 0.16, measured 0.4 (n = 40)',
       'policy "denmark": numbers from SE among those abroad: configured 0.84, measured 0.6 (n = 40)',
       'policy "sweden": numbers from SE among those abroad: configured 0.84, measured 1 (n = 60)',
       'policy "sweden": numbers from DE among those abroad: configured 0.16, measured 0 (n = 60)',
     ]);
-    // Each policy is judged against the global list as advised, not as it was.
+    // Each policy is judged against the global list as advised from everyone (0.84 SE), and both
+    // take their own; no member keeps the global list, so none is advised (R16 F1).
     const fix = (finding.fix ?? '').split('\n');
-    expect(fix).toContain('  decoyCountries: { SE: 0.84, DE: 0.16 }');
     expect(fix).toContain('access.policies[0] "denmark" → decoyCountries: { SE: 0.6, DE: 0.4 }');
     expect(fix).toContain('access.policies[1] "sweden" → decoyCountries: { SE: 1 }');
-    // Pasted: each policy's own list, the global one for the rest; the same sample passes.
-    const pasted = settings({ denmark: { SE: 0.6, DE: 0.4 }, sweden: { SE: 1 } }, { SE: 0.84, DE: 0.16 });
+    expect(fix.some((line) => line.startsWith('  decoyCountries:'))).toBe(false);
+    expect(finding.fix).toContain('a larger --decoy-sample measures it closer');
+    // Pasted, the same sample passes.
+    const pasted = settings({ denmark: { SE: 0.6, DE: 0.4 }, sweden: { SE: 1 } });
     expect(only(decoyShareFindings(measured, pasted)).status).toBe('pass');
+    // With a third policy of even members, judged like the others against the global list as advised
+    // from everyone (0.743 SE): the Swedish one and it take their own; the Danish one, judged alone,
+    // fits the even spread, which stays (no global block to paste).
+    const rest = {
+      policy: 'rest',
+      served: 100,
+      shares: {},
+      countriesAbroad: tally([
+        ['DE', 20],
+        ['SE', 20],
+      ]),
+    };
+    const withRest = several([...measured.byPolicy, rest], {
+      countriesAbroad: tally([
+        ['SE', 104],
+        ['DE', 36],
+      ]),
+    });
+    const threePolicies = (own: Record<string, Record<string, number>> = {}) =>
+      settingsOf(
+        [...policies, { name: 'rest' }].map((p) => (own[p.name] ? { ...p, decoyCountries: own[p.name] } : p)),
+        { smsCountries: ['DK', 'SE', 'DE'] },
+      );
+    const three = only(decoyShareFindings(withRest, threePolicies()));
+    expect(three.details).toEqual([
+      'policy "sweden": numbers from SE among those abroad: configured 0.743, measured 1 (n = 60)',
+      'policy "sweden": numbers from DE among those abroad: configured 0.257, measured 0 (n = 60)',
+      'policy "rest": numbers from DE among those abroad: configured 0.257, measured 0.5 (n = 40)',
+      'policy "rest": numbers from SE among those abroad: configured 0.743, measured 0.5 (n = 40)',
+    ]);
+    const threeFix = (three.fix ?? '').split('\n');
+    expect(threeFix.filter((line) => line.includes('decoyCountries:'))).toEqual([
+      'access.policies[1] "sweden" → decoyCountries: { SE: 1 }',
+      'access.policies[2] "rest" → decoyCountries: { DE: 0.5, SE: 0.5 }',
+    ]);
+    const pastedThree = threePolicies({ sweden: { SE: 1 }, rest: { DE: 0.5, SE: 0.5 } });
+    expect(only(decoyShareFindings(withRest, pastedThree)).status).toBe('pass');
     // A policy's own list is judged against its members alone.
     const wrongOwn = settings({ denmark: { SE: 0.6, DE: 0.4 }, sweden: { DE: 1 } }, { SE: 0.84, DE: 0.16 });
     expect(only(decoyShareFindings(measured, wrongOwn)).details).toContain(
