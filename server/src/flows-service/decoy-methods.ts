@@ -462,6 +462,45 @@ function decoyRegion(
 }
 
 /**
+ * A member's own region only where a real number of theirs could be from it (a known country in the
+ * SMS allow-list); else the region is drawn per name like anyone's.
+ */
+function usableRegion(region: string | undefined, smsCountries: readonly string[]): region is string {
+  return (
+    region !== undefined &&
+    isSupportedCountry(region) &&
+    (smsCountries.length === 0 || smsCountries.includes(region))
+  );
+}
+
+/**
+ * The region a name's invented numbers are from under `shares` and `countries` (as decoyMethods draws
+ * it without a fixed region): a decoy topped up at a door under another policy keeps it, as a member's
+ * top-up keeps their own region, so its numbers never mix countries where real lists do not (R16 F4).
+ */
+export function decoyRegionFor(
+  key: string,
+  normalizedName: string,
+  defaultRegion: string,
+  smsCountries: readonly string[],
+  shares: DecoyShares,
+  countries: DecoyCountries,
+  /** A member's own region, which decoyMethods keeps where usable. */
+  fixedRegion?: string,
+): string {
+  if (usableRegion(fixedRegion, smsCountries)) return fixedRegion;
+  return decoyRegion(
+    createHmac('sha256', key).update(`methods\0${normalizedName}`).digest(),
+    defaultRegion,
+    smsCountries,
+    shares.defaultRegion,
+    sharesHmac(key, normalizedName)[fineByte.region],
+    countries,
+    () => sharesHmac(key, normalizedName, '-region').readUInt32BE(0),
+  );
+}
+
+/**
  * The registered methods come from the `methods` HMAC; what real users show beyond them (a second
  * method of a kind, an enrollment) from a second one. Real lists are ordered registered SMS,
  * registered e-mail, enrollments, profile fields; decoys follow the same order.
@@ -481,22 +520,17 @@ export function decoyMethods(
   const bytes = createHmac('sha256', key).update(`methods\0${normalizedName}`).digest();
   const extra = createHmac('sha256', key).update(`extra-methods\0${normalizedName}`).digest();
   const fine = sharesHmac(key, normalizedName);
-  // A member's own region only where a real number of theirs could be from it (a known country in
-  // the SMS allow-list); else drawn per name like anyone's.
-  const region =
-    fixedRegion !== undefined &&
-    isSupportedCountry(fixedRegion) &&
-    (smsCountries.length === 0 || smsCountries.includes(fixedRegion))
-      ? fixedRegion
-      : decoyRegion(
-          bytes,
-          defaultRegion,
-          smsCountries,
-          shares.defaultRegion,
-          fine[fineByte.region],
-          lists.countries,
-          () => sharesHmac(key, normalizedName, '-region').readUInt32BE(0),
-        );
+  const region = usableRegion(fixedRegion, smsCountries)
+    ? fixedRegion
+    : decoyRegion(
+        bytes,
+        defaultRegion,
+        smsCountries,
+        shares.defaultRegion,
+        fine[fineByte.region],
+        lists.countries,
+        () => sharesHmac(key, normalizedName, '-region').readUInt32BE(0),
+      );
   // Mostly the first place a method can come from (registered), `profileSource` of them (one in four
   // by default) the other (profile).
   const rankFrom = (ranks: readonly Rank[], byte: number | undefined, fineAt: number): Rank =>

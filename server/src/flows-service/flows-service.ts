@@ -47,6 +47,7 @@ import { deliverableMethods } from './deliverable-methods.js';
 import {
   decoyListAtDoor,
   decoyMethods,
+  decoyRegionFor,
   decoyOffer,
   decoyPolicy,
   servingPolicies,
@@ -226,25 +227,39 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
     policies: { home: Policy | undefined; shown: Policy },
     purpose: FlowPurpose,
   ): FlowMethod[] => {
-    const invent = (policy: Policy) =>
+    const countriesOf = (policy: Policy) => policy.decoyCountries ?? flowsConfig.decoyCountries;
+    const invent = (policy: Policy, region: string | undefined) =>
       decoyMethods(
         flowsConfig.decoyKey,
         decoyName,
         flowsConfig.defaultRegion,
         delivery.smsCountries,
         offerFor(policy, purpose),
-        memberRegion ?? undefined,
+        region,
         decoySharesFor(flowsConfig.decoyShares, policy),
         {
           domains: flowsConfig.decoyEmailDomains,
           initials: flowsConfig.decoyEmailInitials,
-          countries: policy.decoyCountries ?? flowsConfig.decoyCountries,
+          countries: countriesOf(policy),
         },
       );
     const { home, shown } = policies;
-    const own = member.length > 0 ? [...member] : home ? invent(home) : [];
+    const own = member.length > 0 ? [...member] : home ? invent(home, memberRegion ?? undefined) : [];
     if (member.length === 0 && home === shown) return own;
-    return decoyListAtDoor(own, shown, canOffer, purpose, invent(shown));
+    // The top-up keeps the own list's region: a member's, or the one its home policy's draw gave.
+    const region =
+      member.length === 0 && home
+        ? decoyRegionFor(
+            flowsConfig.decoyKey,
+            decoyName,
+            flowsConfig.defaultRegion,
+            delivery.smsCountries,
+            decoySharesFor(flowsConfig.decoyShares, home),
+            countriesOf(home),
+            memberRegion ?? undefined,
+          )
+        : (memberRegion ?? undefined);
+    return decoyListAtDoor(own, shown, canOffer, purpose, invent(shown, region));
   };
   const policyByName = (name: string): Policy =>
     config.policies.policies.find((p) => p.name === name) ?? config.policies.policies.at(-1) ?? defaultPolicy;

@@ -309,6 +309,44 @@ describe('decoy methods through the app (T2)', () => {
     expect(staffHomes).toBeGreaterThan(0);
   });
 
+  it('top up an unknown name at a door its home policy refuses in the home list’s country, as a member’s (R16 F4)', async () => {
+    // "staff" (kiosk only) draws numbers abroad from Norway, "default" from Sweden and needs two numbers:
+    // at the web door a staff name keeps its Norwegian number and is topped up under "default".
+    const t = await buildTestApp({
+      directory: scriptedTenant(),
+      config: testConfig({
+        access: withAccess({
+          licensedGroups: [],
+          policies: [
+            {
+              name: 'staff',
+              groups: [groups.twoMethods],
+              methods: { email: { allowed: false } },
+              channels: { web: false },
+              password: { minLength: 14 },
+              decoyCountries: { NO: 1 },
+            },
+            { name: 'default', methods: { email: { allowed: false } }, methodsRequired: 2 },
+          ],
+        }),
+        limits: { startsPerAddress: { max: 1000, windowSeconds: 900 } },
+        flows: { decoyShares: { defaultRegion: 0, alternateMobile: 0 }, decoyCountries: { SE: 1 } },
+      }),
+    });
+    opened.push(t);
+    let topped = 0;
+    for (const name of unknownNames) {
+      const kiosk = await startAs(t, name, 'reset', 'kiosk');
+      if ((await minLengthOf(t, kiosk)) !== 14) continue;
+      const web = (await startAs(t, name, 'reset', 'web')).methods.filter((m) => m.kind === 'sms');
+      expect(web.length).toBeGreaterThanOrEqual(2);
+      topped++;
+      // One country per list, as real lists have: never a Norwegian number beside a Swedish one.
+      expect(new Set(web.map((m) => /^\+\d+/.exec(m.hint ?? '')?.[0])), name).toEqual(new Set(['+47']));
+    }
+    expect(topped).toBeGreaterThan(0);
+  });
+
   it('show invented methods for a member served at no door (too few methods, or at risk), as an unknown name', async () => {
     const directory = scriptedTenant();
     const licensed = accessConfig().licensedGroups;

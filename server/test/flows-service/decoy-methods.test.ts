@@ -8,6 +8,7 @@ import { defaultSmsCountries } from '../../src/delivery/delivery-config.js';
 import {
   decoyListAtDoor,
   decoyMethods,
+  decoyRegionFor,
   defaultDecoyShares,
   decoyOffer,
   decoyPolicy,
@@ -753,6 +754,22 @@ describe('decoy numbers abroad (flows.decoyCountries)', () => {
     expect(new Set(regionsOf(['DK', 'SE'], { SE: 1, DE: 5 }))).toEqual(new Set(['DK', 'SE']));
     // A default region off the allow-list never shows: every number is from the list.
     expect(new Set(regionsOf(['SE', 'DE', 'NO'], { SE: 9, DE: 1 }))).toEqual(new Set(['SE', 'DE']));
+  });
+
+  it('tell the region a name’s numbers are drawn in, for a top-up at another policy’s door (R16 F4)', () => {
+    const countries = { SE: 6, DE: 3, NO: 1 };
+    for (const n of sample.slice(0, 300)) {
+      const numbers = decoyMethods(key, n, 'DK', allowList, fullDecoyOffer, undefined, defaultDecoyShares, {
+        countries,
+      }).filter((m) => m.kind === 'sms');
+      const region = decoyRegionFor(key, n, 'DK', allowList, defaultDecoyShares, countries);
+      for (const m of numbers) expect(parsePhoneNumberFromString(m.destination)?.country, n).toBe(region);
+    }
+    // A member's usable region is kept; one off the allow-list is not.
+    expect(decoyRegionFor(key, 'x', 'DK', allowList, defaultDecoyShares, countries, 'NO')).toBe('NO');
+    expect(['DK', 'SE', 'DE', 'NO']).toContain(
+      decoyRegionFor(key, 'x', 'DK', allowList, defaultDecoyShares, countries, 'US'),
+    );
   });
 
   it('refuse what is not an upper-case region libphonenumber knows, a weight that is not positive, and an empty list', () => {
