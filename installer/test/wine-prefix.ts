@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { bootWithRetries } from '../../native-bridge/test/native-toolchain.js';
 
 export interface WineRun {
   readonly code: number;
@@ -21,7 +22,11 @@ export class WinePrefix {
   async create(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
     await mkdir(path.dirname(this.dir), { recursive: true });
-    const boot = await this.run('wineboot', ['--init']);
+    const boot = await bootWithRetries(
+      this.dir,
+      () => this.run('wineboot', ['--init']),
+      () => this.run('wineserver', ['-k']),
+    );
     if (boot.code !== 0) throw new Error(`wineboot failed (${boot.code}): ${boot.stderr}`);
     await this.settle();
   }
