@@ -717,10 +717,21 @@ describe('countries of numbers abroad (flows.decoyCountries)', () => {
         ]),
       },
     );
-    const settings = (own: Record<string, Record<string, number>> = {}, global?: Record<string, number>) =>
+    /** The named policies, some with their own list, and the global list where given. */
+    const withLists = (
+      names: string[],
+      own: Record<string, Record<string, number>> = {},
+      global?: Record<string, number>,
+    ) =>
       settingsOf(
-        policies.map((p) => (own[p.name] ? { ...p, decoyCountries: own[p.name] } : p)),
+        names.map((name) => (own[name] ? { name, decoyCountries: own[name] } : { name })),
         { smsCountries: ['DK', 'SE', 'DE'], ...(global ? { decoyCountries: global } : {}) },
+      );
+    const settings = (own?: Record<string, Record<string, number>>, global?: Record<string, number>) =>
+      withLists(
+        policies.map((p) => p.name),
+        own,
+        global,
       );
     const finding = only(decoyShareFindings(measured, settings()));
     expect(finding.status).toBe('warn');
@@ -758,11 +769,8 @@ describe('countries of numbers abroad (flows.decoyCountries)', () => {
         ['DE', 36],
       ]),
     });
-    const threePolicies = (own: Record<string, Record<string, number>> = {}) =>
-      settingsOf(
-        [...policies, { name: 'rest' }].map((p) => (own[p.name] ? { ...p, decoyCountries: own[p.name] } : p)),
-        { smsCountries: ['DK', 'SE', 'DE'] },
-      );
+    const threePolicies = (own?: Record<string, Record<string, number>>) =>
+      withLists(['denmark', 'sweden', 'rest'], own);
     const three = only(decoyShareFindings(withRest, threePolicies()));
     expect(three.details).toEqual([
       'policy "sweden": numbers from SE among those abroad: configured 0.743, measured 1 (n = 60)',
